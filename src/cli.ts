@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Flags → a command → an exit code: 0 all passed, 1 some failed, 2 usage or spec error.
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { listCommand, validateCommand } from './commands/inspect.js';
+import { collect } from './commands/options.js';
+import { runCommand, type RunFlags } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
+import { ReporterError, type ReporterEnv } from './report/reporter.js';
+import { UsageError } from './run/run.js';
+import { SpecError } from './spec/errors.js';
+import { PACKAGE_ROOT } from './spec/load.js';
+import { inert } from './text/escape.js';
+
+const env: ReporterEnv = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+const version = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+
+/** Ctrl-C once: stop the run and report what finished; twice: leave at once. */
+function interruptSignal(): AbortSignal {
+  const ac = new AbortController();
+  process.on('SIGINT', () => {
+    if (ac.signal.aborted) process.exit(130);
+    process.stderr.write('\nnetgrade: interrupted; finishing the report (Ctrl-C again to quit now)\n');
+    ac.abort();
+  });
+  process.on('SIGTERM', () => ac.abort());
+  return ac.signal;
+}
+
+const RUN_EXAMPLES = `
+Examples:
+  $ netgrade run --reference --tags all            every built-in spec against the bundled reference server
+  $ netgrade run udp-echo tcp-echo --port udp=12000 --port tcp=12000
+  $ netgrade run kv-http --host ::1 --port http=8080 --tags core,robust
+  $ netgrade run my-course.yaml --set resource=/index.html --reporter json=out.json
+  $ netgrade run --grep '^tcp\\.' --timeout 5000`;
+
+const program = new Command()
+  .name('netgrade')
+  .description('Conformance checks for network servers: UDP/TCP echo, KV-HTTP, conditional GET, cookies.')
+  .version(version)
+  .exitOverride()
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('run')
+  .description('run specs (built-in names or paths; default: every built-in spec) against a server')
+  .argument('[spec...]', 'built-in spec name (udp-echo, tcp-echo, kv-http, ...) or path to a .yaml file')
+  .option('--host <host>', 'host name, IPv4 or IPv6 address of the server', '127.0.0.1')
+  .option('--port <service=port>', 'port of a service (udp, tcp, http); repeatable', collect, [])
+  .option('--tags <list>', 'comma-separated tags to run, or "all" (default: core)')
+  .option('--grep <pattern>', 'run only cases whose id or title matches this regular expression')
+  .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
+  .option('--set <name=value>', 'set a spec variable; repeatable', collect, [])
+  .option('--reporter <name[=file]>', 'console, json=FILE; repeatable (default: console)', collect, [])
+  .option('--reference', 'start the bundled reference servers on free ports and test them')
+  .addOption(new Option('--concurrency <n>', 'cases in flight at once').default('16').hideHelp())
+  .addHelpText('after', RUN_EXAMPLES)
+  .action(async (specs: string[], flags: RunFlags) => {
+    process.exitCode = await runCommand(specs, flags, env, interruptSignal());
+  });
+
+program
+  .command('validate')
+  .description('check spec files against the schema; prints file:line:col for every problem')
+  .argument('<files...>')
+  .action((files: string[]) => {
+    process.exitCode = validateCommand(files, env);
+  });
+
+program
+  .command('list')
+  .description('list the cases of specs: id, points, tags, title')
+  .argument('[spec...]')
+  .action((specs: string[]) => {
+    process.exitCode = listCommand(specs, env);
+  });
+
+program
+  .command('serve')
+  .description('run the reference servers (udp and tcp echo on 12000, KV-HTTP on 10000)')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <service=port>', 'port of a service; 0 picks a free one; repeatable', collect, [])
+  .action(async (flags: { host: string; port: string[] }) => {
+    process.exitCode = await serveCommand(flags, env, interruptSignal());
+  });
+
+function fail(message: string): void {
+  process.stderr.write(`netgrade: ${inert(message)}\n`);
+  process.exitCode = 2;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2;
+  else if (err instanceof SpecError) fail(`invalid spec\n${err.message}`);
+  else if (err instanceof UsageError || err instanceof ReporterError) fail(err.message);
+  else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail(`a port is already in use: ${(err as Error).message}`);
+  else fail(`internal error: ${(err as Error)?.stack ?? String(err)}`);
+}

@@ -1,0 +1,73 @@
+import { startReference } from '../../reference/index.js';
+import { Multiplexer } from '../report/reporter.js';
+import { makeReporter } from '../report/index.js';
+import type { ReporterEnv } from '../report/reporter.js';
+import { run, UsageError } from '../run/run.js';
+import { httpStepRunner } from '../run/http.js';
+import { builtinSpecNames, loadSpecs } from '../spec/load.js';
+import { allTags, exclusionReason, parseTags } from '../spec/select.js';
+import type { ServiceName, Spec } from '../spec/types.js';
+import { parseMs, parsePorts, parseRegex, parseSets } from './options.js';
+
+export interface RunFlags {
+  host: string;
+  port: string[];
+  tags?: string;
+  grep?: string;
+  timeout?: string;
+  set: string[];
+  reporter: string[];
+  reference?: boolean;
+  concurrency?: string;
+}
+
+function checkVars(specs: Spec[], sets: Record<string, string>): void {
+  const declared = new Set(specs.flatMap((s) => Object.keys(s.vars)));
+  for (const name of Object.keys(sets)) {
+    if (!declared.has(name)) throw new UsageError(`--set ${name}: no chosen spec has a variable "${name}" (declared: ${[...declared].join(', ') || 'none'})`);
+  }
+}
+
+function checkTags(specs: Spec[], tags: string[] | 'all'): void {
+  if (tags === 'all') return;
+  const known = allTags(specs);
+  const unknown = tags.filter((t) => !known.includes(t));
+  if (unknown.length > 0) throw new UsageError(`--tags: no case has tag ${unknown.join(', ')} (tags: ${known.join(', ')}, or all)`);
+}
+
+/** `netgrade run`: specs → run → reporters → exit code (0 all passed, 1 some failed). */
+export async function runCommand(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
+  const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
+  const selection = { tags: parseTags(flags.tags), grep: parseRegex(flags.grep) };
+  checkTags(specs, selection.tags);
+  const vars = parseSets(flags.set);
+  checkVars(specs, vars);
+  let ports = parsePorts(flags.port);
+  const names = flags.reporter.length > 0 ? flags.reporter : ['console'];
+  const reporters = new Multiplexer(names.map((n) => makeReporter(n, env)), env.stderr);
+
+  const reference = flags.reference ? await startReference({ host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, 0])) as Partial<Record<ServiceName, number>> }) : undefined;
+  if (reference) ports = reference.ports;
+  try {
+    const selected = specs.reduce((n, s) => n + s.cases.filter((c) => !exclusionReason(c, selection)).length, 0);
+    const target = { host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, ports[s.service] ?? s.port])) };
+    reporters.onRunStart({ specs: specs.map((s) => ({ name: s.name, title: s.title, file: s.file, service: s.service })), target, selected });
+    const result = await run({
+      specs,
+      host: flags.host,
+      ports,
+      selection,
+      vars,
+      timeoutMs: flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined,
+      concurrency: flags.concurrency ? Number(flags.concurrency) : undefined,
+      signal,
+      onCaseEnd: (r) => reporters.onCaseEnd(r),
+      stepRunners: { http: httpStepRunner },
+    });
+    await reporters.onRunEnd(result);
+    const { failed, errored } = result.summary;
+    return failed + errored > 0 || reporters.failures > 0 ? 1 : 0;
+  } finally {
+    await reference?.close();
+  }
+}

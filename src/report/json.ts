@@ -1,0 +1,39 @@
+import type { CaseResult, RunResult } from '../run/result.js';
+import { writeFileAtomic } from './files.js';
+import type { Reporter } from './reporter.js';
+
+/** The JSON shape of one case (version 1): later versions add fields, never rename. */
+export function caseJson(c: CaseResult) {
+  return {
+    id: c.id,
+    spec: c.spec,
+    title: c.title,
+    tags: c.tags,
+    status: c.status,
+    durationMs: c.durationMs,
+    points: c.points,
+    maxPoints: c.maxPoints,
+    message: c.failure?.message,
+    expected: c.failure?.expected,
+    actual: c.failure?.actual,
+    step: c.failure?.step,
+    requirement: c.requirement,
+    hint: c.hint,
+    source: c.source,
+    location: c.location,
+    transcript: c.transcript,
+  };
+}
+
+export function runJson(r: RunResult) {
+  return { version: r.version, target: r.target, summary: r.summary, specs: r.specs, cases: r.cases.map(caseJson) };
+}
+
+export function jsonReporter(file: string): Reporter {
+  return {
+    onRunEnd(result) {
+      // JSON.stringify escapes every control character, so server bytes stay data.
+      writeFileAtomic(file, JSON.stringify(runJson(result), null, 2) + '\n');
+    },
+  };
+}

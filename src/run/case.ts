@@ -1,0 +1,75 @@
+import { TemplateError } from '../spec/template.js';
+import type { CaseDef, Spec, Step } from '../spec/types.js';
+import type { Endpoint } from '../transport/errors.js';
+import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
+import type { CaseResult, Failure } from './result.js';
+import { runSocketStep } from './socket.js';
+import { Transcript } from './transcript.js';
+
+export type StepRunner = (ctx: CaseContext, step: Step) => Promise<void>;
+
+export interface CaseRunOptions {
+  spec: Spec;
+  def: CaseDef;
+  endpoint: Endpoint;
+  vars: Record<string, string>;
+  defaultTimeoutMs: number;
+  signal: AbortSignal;
+  /** Runs one step of the spec's service. */
+  stepRunner?: StepRunner;
+}
+
+/** A ceiling on a whole case: every wait already has a deadline, this is the belt to those braces. */
+function caseBudgetMs(def: CaseDef, defaultTimeoutMs: number): number {
+  const per = (s: Step) => (s.timeoutMs ?? def.timeoutMs ?? defaultTimeoutMs) * (s.repeat ?? 1) + (s.delayMs ?? 0) + (s.expect?.closedWithinMs ?? 0) + 500;
+  return def.steps.reduce((n, s) => n + per(s), 5000);
+}
+
+function stepLabel(step: Step, index: number): string {
+  return step.label ?? `step ${index + 1}`;
+}
+
+async function runSteps(ctx: CaseContext, run: StepRunner): Promise<void> {
+  for (let i = 0; i < ctx.def.steps.length; i++) {
+    const step = ctx.def.steps[i];
+    try {
+      if (step.delayMs) await sleep(step.delayMs, ctx.signal);
+      await run(ctx, step);
+    } catch (err) {
+      if (err instanceof StepFailed) Object.assign(err.failure, { step: i, stepLabel: stepLabel(step, i) });
+      throw err;
+    }
+    if (ctx.signal.aborted) throw new CaseErrored('the run was interrupted');
+  }
+}
+
+function base(opts: CaseRunOptions) {
+  const { spec, def } = opts;
+  return { id: def.id, spec: spec.name, title: def.title, requirement: def.requirement, source: def.source, hint: def.hint, tags: def.tags, location: def.location, maxPoints: def.points };
+}
+
+/** Runs one case from start to end: always returns a result, never throws. */
+export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
+  const start = Date.now();
+  const transcript = new Transcript(start);
+  const ctx: CaseContext = { spec: opts.spec, def: opts.def, endpoint: opts.endpoint, vars: { ...opts.vars }, transcript, defaultTimeoutMs: opts.defaultTimeoutMs, named: new Map(), signal: opts.signal };
+  let timer: NodeJS.Timeout | undefined;
+  const budget = caseBudgetMs(opts.def, opts.defaultTimeoutMs);
+  const overtime = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CaseErrored(`the case did not finish within its ${budget} ms budget`)), budget);
+  });
+  const done = (r: { status: CaseResult['status']; failure?: Failure }): CaseResult =>
+    ({ ...base(opts), ...r, points: r.status === 'passed' ? opts.def.points : 0, durationMs: Date.now() - start, transcript: transcript.finish() }) as CaseResult;
+  try {
+    await Promise.race([runSteps(ctx, opts.stepRunner ?? runSocketStep), overtime]);
+    return done({ status: 'passed' });
+  } catch (err) {
+    if (err instanceof StepFailed) return done({ status: 'failed', failure: err.failure });
+    const internal = !(err instanceof CaseErrored || err instanceof TemplateError);
+    const message = internal ? `netgrade could not run this case: ${(err as Error)?.stack ?? String(err)}` : `netgrade could not run this case: ${(err as Error).message}`;
+    return done({ status: 'errored', failure: { message } });
+  } finally {
+    clearTimeout(timer);
+    for (const c of ctx.named.values()) c.close();
+  }
+}

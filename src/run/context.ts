@@ -1,0 +1,45 @@
+import type { Endpoint } from '../transport/errors.js';
+import type { TcpClient } from '../transport/tcp.js';
+import type { UdpClient } from '../transport/udp.js';
+import type { CaseDef, Spec } from '../spec/types.js';
+import type { Failure } from './result.js';
+import type { Transcript } from './transcript.js';
+
+/** Everything a step needs while its case runs; one per case attempt. */
+export interface CaseContext {
+  spec: Spec;
+  def: CaseDef;
+  endpoint: Endpoint;
+  /** Variables for {{...}}: spec defaults, --set values, uid, captures. */
+  vars: Record<string, string>;
+  transcript: Transcript;
+  /** Deadline of a step that says none. */
+  defaultTimeoutMs: number;
+  /** Named clients that stay open across steps; closed when the case ends. */
+  named: Map<string, TcpClient | UdpClient>;
+  /** Aborted when the run is interrupted. */
+  signal: AbortSignal;
+}
+
+/** A step failed: the server did something wrong. Carries the failure as data. */
+export class StepFailed extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+/** netgrade could not test (a spec value that fails at run time, an internal error). */
+export class CaseErrored extends Error {}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

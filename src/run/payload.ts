@@ -1,0 +1,43 @@
+import { renderTemplate } from '../spec/template.js';
+import type { Payload, PayloadPart } from '../spec/types.js';
+
+/** One write of a payload, after the pause that precedes it. */
+export interface Write {
+  delayMs: number;
+  data: Buffer;
+}
+
+function partBytes(part: PayloadPart, vars: Record<string, string>): Buffer {
+  if (typeof part === 'string') return Buffer.from(renderTemplate(part, vars), 'utf8');
+  if ('hex' in part) return Buffer.from(part.hex.replace(/\s+/g, ''), 'hex');
+  if ('text' in part) return Buffer.from(renderTemplate(part.text, vars), 'utf8');
+  const unit = Buffer.from(renderTemplate(part.repeat, vars), 'utf8');
+  const out = Buffer.alloc(part.bytes);
+  for (let o = 0; o < part.bytes; o += unit.length) unit.copy(out, o, 0, Math.min(unit.length, part.bytes - o));
+  return out;
+}
+
+/** Renders a payload into writes: parts concatenate, a {delayMs} element starts a new write after that pause. */
+export function renderWrites(p: Payload, vars: Record<string, string>): Write[] {
+  const items = Array.isArray(p) ? p : [p];
+  const writes: Write[] = [];
+  let pending: Buffer[] = [];
+  let delayMs = 0;
+  for (const item of items) {
+    if (typeof item === 'object' && 'delayMs' in item) {
+      if (pending.length > 0) writes.push({ delayMs, data: Buffer.concat(pending) });
+      if (pending.length > 0) delayMs = 0;
+      pending = [];
+      delayMs += item.delayMs;
+    } else {
+      pending.push(partBytes(item, vars));
+    }
+  }
+  if (pending.length > 0 || writes.length === 0) writes.push({ delayMs, data: Buffer.concat(pending) });
+  return writes;
+}
+
+/** A payload as one buffer (delays ignored): what an `equals` expectation compares with. */
+export function renderBytes(p: Payload, vars: Record<string, string>): Buffer {
+  return Buffer.concat(renderWrites(p, vars).map((w) => w.data));
+}

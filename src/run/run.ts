@@ -1,0 +1,131 @@
+// The scheduler: selected cases → results. Cases run concurrently, except that
+// a case marked `exclusive` gets its service to itself, and a case that failed
+// alongside others on a service that otherwise works is run again alone: so
+// concurrency can make a run faster but never changes a verdict.
+import { lookup } from 'node:dns/promises';
+import { randomBytes } from 'node:crypto';
+import { exclusionReason, type Selection } from '../spec/select.js';
+import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
+import type { Endpoint } from '../transport/errors.js';
+import { runCase, type StepRunner } from './case.js';
+import { summarize, type CaseResult, type RunResult, type Target } from './result.js';
+import { runSocketStep } from './socket.js';
+
+export interface RunOptions {
+  specs: Spec[];
+  host: string;
+  /** Port per service; a spec's own default where absent. */
+  ports?: Partial<Record<ServiceName, number>>;
+  selection: Selection;
+  /** Deadline of a step that names none (ms). */
+  timeoutMs?: number;
+  /** --set values; they override a spec's `vars` defaults. */
+  vars?: Record<string, string>;
+  /** Cases in flight at once in the concurrent phase. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Called once per case with its final result, in the order cases finish. */
+  onCaseEnd?: (r: CaseResult) => void;
+  /** Step runners by service; udp and tcp have one built in. */
+  stepRunners?: Partial<Record<ServiceName, StepRunner>>;
+}
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+interface Planned {
+  spec: Spec;
+  def: CaseDef;
+  order: number;
+  reason?: string;
+}
+
+/** Runs `work` over items with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(lanes);
+}
+
+async function resolveHost(host: string): Promise<{ address: string; family: 4 | 6 }> {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  try {
+    const r = await lookup(bare);
+    return { address: r.address, family: r.family === 6 ? 6 : 4 };
+  } catch {
+    throw new UsageError(`the host name "${host}" does not resolve`);
+  }
+}
+
+export function portFor(spec: Spec, ports: RunOptions['ports']): number {
+  return ports?.[spec.service] ?? spec.port;
+}
+
+function skippedResult(p: Planned): CaseResult {
+  const { spec, def } = p;
+  return { id: def.id, spec: spec.name, title: def.title, requirement: def.requirement, source: def.source, hint: def.hint, tags: def.tags, location: def.location, status: 'skipped', failure: { message: p.reason! }, durationMs: 0, points: 0, maxPoints: 0, transcript: [] };
+}
+
+export async function run(opts: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const signal = opts.signal ?? new AbortController().signal;
+  const { address, family } = await resolveHost(opts.host);
+  const runId = randomBytes(4).toString('hex');
+  let attempts = 0;
+  const runners: Record<ServiceName, StepRunner | undefined> = { udp: runSocketStep, tcp: runSocketStep, http: undefined, ...opts.stepRunners };
+
+  const planned: Planned[] = opts.specs.flatMap((spec) => spec.cases.map((def) => ({ spec, def, order: 0, reason: exclusionReason(def, opts.selection) })));
+  planned.forEach((p, i) => (p.order = i));
+  const results = new Map<Planned, CaseResult>();
+
+  const attempt = (p: Planned): Promise<CaseResult> => {
+    const endpoint: Endpoint = { host: opts.host, address, family, port: portFor(p.spec, opts.ports) };
+    const vars = { ...p.spec.vars, ...opts.vars, uid: `${runId}${(attempts++).toString(36)}`, host: opts.host, port: String(endpoint.port) };
+    return runCase({ spec: p.spec, def: p.def, endpoint, vars, defaultTimeoutMs: opts.timeoutMs ?? 2000, signal, stepRunner: runners[p.spec.service] });
+  };
+  const settle = (p: Planned, r: CaseResult) => {
+    results.set(p, r);
+    opts.onCaseEnd?.(r);
+  };
+
+  for (const p of planned.filter((p) => p.reason)) results.set(p, skippedResult(p));
+  const selected = planned.filter((p) => !p.reason);
+
+  // Phase 1: everything that may share its service, concurrently.
+  const shared = selected.filter((p) => !p.def.exclusive);
+  const first = new Map<Planned, CaseResult>();
+  await pool(shared, opts.concurrency ?? 16, async (p) => {
+    const r = await attempt(p);
+    first.set(p, r);
+    if (r.status === 'passed') settle(p, r);
+  });
+  const working = new Set([...first].filter(([, r]) => r.status === 'passed').map(([p]) => p.spec.service));
+  const again: Planned[] = [];
+  for (const [p, r] of first) {
+    if (r.status === 'passed') continue;
+    if (r.status === 'failed' && working.has(p.spec.service) && !signal.aborted) again.push(p);
+    else settle(p, r);
+  }
+
+  // Phase 2: exclusive cases, and failures to confirm alone; one at a time per service.
+  const alone = [...selected.filter((p) => p.def.exclusive), ...again].sort((a, b) => a.order - b.order);
+  const services = [...new Set(alone.map((p) => p.spec.service))];
+  await Promise.all(
+    services.map(async (service) => {
+      for (const p of alone.filter((q) => q.spec.service === service)) settle(p, await attempt(p));
+    }),
+  );
+
+  const cases = planned.map((p) => results.get(p)!);
+  const target: Target = { host: opts.host, ports: Object.fromEntries(opts.specs.map((s) => [s.service, portFor(s, opts.ports)])) };
+  return {
+    version: 1,
+    target,
+    summary: summarize(cases, Date.now() - started),
+    specs: opts.specs.map((s) => ({ name: s.name, title: s.title, file: s.file, service: s.service })),
+    cases,
+  };
+}

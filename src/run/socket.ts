@@ -1,0 +1,237 @@
+// Steps of the udp and tcp services: send bytes, read bytes, judge them.
+// Everything here waits with a deadline; nothing here knows a case id.
+import { checkReply, type ReplyExpect, type ReplyObservation } from '../check/reply.js';
+import { NetError } from '../transport/errors.js';
+import { TcpClient } from '../transport/tcp.js';
+import { UdpClient } from '../transport/udp.js';
+import type { Step } from '../spec/types.js';
+import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
+import { renderExpect, replyComplete } from './expect.js';
+import { renderBytes, renderWrites } from './payload.js';
+import { previewBytes } from '../text/escape.js';
+
+/** After a reply looks complete, how long to wait for stray extra bytes. */
+const SETTLE_MS = 100;
+
+interface ClientRef {
+  label: string;
+  vars: Record<string, string>;
+}
+
+export function stepTimeout(ctx: CaseContext, step: Step): number {
+  return step.timeoutMs ?? ctx.def.timeoutMs ?? ctx.defaultTimeoutMs;
+}
+
+function failFrom(err: unknown): never {
+  if (err instanceof NetError) throw new StepFailed({ message: err.message });
+  throw err;
+}
+
+// ---- UDP -------------------------------------------------------------------
+
+async function udpClient(ctx: CaseContext, ref: ClientRef, named: string | undefined): Promise<UdpClient> {
+  const existing = named ? ctx.named.get(named) : undefined;
+  if (existing instanceof UdpClient) return existing;
+  if (existing) throw new CaseErrored(`client "${named}" is a tcp connection, not a udp socket`);
+  const client = await UdpClient.open(ctx.endpoint, ctx.transcript.listener(ref.label)).catch(failFrom);
+  if (named) ctx.named.set(named, client);
+  return client;
+}
+
+/** Sends one datagram and waits for one back, resending when none comes. */
+async function udpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promise<void> {
+  const client = await udpClient(ctx, ref, step.client);
+  try {
+    const payload = renderBytes(step.send!, ref.vars);
+    if (!step.expect) return void (await client.send(payload));
+    const expect = renderExpect(step.expect, ref.vars);
+    const timeoutMs = stepTimeout(ctx, step);
+    const deadline = Date.now() + timeoutMs;
+    const tries = expect.noReply ? 1 : (step.retries ?? 3) + 1;
+    const start = Date.now();
+    let sends = 0;
+    let got: Awaited<ReturnType<UdpClient['next']>>;
+    client.drain();
+    while (!got && sends < tries && Date.now() < deadline && !client.error) {
+      await client.send(payload);
+      sends++;
+      const slot = sends === tries ? deadline : Math.min(deadline, Date.now() + timeoutMs / tries);
+      got = await client.next(slot);
+    }
+    const obs: ReplyObservation = { bytes: got?.data ?? Buffer.alloc(0), timedOut: !got, timeoutMs, error: client.error, capped: client.capped, elapsedMs: got ? got.at - start : undefined, sends };
+    const failure = checkReply(expect, obs);
+    if (failure) throw new StepFailed(failure);
+  } finally {
+    if (!step.client) client.close();
+  }
+}
+
+interface BurstOutcome {
+  total: number;
+  answered: number;
+  mismatch?: { expected?: string; actual: string; message: string };
+  error?: string;
+}
+
+/** Sends every message at once, then matches replies to messages in any order. */
+async function udpBurst(ctx: CaseContext, step: Step, ref: ClientRef): Promise<BurstOutcome> {
+  const client = await udpClient(ctx, ref, step.client);
+  try {
+    const n = step.repeat ?? 1;
+    const timeoutMs = stepTimeout(ctx, step);
+    const deadline = Date.now() + timeoutMs;
+    const pending: ReplyExpect[] = [];
+    for (let i = 1; i <= n; i++) {
+      const vars = { ...ref.vars, i: String(i) };
+      pending.push(renderExpect(step.expect ?? {}, vars));
+      await client.send(renderBytes(step.send!, vars));
+    }
+    const out: BurstOutcome = { total: n, answered: 0 };
+    while (pending.length > 0) {
+      const d = await client.next(deadline);
+      if (!d) break;
+      const obs: ReplyObservation = { bytes: d.data, timedOut: false, timeoutMs };
+      const k = pending.findIndex((e) => !checkReply(e, obs));
+      if (k >= 0) {
+        pending.splice(k, 1);
+        out.answered++;
+      } else {
+        out.mismatch ??= { ...checkReply(pending[0], obs)!, actual: previewBytes(d.data, 512) };
+      }
+    }
+    if (client.error) out.error = client.error.message;
+    return out;
+  } finally {
+    if (!step.client) client.close();
+  }
+}
+
+// ---- TCP -------------------------------------------------------------------
+
+async function tcpClient(ctx: CaseContext, ref: ClientRef, named: string | undefined, deadline: number): Promise<TcpClient> {
+  const existing = named ? ctx.named.get(named) : undefined;
+  if (existing instanceof TcpClient) return existing;
+  if (existing) throw new CaseErrored(`client "${named}" is a udp socket, not a tcp connection`);
+  const client = await TcpClient.connect({ endpoint: ctx.endpoint, deadline, onWire: ctx.transcript.listener(ref.label) }).catch(failFrom);
+  if (named) ctx.named.set(named, client);
+  return client;
+}
+
+/** Reads a reply until it is complete by the expectation, the server closes, or the deadline. */
+async function readReply(client: TcpClient, expect: ReplyExpect, deadline: number) {
+  const complete = replyComplete(expect);
+  const first = await client.read(deadline, complete ? (b) => complete(b) : undefined);
+  let bytes = first.bytes;
+  if (first.satisfied && client.peerClosedAt === undefined && expect.closedWithinMs === undefined) {
+    // Extra bytes after a complete-looking reply (a stray "\n") must still count.
+    const extra = await client.read(Math.min(deadline, Date.now() + SETTLE_MS));
+    bytes = Buffer.concat([bytes, extra.bytes]);
+  }
+  return { first, bytes };
+}
+
+async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promise<void> {
+  const timeoutMs = stepTimeout(ctx, step);
+  const deadline = Date.now() + timeoutMs;
+  const client = await tcpClient(ctx, ref, step.client, deadline);
+  try {
+    for (const w of renderWrites(step.send!, ref.vars)) {
+      await sleep(w.delayMs, ctx.signal);
+      await client.write(w.data);
+    }
+    const then = step.then ?? (step.client ? 'keep-open' : 'half-close');
+    if (then === 'reset') return client.reset();
+    if (then === 'close') return client.close();
+    if (then === 'half-close') client.halfClose();
+    if (!step.expect) return;
+    const sentAt = Date.now();
+    const expect = renderExpect(step.expect, ref.vars);
+    const { first, bytes } = await readReply(client, expect, deadline);
+    const replyEnd = first.lastByteAt ?? Date.now();
+    let closedAt = client.peerClosedAt;
+    if (expect.closedWithinMs !== undefined && closedAt === undefined) {
+      closedAt = await client.waitForClose(replyEnd + expect.closedWithinMs + 1);
+    }
+    const obs: ReplyObservation = {
+      bytes,
+      timedOut: first.timedOut,
+      timeoutMs,
+      error: first.error,
+      capped: first.capped,
+      elapsedMs: bytes.length > 0 ? Math.max(0, replyEnd - sentAt) : undefined,
+      closedAfterMs: closedAt === undefined ? undefined : Math.max(0, closedAt - replyEnd),
+      peerClosed: first.peerClosedAt !== undefined,
+    };
+    const failure = checkReply(expect, obs);
+    if (failure) throw new StepFailed(failure);
+  } finally {
+    if (!step.client) client.close();
+  }
+}
+
+// ---- steps -----------------------------------------------------------------
+
+async function exchange(ctx: CaseContext, step: Step, ref: ClientRef): Promise<void> {
+  if (ctx.spec.service === 'udp') return udpExchange(ctx, step, ref);
+  return tcpExchange(ctx, step, ref);
+}
+
+/** One client's part of a step: one exchange, or `repeat` of them in turn. */
+async function series(ctx: CaseContext, step: Step, ref: ClientRef): Promise<void> {
+  const n = step.repeat ?? 1;
+  for (let i = 1; i <= n; i++) {
+    try {
+      await exchange(ctx, step, { ...ref, vars: { ...ref.vars, i: String(i) } });
+    } catch (err) {
+      if (err instanceof StepFailed && n > 1) err.failure.message = `message ${i} of ${n}: ${err.failure.message}`;
+      throw err;
+    }
+  }
+}
+
+function clientRefs(ctx: CaseContext, step: Step): ClientRef[] {
+  const n = step.clients ?? 1;
+  return Array.from({ length: n }, (_, k) => ({
+    label: step.client ?? (step.clients ? `client ${k + 1}` : 'main'),
+    vars: { ...ctx.vars, client: String(k + 1), i: '1' },
+  }));
+}
+
+async function burstStep(ctx: CaseContext, step: Step): Promise<void> {
+  if (ctx.spec.service !== 'udp') throw new CaseErrored('"burst" is for udp steps');
+  const outcomes = await Promise.all(clientRefs(ctx, step).map((ref) => udpBurst(ctx, step, ref)));
+  const total = outcomes.reduce((n, o) => n + o.total, 0);
+  const answered = outcomes.reduce((n, o) => n + o.answered, 0);
+  if (answered === total) return;
+  const bad = outcomes.find((o) => o.mismatch)?.mismatch;
+  const err = outcomes.find((o) => o.error)?.error;
+  const why = err ? `: ${err}` : bad ? `; a wrong reply: ${bad.message}` : '';
+  throw new StepFailed({ message: `${answered} of ${total} messages were answered correctly within ${stepTimeout(ctx, step)} ms${why}`, expected: `${total} correct replies`, actual: bad ? `${answered} correct; e.g. got "${bad.actual}"` : `${answered} correct replies` });
+}
+
+async function namedAction(ctx: CaseContext, step: Step): Promise<void> {
+  const name = step.client!;
+  if (step.connect) {
+    if (ctx.spec.service === 'udp') throw new CaseErrored('"connect" is for tcp and http steps');
+    await tcpClient(ctx, { label: name, vars: ctx.vars }, name, Date.now() + stepTimeout(ctx, step));
+    return;
+  }
+  const client = ctx.named.get(name);
+  if (!client) throw new CaseErrored(`"close" names client "${name}", which no earlier step opened`);
+  if (step.close === 'reset' && client instanceof TcpClient) client.reset();
+  else client.close();
+  ctx.named.delete(name);
+}
+
+export async function runSocketStep(ctx: CaseContext, step: Step): Promise<void> {
+  if (step.connect || step.close) return namedAction(ctx, step);
+  if (step.send === undefined) return;
+  if (step.burst) return burstStep(ctx, step);
+  const refs = clientRefs(ctx, step);
+  const results = await Promise.allSettled(refs.map((ref) => series(ctx, step, ref)));
+  const failed = results.findIndex((r) => r.status === 'rejected');
+  if (failed < 0) return;
+  const err = (results[failed] as PromiseRejectedResult).reason;
+  if (err instanceof StepFailed && refs.length > 1) err.failure.message = `${refs[failed].label}: ${err.failure.message}`;
+  throw err;
+}

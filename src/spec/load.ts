@@ -1,0 +1,203 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import { SpecError, type SpecProblem } from './errors.js';
+import { lintSpec } from './lint.js';
+import type { CaseDef, Spec } from './types.js';
+
+/** The package root, found from this file whether it runs from src/ (tests) or dist/src/ (the CLI). */
+export const PACKAGE_ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+})();
+
+export const SCHEMA_PATH = path.join(PACKAGE_ROOT, 'schema', 'spec.schema.json');
+export const BUILTIN_DIR = path.join(PACKAGE_ROOT, 'specs');
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function validate(data: unknown) {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  }
+  return { ok: validator(data) as boolean, errors: validator.errors ?? [] };
+}
+
+/** The names of the built-in specs, in a fixed order. */
+export function builtinSpecNames(): string[] {
+  return readdirSync(BUILTIN_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** A spec argument is a built-in name (`udp-echo`) or a path to a YAML file. */
+export function resolveSpecPath(arg: string): string {
+  const builtin = path.join(BUILTIN_DIR, `${arg}.yaml`);
+  if (!arg.includes('/') && !arg.includes('\\') && !arg.endsWith('.yaml') && !arg.endsWith('.yml')) {
+    if (existsSync(builtin)) return builtin;
+    const names = builtinSpecNames().join(', ');
+    throw new SpecError([{ file: arg, line: 1, col: 1, path: '', message: `no built-in spec "${arg}" (built-in: ${names}); give a path to a .yaml file for your own` }]);
+  }
+  return arg;
+}
+
+/** How a file is named in messages: relative to the working directory, or to the package for built-ins. */
+function displayName(file: string): string {
+  const abs = path.resolve(file);
+  const rel = abs.startsWith(PACKAGE_ROOT + path.sep) && !abs.startsWith(process.cwd() + path.sep) ? path.relative(PACKAGE_ROOT, abs) : path.relative(process.cwd(), abs);
+  return rel.split(path.sep).join('/');
+}
+
+type Located = { doc: Document; lines: LineCounter; file: string };
+
+function pointer(p: Array<string | number>): string {
+  return p.map((k) => '/' + String(k).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Where the node at a path starts; for a missing node, where its nearest parent starts. */
+export function locate(src: Located, p: Array<string | number>, key?: string): { line: number; col: number } {
+  for (let n = p.length; n >= 0; n--) {
+    const node = src.doc.getIn(p.slice(0, n), true) as Node | undefined;
+    if (!node || !node.range) continue;
+    let offset = node.range[0];
+    if (key !== undefined && n === p.length && isMap(node)) {
+      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === key);
+      if (pair && isScalar(pair.key) && pair.key.range) offset = pair.key.range[0];
+    }
+    return src.lines.linePos(offset);
+  }
+  return { line: 1, col: 1 };
+}
+
+function splitPointer(instancePath: string): Array<string | number> {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function describeAjvError(e: ErrorObject): { message: string; key?: string } {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { message: `unknown property "${String(params.additionalProperty)}"`, key: String(params.additionalProperty) };
+    case 'required':
+      return { message: `missing required property "${String(params.missingProperty)}"` };
+    case 'enum':
+      return { message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'dependencies':
+      return { message: `"${String(params.property)}" needs "${String(params.missingProperty)}" too` };
+    default:
+      return { message: e.message ?? e.keyword };
+  }
+}
+
+/**
+ * ajv reports a failed oneOf once for the oneOf and once per branch. Keep what
+ * a person can act on: drop a oneOf/anyOf summary when a deeper error explains
+ * it, and fold the branches' type errors at one path into one sentence.
+ */
+function schemaProblems(src: Located, errors: ErrorObject[]): SpecProblem[] {
+  const deeper = (p: string) => errors.some((e) => e.instancePath.startsWith(p + '/'));
+  const kept = errors.filter((e) => !((e.keyword === 'oneOf' || e.keyword === 'anyOf') && deeper(e.instancePath)));
+  const byPath = new Map<string, string[]>();
+  const out: SpecProblem[] = [];
+  for (const e of kept) {
+    const { message, key } = describeAjvError(e);
+    const seen = byPath.get(e.instancePath + '\0' + (key ?? '')) ?? [];
+    if (seen.includes(message)) continue;
+    seen.push(message);
+    byPath.set(e.instancePath + '\0' + (key ?? ''), seen);
+    const p = splitPointer(e.instancePath);
+    out.push({ file: src.file, ...locate(src, p, key), path: e.instancePath, message });
+  }
+  return mergeTypeErrors(out);
+}
+
+function mergeTypeErrors(problems: SpecProblem[]): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  for (const p of problems) {
+    const prev = out.find((q) => q.path === p.path && q.line === p.line && q.col === p.col && /^must be /.test(q.message) && /^must be /.test(p.message));
+    if (prev && /^must be (string|object|array|integer|number|boolean)/.test(p.message)) prev.message += ' or ' + p.message.slice('must be '.length);
+    else out.push(p);
+  }
+  return out;
+}
+
+function buildSpec(data: any, src: Located): Spec {
+  const cases: CaseDef[] = data.cases.map((c: any, i: number) => ({
+    ...c,
+    points: c.points ?? 1,
+    exclusive: c.exclusive ?? false,
+    location: { file: src.file, ...locate(src, ['cases', i]) },
+  }));
+  const vars = Object.fromEntries(Object.entries(data.vars ?? {}).map(([k, v]) => [k, String(v)]));
+  return { name: data.name, title: data.title, description: data.description, service: data.service, port: data.port, vars, cases, file: src.file };
+}
+
+/** Parses and validates one spec's text; throws SpecError listing every problem with file:line:col. */
+export function parseSpec(text: string, file: string): Spec {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const src: Located = { doc, lines, file };
+  if (doc.errors.length > 0) {
+    throw new SpecError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        return { file, line: pos.line, col: pos.col, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const data = doc.toJS();
+  const { ok, errors } = validate(data);
+  if (!ok) throw new SpecError(schemaProblems(src, errors));
+  const spec = buildSpec(data, src);
+  const problems = lintSpec(spec).map((l) => ({ file, ...locate(src, l.path, l.key), path: pointer(l.path), message: l.message }));
+  if (problems.length > 0) throw new SpecError(problems);
+  return spec;
+}
+
+/** Loads a spec by built-in name or path. */
+export function loadSpec(arg: string): Spec {
+  const file = resolveSpecPath(arg);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new SpecError([{ file, line: 1, col: 1, path: '', message: `cannot read spec: ${why}` }]);
+  }
+  return parseSpec(text, displayName(file));
+}
+
+/** Loads several specs, reporting the problems of all of them at once, and refusing a case id used twice. */
+export function loadSpecs(args: string[]): Spec[] {
+  const problems: SpecProblem[] = [];
+  const specs: Spec[] = [];
+  for (const arg of args) {
+    try {
+      specs.push(loadSpec(arg));
+    } catch (err) {
+      if (err instanceof SpecError) problems.push(...err.problems);
+      else throw err;
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const spec of specs) {
+    for (const c of spec.cases) {
+      const other = seen.get(c.id);
+      if (other && other !== spec.file) problems.push({ ...c.location, path: '', message: `case id "${c.id}" is also used in ${other}` });
+      seen.set(c.id, spec.file);
+    }
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+  return specs;
+}

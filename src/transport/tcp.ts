@@ -1,0 +1,196 @@
+import net from 'node:net';
+import { NetError, fromSocketError, describeEndpoint, MAX_EXCHANGE_BYTES, type Endpoint, type WireListener } from './errors.js';
+
+/** What a read saw, whether or not it got what it waited for. */
+export interface ReadResult {
+  bytes: Buffer;
+  /** The read stopped because `done` said so. */
+  satisfied: boolean;
+  /** The server closed its side (FIN), with the time it did. */
+  peerClosedAt?: number;
+  /** The server reset the connection (or another socket error). */
+  error?: NetError;
+  timedOut: boolean;
+  /** More than the cap arrived; reading stopped. */
+  capped: boolean;
+  /** When the last byte of the connection so far arrived. */
+  lastByteAt?: number;
+}
+
+export interface ConnectOptions {
+  endpoint: Endpoint;
+  deadline: number;
+  onWire?: WireListener;
+  maxBytes?: number;
+}
+
+/**
+ * A TCP client for talking to a server that may misbehave in any way: every
+ * wait has a deadline, incoming bytes are capped, and errors become NetError
+ * values instead of exceptions thrown from event handlers.
+ */
+export class TcpClient {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private consumed = 0;
+  private wake: (() => void) | undefined;
+  peerClosedAt: number | undefined;
+  error: NetError | undefined;
+  capped = false;
+  private lastByteAt: number | undefined;
+  private ended = false;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly opts: ConnectOptions,
+  ) {
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('end', () => {
+      this.peerClosedAt = Date.now();
+      opts.onWire?.({ kind: 'peer-close' });
+      this.notify();
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      this.error ??= fromSocketError(err, opts.endpoint, 'tcp');
+      opts.onWire?.({ kind: err.code === 'ECONNRESET' ? 'peer-reset' : 'error', note: this.error.message });
+      this.notify();
+    });
+    socket.on('close', () => {
+      this.ended = true;
+      this.notify();
+    });
+  }
+
+  static connect(opts: ConnectOptions): Promise<TcpClient> {
+    const { endpoint, deadline } = opts;
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: endpoint.address, port: endpoint.port, family: endpoint.family, noDelay: true });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new NetError('CONNECT_TIMEOUT', `could not connect to ${describeEndpoint(endpoint, 'tcp')} within the deadline`));
+      }, Math.max(0, deadline - Date.now()));
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        opts.onWire?.({ kind: 'connect' });
+        resolve(new TcpClient(socket, opts));
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(fromSocketError(err, endpoint, 'tcp'));
+      });
+    });
+  }
+
+  private onData(d: Buffer): void {
+    this.lastByteAt = Date.now();
+    const cap = this.opts.maxBytes ?? MAX_EXCHANGE_BYTES;
+    const room = cap - this.size;
+    const kept = d.length > room ? d.subarray(0, room) : d;
+    if (kept.length > 0) {
+      this.chunks.push(kept);
+      this.size += kept.length;
+      this.opts.onWire?.({ kind: 'recv', data: kept });
+    }
+    if (d.length > room) {
+      this.capped = true;
+      this.opts.onWire?.({ kind: 'close', note: `stopped reading: the server sent more than ${cap} bytes` });
+      this.socket.destroy();
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /** Bytes received and not yet consumed by an earlier read. */
+  unread(): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.chunks = [all];
+    return all.subarray(this.consumed);
+  }
+
+  get open(): boolean {
+    return !this.ended && !this.socket.destroyed;
+  }
+
+  async write(data: Buffer): Promise<void> {
+    if (!this.socket.writable) return;
+    this.opts.onWire?.({ kind: 'send', data });
+    await new Promise<void>((resolve) => this.socket.write(data, () => resolve()));
+  }
+
+  halfClose(): void {
+    if (!this.socket.writable) return;
+    this.opts.onWire?.({ kind: 'half-close' });
+    this.socket.end();
+  }
+
+  close(): void {
+    if (this.socket.destroyed) return;
+    this.opts.onWire?.({ kind: 'close' });
+    this.socket.end();
+    this.socket.destroySoon();
+    // A server that never closes its side must not keep this socket alive.
+    setTimeout(() => this.socket.destroy(), 200).unref();
+  }
+
+  reset(): void {
+    if (this.socket.destroyed) return;
+    this.opts.onWire?.({ kind: 'reset' });
+    this.socket.resetAndDestroy();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  /**
+   * Waits until `done(unread bytes)` holds, the server closes or resets, the
+   * cap is hit, or the deadline passes; then consumes what it returns.
+   * `done` returning a number consumes only that many bytes (framing).
+   */
+  async read(deadline: number, done: (bytes: Buffer, closed: boolean) => boolean | number = () => false): Promise<ReadResult> {
+    for (;;) {
+      const bytes = this.unread();
+      const closed = this.peerClosedAt !== undefined || this.error !== undefined || this.capped || this.ended;
+      const verdict = done(bytes, closed);
+      if (verdict !== false || closed || Date.now() >= deadline) {
+        const take = typeof verdict === 'number' ? verdict : bytes.length;
+        this.consumed += take;
+        return {
+          bytes: bytes.subarray(0, take),
+          satisfied: verdict !== false,
+          peerClosedAt: this.peerClosedAt,
+          error: this.error,
+          timedOut: verdict === false && !closed,
+          capped: this.capped,
+          lastByteAt: this.lastByteAt,
+        };
+      }
+      await this.waitForEvent(deadline);
+    }
+  }
+
+  /** Waits until the server closes (or deadline); returns when it closed, if it did. */
+  async waitForClose(deadline: number): Promise<number | undefined> {
+    while (this.peerClosedAt === undefined && this.error === undefined && !this.ended && Date.now() < deadline) {
+      await this.waitForEvent(deadline);
+    }
+    return this.peerClosedAt ?? (this.error || this.ended ? Date.now() : undefined);
+  }
+
+  private waitForEvent(deadline: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.notify(), Math.max(0, deadline - Date.now()));
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,4 +1,4 @@
-import { TemplateError } from '../spec/template.js';
+import { FilterInputError, TemplateError } from '../spec/template.js';
 import type { CaseDef, Spec, Step } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
 import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
@@ -65,6 +65,7 @@ export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
     return done({ status: 'passed' });
   } catch (err) {
     if (err instanceof StepFailed) return done({ status: 'failed', failure: err.failure });
+    if (err instanceof FilterInputError) return done({ status: 'failed', failure: { message: err.message } });
     const internal = !(err instanceof CaseErrored || err instanceof TemplateError);
     const message = internal ? `netgrade could not run this case: ${(err as Error)?.stack ?? String(err)}` : `netgrade could not run this case: ${(err as Error).message}`;
     return done({ status: 'errored', failure: { message } });

@@ -1,7 +1,235 @@
-import { CaseErrored, type CaseContext } from './context.js';
-import type { Step } from '../spec/types.js';
+// Steps of the http service: write a request (declarative or raw bytes), read
+// one response with the lenient parser, capture values, keep cookies as a
+// browser would, and judge the response. Nothing here knows a case id.
+import { CookieJar } from 'tough-cookie';
+import { checkResponse, type HttpExpect, type HttpObservation } from '../check/http.js';
+import { checkCollection } from '../check/collect.js';
+import { buildRequest, hostHeader, splitBytes } from '../http/request.js';
+import { contentLengthMismatch, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse } from '../http/response.js';
+import { checkSetCookie } from '../http/set-cookie.js';
+import { renderTemplate } from '../spec/template.js';
+import type { Capture, Step, StepExpect } from '../spec/types.js';
+import { NetError } from '../transport/errors.js';
+import { TcpClient } from '../transport/tcp.js';
+import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
+import { expandEach, renderBytes, renderWrites, type Write } from './payload.js';
+import { stepTimeout } from './socket.js';
 
-/** HTTP steps: filled in by the KV-HTTP work. */
-export async function httpStepRunner(_ctx: CaseContext, _step: Step): Promise<void> {
-  throw new CaseErrored('http steps are not supported yet');
+/** After a response on a connection that should close, how long to wait for stray bytes or the close. */
+const SETTLE_MS = 100;
+
+interface HttpState {
+  jars: Map<string, CookieJar>;
+  /** Named connections the server closed after saying Connection: close: later steps on them are skipped. */
+  closedAsAnnounced: Set<string>;
+  collected: Map<string, string[]>;
+}
+
+const states = new WeakMap<CaseContext, HttpState>();
+function stateOf(ctx: CaseContext): HttpState {
+  let s = states.get(ctx);
+  if (!s) states.set(ctx, (s = { jars: new Map(), closedAsAnnounced: new Set(), collected: new Map() }));
+  return s;
+}
+
+const t = (s: string, vars: Record<string, string>) => renderTemplate(s, vars);
+
+function renderHttpExpect(e: StepExpect, vars: Record<string, string>): HttpExpect {
+  const b = e.body;
+  return {
+    status: e.status === undefined ? undefined : ([] as number[]).concat(e.status),
+    orClosed: e.orClosed,
+    headers: Object.entries(e.headers ?? {}).map(([name, m]) => [
+      name,
+      { ...m, equals: m.equals && t(m.equals, vars), notEquals: m.notEquals && t(m.notEquals, vars), contains: m.contains && t(m.contains, vars), matches: m.matches === undefined ? undefined : new RegExp(t(m.matches, vars), 'u'), tokens: m.tokens?.map((x) => t(x, vars)) },
+    ]),
+    body: b && {
+      equals: b.equals === undefined ? undefined : renderBytes(b.equals, vars),
+      contains: b.contains && t(b.contains, vars),
+      notContains: b.notContains && t(b.notContains, vars),
+      containsEach: b.containsEach && expandEach(b.containsEach.each, b.containsEach.count, vars, '\u0000').split('\u0000'),
+      matches: b.matches === undefined ? undefined : new RegExp(t(b.matches, vars), 'u'),
+      length: b.length,
+    },
+    framing: e.framing,
+    setCookie: e.setCookie && {
+      ...e.setCookie,
+      kept: e.setCookie.kept && { name: t(e.setCookie.kept.name, vars), value: t(e.setCookie.kept.value, vars) },
+      fresh: e.setCookie.fresh && { name: t(e.setCookie.fresh.name, vars), not: t(e.setCookie.fresh.not, vars) },
+    },
+    keepAlive: e.keepAlive,
+  };
+}
+
+function requestUrl(ctx: CaseContext, target: string): string {
+  const path = target.startsWith('/') ? target : '/';
+  return `http://${hostHeader(ctx.endpoint.host, ctx.endpoint.port)}${path}`;
+}
+
+/** The writes of a step's request, and the method the response answers (HEAD has no body). */
+async function requestWrites(ctx: CaseContext, step: Step, vars: Record<string, string>): Promise<{ writes: Write[]; method: string; url: string }> {
+  if (step.raw !== undefined) {
+    const writes = renderWrites(step.raw, vars);
+    const method = /^[A-Z]+/.exec(writes[0]?.data.toString('latin1') ?? '')?.[0] ?? 'GET';
+    return { writes, method, url: requestUrl(ctx, '/') };
+  }
+  const r = step.request ?? {};
+  const method = t(r.method ?? 'GET', vars);
+  const target = t(r.target ?? '/', vars);
+  const jar = step.jar ? stateOf(ctx).jars.get(step.jar) : undefined;
+  const url = requestUrl(ctx, target);
+  const bytes = buildRequest({
+    method,
+    target,
+    version: r.version ?? 'HTTP/1.1',
+    headers: Object.entries(r.headers ?? {}).map(([n, v]) => [n, v === null ? null : t(v, vars)]),
+    body: r.body === undefined ? undefined : renderBytes(r.body, vars),
+    host: hostHeader(ctx.endpoint.host, ctx.endpoint.port),
+    close: !step.client,
+    cookie: jar ? await jar.getCookieString(url) : undefined,
+  });
+  const pieces = r.split ? splitBytes(bytes, r.split.pieces) : [bytes];
+  return { writes: pieces.map((data, k) => ({ data, delayMs: k === 0 ? 0 : r.split!.delayMs })), method, url };
+}
+
+interface Received {
+  response?: HttpResponse;
+  deviations: Deviation[];
+  timedOut: boolean;
+  error?: NetError;
+  peerClosed: boolean;
+}
+
+/** Reads one response: until the parser has a whole one, the server closes, or the deadline. */
+async function readResponse(client: TcpClient, method: string, deadline: number, fresh: boolean): Promise<Received> {
+  let parsed: { response: HttpResponse; rest: Buffer } | undefined;
+  const r = await client.read(deadline, (bytes, closed) => {
+    const p = parseResponse(bytes, { method, closed });
+    if (p.state !== 'complete') return false;
+    parsed = p;
+    return bytes.length - p.rest.length;
+  });
+  if (!parsed && r.bytes.length > 0) {
+    // The deadline or a close came first: judge what did arrive.
+    const p = parseResponse(r.bytes, { method, closed: true });
+    if (p.state === 'complete') parsed = p;
+  }
+  const deviations = [...(parsed?.response.deviations ?? [])];
+  if (parsed && fresh) {
+    const extra = await client.read(Math.min(deadline, Date.now() + SETTLE_MS));
+    const more = Buffer.concat([parsed.rest, extra.bytes]);
+    const d = trailingBytesDeviation(parsed.response, more) ?? (client.peerClosedAt !== undefined ? contentLengthMismatch(parsed.response, more) : undefined);
+    if (d) deviations.push(d);
+  }
+  return { response: parsed?.response, deviations, timedOut: !parsed && r.timedOut, error: r.error, peerClosed: client.peerClosedAt !== undefined || r.capped };
+}
+
+function capture(c: Capture, res: HttpResponse): string | undefined {
+  if ('header' in c) return headerAll(res, c.header).length > 0 ? headerAll(res, c.header).join(', ') : undefined;
+  if ('body' in c) {
+    const m = new RegExp(c.body, 'u').exec(res.body.toString('utf8'));
+    return m ? (m[1] ?? m[0]) : undefined;
+  }
+  const first = headerAll(res, 'set-cookie')[0];
+  const parsed = first === undefined ? undefined : checkSetCookie(first);
+  return c.setCookie === 'name' ? parsed?.name : parsed?.value;
+}
+
+function describeCapture(c: Capture): string {
+  if ('header' in c) return `the ${c.header} header`;
+  if ('body' in c) return `/${c.body}/ in the body`;
+  return `the ${c.setCookie} of the Set-Cookie header`;
+}
+
+function takeCaptures(ctx: CaseContext, step: Step, res: HttpResponse, vars: Record<string, string>): void {
+  for (const [name, c] of Object.entries(step.capture ?? {})) {
+    const value = capture(c, res);
+    if (value === undefined) throw new StepFailed({ message: `the response has no ${describeCapture(c).replace(/^the /, '')} to read ${name} from`, actual: `HTTP ${res.status ?? '?'}; ${header(res, 'content-type') ?? 'no Content-Type'}` });
+    ctx.vars[name] = value;
+    vars[name] = value;
+    const list = stateOf(ctx).collected.get(name) ?? [];
+    list.push(value);
+    stateOf(ctx).collected.set(name, list);
+  }
+}
+
+async function connection(ctx: CaseContext, step: Step, label: string, deadline: number): Promise<TcpClient> {
+  const named = step.client ? ctx.named.get(step.client) : undefined;
+  if (named instanceof TcpClient) return named;
+  if (named) throw new CaseErrored(`client "${step.client}" is not a tcp connection`);
+  try {
+    const c = await TcpClient.connect({ endpoint: ctx.endpoint, deadline, onWire: ctx.transcript.listener(label) });
+    if (step.client) ctx.named.set(step.client, c);
+    return c;
+  } catch (err) {
+    if (err instanceof NetError) throw new StepFailed({ message: err.message });
+    throw err;
+  }
+}
+
+async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: Record<string, string>): Promise<void> {
+  const state = stateOf(ctx);
+  if (step.client && state.closedAsAnnounced.has(step.client)) return;
+  const timeoutMs = stepTimeout(ctx, step);
+  const deadline = Date.now() + timeoutMs;
+  const { writes, method, url } = await requestWrites(ctx, step, vars);
+  const client = await connection(ctx, step, label, deadline);
+  const fresh = !step.client;
+  try {
+    if (!fresh && !client.open) throw new StepFailed({ message: 'the server had already closed this connection, after the previous response, without sending Connection: close' });
+    for (const w of writes) {
+      await sleep(w.delayMs, ctx.signal);
+      await client.write(w.data);
+    }
+    const got = await readResponse(client, method, deadline, fresh);
+    let closedAfter: boolean | undefined;
+    if (step.expect?.keepAlive && got.response) {
+      const saidClose = /(^|,)\s*close\s*(,|$)/i.test(header(got.response, 'connection') ?? '');
+      closedAfter = (await client.waitForClose(Date.now() + (saidClose ? 1000 : SETTLE_MS))) !== undefined;
+      if (saidClose && closedAfter && step.client) state.closedAsAnnounced.add(step.client);
+    }
+    if (got.response && step.jar) await storeCookies(ctx, step.jar, got.response, url);
+    if (got.response && step.capture) takeCaptures(ctx, step, got.response, vars);
+    if (!step.expect) return;
+    const obs: HttpObservation = { ...got, timeoutMs, error: got.error && { code: got.error.code, message: got.error.message }, closedAfter, now: new Date() };
+    const failure = checkResponse(renderHttpExpect(step.expect, vars), obs);
+    if (failure) throw new StepFailed(failure);
+  } finally {
+    if (fresh) client.close();
+  }
+}
+
+async function storeCookies(ctx: CaseContext, name: string, res: HttpResponse, url: string): Promise<void> {
+  const jar = stateOf(ctx).jars.get(name)!;
+  for (const value of headerAll(res, 'set-cookie')) await jar.setCookie(value, url, { ignoreError: true });
+}
+
+/** Runs an http step: one exchange, `repeat` in turn, or a group of `clients` at once. */
+export async function httpStepRunner(ctx: CaseContext, step: Step): Promise<void> {
+  if (step.connect || step.close) throw new CaseErrored('"connect" and "close" are not used with http steps; a named client connects on its first request');
+  if (step.request === undefined && step.raw === undefined) return;
+  const state = stateOf(ctx);
+  if (step.jar && !state.jars.has(step.jar)) state.jars.set(step.jar, new CookieJar());
+  for (const name of Object.keys(step.capture ?? {})) state.collected.delete(name);
+  const clients = step.clients ?? 1;
+  const repeat = step.repeat ?? 1;
+  const runClient = async (k: number) => {
+    const label = step.client ?? (step.clients ? `client ${k}` : 'main');
+    for (let i = 1; i <= repeat; i++) {
+      try {
+        await httpExchange(ctx, step, label, { ...ctx.vars, client: String(k), i: String(i) });
+      } catch (err) {
+        if (err instanceof StepFailed && repeat > 1) err.failure.message = `request ${i} of ${repeat}: ${err.failure.message}`;
+        if (err instanceof StepFailed && clients > 1) err.failure.message = `${label}: ${err.failure.message}`;
+        throw err;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: clients }, (_, k) => runClient(k + 1)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  for (const [name, check] of Object.entries(step.collect ?? {})) {
+    const f = checkCollection(name, check, state.collected.get(name) ?? []);
+    if (f) throw new StepFailed(f);
+  }
 }

@@ -1,4 +1,4 @@
-import { renderTemplate } from '../spec/template.js';
+import { renderTemplate, TemplateError } from '../spec/template.js';
 import type { Payload, PayloadPart } from '../spec/types.js';
 
 /** One write of a payload, after the pause that precedes it. */
@@ -11,7 +11,11 @@ function partBytes(part: PayloadPart, vars: Record<string, string>): Buffer {
   if (typeof part === 'string') return Buffer.from(renderTemplate(part, vars), 'utf8');
   if ('hex' in part) return Buffer.from(part.hex.replace(/\s+/g, ''), 'hex');
   if ('text' in part) return Buffer.from(renderTemplate(part.text, vars), 'utf8');
+  if ('each' in part) return Buffer.from(expandEach(part.each, part.count, vars, part.separator ?? ''), 'utf8');
   const unit = Buffer.from(renderTemplate(part.repeat, vars), 'utf8');
+  // The schema forbids an empty `repeat`, but a placeholder can still render to "" (--set x=):
+  // without this check the loop below never advances and the run hangs.
+  if (unit.length === 0 && part.bytes > 0) throw new TemplateError(`"repeat: ${part.repeat}" is empty once filled in, so it cannot make ${part.bytes} bytes`);
   const out = Buffer.alloc(part.bytes);
   for (let o = 0; o < part.bytes; o += unit.length) unit.copy(out, o, 0, Math.min(unit.length, part.bytes - o));
   return out;
@@ -40,4 +44,11 @@ export function renderWrites(p: Payload, vars: Record<string, string>): Write[] 
 /** A payload as one buffer (delays ignored): what an `equals` expectation compares with. */
 export function renderBytes(p: Payload, vars: Record<string, string>): Buffer {
   return Buffer.concat(renderWrites(p, vars).map((w) => w.data));
+}
+
+/** `each` for n = 1..count, joined: generated bodies such as 1,000 distinct pairs. */
+export function expandEach(each: string, count: number, vars: Record<string, string>, separator = ''): string {
+  const out: string[] = [];
+  for (let n = 1; n <= count; n++) out.push(renderTemplate(each, { ...vars, n: String(n) }));
+  return out.join(separator);
 }

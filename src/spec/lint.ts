@@ -2,7 +2,7 @@
 // variable, regexes that do not compile, step fields that make no sense for
 // the spec's service. Each problem points at a path so the loader can give
 // its line and column.
-import { knownFilter, templateRefs } from './template.js';
+import { knownFilter, replacePlaceholders, templateRefs } from './template.js';
 import type { Spec, Step } from './types.js';
 
 export interface LintProblem {
@@ -12,7 +12,7 @@ export interface LintProblem {
 }
 
 /** Variables every case has without declaring them. */
-export const BUILTIN_VARS = ['uid', 'i', 'client', 'host', 'port'] as const;
+export const BUILTIN_VARS = ['uid', 'i', 'n', 'client', 'host', 'port'] as const;
 
 /** Names a step defines for the steps after it (captures, in protocols that have them). */
 export type CaptureNames = (step: Step) => string[];
@@ -24,25 +24,53 @@ function* strings(value: unknown, path: Array<string | number>): Generator<[stri
 }
 
 const STREAM_ONLY: Array<keyof Step> = ['connect', 'then'];
+const HTTP_ONLY: Array<keyof Step> = ['request', 'raw', 'jar', 'capture', 'collect'];
+const HTTP_EXPECT = ['status', 'orClosed', 'headers', 'body', 'framing', 'setCookie', 'keepAlive'];
+const SOCKET_EXPECT = ['equals', 'contains', 'notContains', 'matches', 'length', 'noReply', 'closedWithinMs'];
 
 function stepProblems(spec: Spec, step: Step, at: Array<string | number>): LintProblem[] {
   const out: LintProblem[] = [];
   if (spec.service === 'udp') {
     for (const k of STREAM_ONLY) if (step[k] !== undefined) out.push({ path: at, key: k, message: `"${k}" is for tcp and http services, not udp` });
   }
+  const http = spec.service === 'http';
+  for (const k of http ? ['send'] : HTTP_ONLY) if (step[k as keyof Step] !== undefined) out.push({ path: at, key: k, message: `"${k}" is for ${http ? 'udp and tcp' : 'http'} services, not ${spec.service}` });
+  for (const k of http ? SOCKET_EXPECT : HTTP_EXPECT) {
+    if (step.expect && k in step.expect) out.push({ path: [...at, 'expect'], key: k, message: `"${k}" is for ${http ? 'udp and tcp' : 'http'} services, not ${spec.service}${http && k !== 'noReply' && k !== 'closedWithinMs' ? ` (use expect.body.${k})` : ''}` });
+  }
+  if (step.request && step.raw !== undefined) out.push({ path: at, key: 'raw', message: 'a step sends either a "request" or "raw" bytes, not both' });
   if (step.client && step.clients) out.push({ path: at, key: 'clients', message: 'a step uses either one named "client" or a group of "clients", not both' });
-  if (step.expect?.matches !== undefined) {
+  for (const [p, key, re] of regexes(step, at)) {
     try {
-      new RegExp(step.expect.matches, 'u');
+      // Placeholders are filled in before the regex is compiled at run time, and a bare
+      // "{{" is a syntax error under the u flag: compile with a stand-in for each one.
+      new RegExp(replacePlaceholders(re, 'x'), 'u');
     } catch (err) {
-      out.push({ path: [...at, 'expect'], key: 'matches', message: `invalid regular expression: ${(err as Error).message}` });
+      // V8's message already starts "Invalid regular expression: /a(b/u: ..."; do not say it twice.
+      const why = (err as Error).message.replace(/^Invalid regular expression: /, '');
+      out.push({ path: p, key, message: `invalid regular expression: ${why}` });
     }
   }
-  if (step.expect && step.send === undefined && !step.client) out.push({ path: at, key: 'expect', message: 'a step that expects a reply must send something, or read from a named "client"' });
+  const sends = step.send !== undefined || step.request !== undefined || step.raw !== undefined;
+  if (step.expect && !sends && !step.client) out.push({ path: at, key: 'expect', message: 'a step that expects a reply must send something, or read from a named "client"' });
   return out;
 }
 
-export function lintSpec(spec: Spec, captures: CaptureNames = () => []): LintProblem[] {
+/** Every regular expression a step holds, with where it stands. */
+function regexes(step: Step, at: Array<string | number>): Array<[Array<string | number>, string, string]> {
+  const out: Array<[Array<string | number>, string, string]> = [];
+  const e = step.expect;
+  if (e?.matches !== undefined) out.push([[...at, 'expect'], 'matches', e.matches]);
+  if (e?.body?.matches !== undefined) out.push([[...at, 'expect', 'body'], 'matches', e.body.matches]);
+  for (const [name, h] of Object.entries(e?.headers ?? {})) if (h.matches !== undefined) out.push([[...at, 'expect', 'headers', name], 'matches', h.matches]);
+  for (const [name, c] of Object.entries(step.capture ?? {})) if ('body' in c) out.push([[...at, 'capture', name], 'body', c.body]);
+  return out;
+}
+
+/** Names a step captures, for the steps after it. */
+export const stepCaptures: CaptureNames = (step) => Object.keys(step.capture ?? {});
+
+export function lintSpec(spec: Spec, captures: CaptureNames = stepCaptures): LintProblem[] {
   const out: LintProblem[] = [];
   const ids = new Set<string>();
   spec.cases.forEach((c, ci) => {

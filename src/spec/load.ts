@@ -93,6 +93,9 @@ function describeAjvError(e: ErrorObject): { message: string; key?: string } {
       return { message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'const':
       return { message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'type':
+      // ajv words a union type as "must be string,number".
+      return { message: `must be ${String(params.type).split(',').join(' or ')}` };
     case 'dependencies':
       return { message: `"${String(params.property)}" needs "${String(params.missingProperty)}" too` };
     default:
@@ -106,8 +109,7 @@ function describeAjvError(e: ErrorObject): { message: string; key?: string } {
  * it, and fold the branches' type errors at one path into one sentence.
  */
 function schemaProblems(src: Located, errors: ErrorObject[]): SpecProblem[] {
-  const deeper = (p: string) => errors.some((e) => e.instancePath.startsWith(p + '/'));
-  const kept = errors.filter((e) => !((e.keyword === 'oneOf' || e.keyword === 'anyOf') && deeper(e.instancePath)));
+  const kept = pruneBranches(errors);
   const byPath = new Map<string, string[]>();
   const out: SpecProblem[] = [];
   for (const e of kept) {
@@ -121,6 +123,42 @@ function schemaProblems(src: Located, errors: ErrorObject[]): SpecProblem[] {
   }
   return mergeTypeErrors(out);
 }
+
+/** The oneOf/anyOf branch an error came from (its schema path up to `oneOf/N`), if any. */
+const branchOf = (e: ErrorObject) => /^(.*\/(?:oneOf|anyOf)\/\d+)\//.exec(e.schemaPath)?.[1];
+
+/**
+ * Keeps, at each path, only the errors of the branch the value came closest to.
+ * Without this `send: { repeat: ab }` listed six problems (one per payload
+ * shape) where the one to act on is `missing required property "bytes"`.
+ */
+function pruneBranches(errors: ErrorObject[]): ErrorObject[] {
+  const below = (e: ErrorObject, p: string) => e.instancePath.startsWith(p + '/');
+  const drop = new Set<ErrorObject>();
+  // A summary ("must match exactly one schema in oneOf") is noise when another error at its path or below says why.
+  for (const e of errors) {
+    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && errors.some((o) => o !== e && !isSummary(o) && (o.instancePath === e.instancePath || below(o, e.instancePath)))) drop.add(e);
+  }
+  for (const p of new Set(errors.map((e) => e.instancePath))) {
+    const atP = errors.filter((e) => e.instancePath === p && !isSummary(e) && branchOf(e) !== undefined);
+    if (atP.length === 0) continue;
+    // An error below p means some branch accepted p's shape and went inside: report that, not the other shapes.
+    if (errors.some((e) => below(e, p))) {
+      atP.forEach((e) => drop.add(e));
+      continue;
+    }
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of atP) branches.set(branchOf(e)!, [...(branches.get(branchOf(e)!) ?? []), e]);
+    // Branches of the right type (an object missing a key) say more than "must be string"; all of the wrong type: keep all, merged below.
+    const rightType = [...branches.values()].filter((es) => !es.some((e) => e.keyword === 'type'));
+    if (rightType.length === 0) continue;
+    const best = rightType.reduce((a, b) => (b.length < a.length ? b : a));
+    atP.filter((e) => !best.includes(e)).forEach((e) => drop.add(e));
+  }
+  return errors.filter((e) => !drop.has(e));
+}
+
+const isSummary = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'anyOf';
 
 function mergeTypeErrors(problems: SpecProblem[]): SpecProblem[] {
   const out: SpecProblem[] = [];
@@ -151,7 +189,9 @@ export function parseSpec(text: string, file: string): Spec {
   if (doc.errors.length > 0) {
     throw new SpecError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        // yaml fills e.linePos only with prettyErrors on (which also rewrites the message),
+        // so locate the error's offset ourselves; without this every YAML error said 1:1.
+        const pos = lines.linePos(e.pos[0]);
         return { file, line: pos.line, col: pos.col, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
       }),
     );
@@ -192,11 +232,12 @@ export function loadSpecs(args: string[]): Spec[] {
   }
   const seen = new Map<string, string>();
   for (const spec of specs) {
-    for (const c of spec.cases) {
+    spec.cases.forEach((c, i) => {
       const other = seen.get(c.id);
-      if (other && other !== spec.file) problems.push({ ...c.location, path: '', message: `case id "${c.id}" is also used in ${other}` });
+      // The pointer names the case, as the location does (it said "/", the document root).
+      if (other && other !== spec.file) problems.push({ ...c.location, path: `/cases/${i}`, message: `case id "${c.id}" is also used in ${other}` });
       seen.set(c.id, spec.file);
-    }
+    });
   }
   if (problems.length > 0) throw new SpecError(problems);
   return specs;

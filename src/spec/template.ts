@@ -2,6 +2,9 @@
 // {{name|filter}} / {{name|filter:arg}}. Kept tiny on purpose: what a spec
 // cannot say with these, it says with steps, not with an expression language.
 
+import { formatImfFixdate, parseHttpDate } from '../http/date.js';
+import { toWeak } from '../http/etag.js';
+
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*((?:\|\s*[a-z-]+(?::[^|}\s]+)?\s*)*)\}\}/g;
 
 export interface TemplateRef {
@@ -13,10 +16,31 @@ export type Filter = (value: string, arg: string | undefined) => string;
 
 export class TemplateError extends Error {}
 
+/** A filter got a value it cannot work on; the value came from the server (a capture), so the server is at fault. */
+export class FilterInputError extends Error {}
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `date:+1s`, `date:-1d`: an HTTP-date moved by an amount, written back as IMF-fixdate (RFC 9110 §5.6.7). */
+function shiftDate(value: string, arg: string | undefined): string {
+  const m = /^([+-]\d+)([smhd])$/.exec(arg ?? '');
+  if (!m) throw new TemplateError(`the date filter takes an amount such as date:+1s or date:-1d, not "${arg ?? ''}"`);
+  const parsed = parseHttpDate(value);
+  if (!parsed) throw new FilterInputError(`"${value}" is not an HTTP date, so netgrade cannot compute a date from it`);
+  return formatImfFixdate(new Date(parsed.date.getTime() + Number(m[1]) * UNITS[m[2]]));
+}
+
 const BASE_FILTERS: Record<string, Filter> = {
   upper: (v) => v.toUpperCase(),
   lower: (v) => v.toLowerCase(),
   trim: (v) => v.trim(),
+  // RFC 9110 §8.8.3: the weak form of an entity-tag, W/"x" from "x".
+  weak: (v) => {
+    const w = toWeak(v.trim());
+    if (w === undefined) throw new FilterInputError(`"${v}" is not an entity-tag, so it has no weak form`);
+    return w;
+  },
+  date: shiftDate,
 };
 
 const filters: Record<string, Filter> = { ...BASE_FILTERS };
@@ -27,7 +51,8 @@ export function registerFilter(name: string, fn: Filter): void {
 }
 
 export function knownFilter(name: string): boolean {
-  return name in filters;
+  // Own keys only: `in` also found Object.prototype's "constructor", so {{uid|constructor}} passed the lint.
+  return Object.hasOwn(filters, name);
 }
 
 function parseFilters(chain: string): TemplateRef['filters'] {
@@ -46,12 +71,18 @@ export function templateRefs(s: string): TemplateRef[] {
   return [...s.matchAll(PLACEHOLDER)].map((m) => ({ name: m[1], filters: parseFilters(m[2]) }));
 }
 
+/** The string with every placeholder replaced by `by`, e.g. to compile a regex before the values are known. */
+export function replacePlaceholders(s: string, by: string): string {
+  return s.replace(PLACEHOLDER, () => by);
+}
+
 /** Fills in every placeholder; an unknown variable or filter is a spec error, never an empty string. */
 export function renderTemplate(s: string, vars: Readonly<Record<string, string>>): string {
   return s.replace(PLACEHOLDER, (_all, name: string, chain: string) => {
-    if (!(name in vars)) throw new TemplateError(`unknown variable {{${name}}}`);
+    // Own keys only, as in knownFilter: {{constructor}} must not render Object's source text.
+    if (!Object.hasOwn(vars, name)) throw new TemplateError(`unknown variable {{${name}}}`);
     return parseFilters(chain).reduce((value, f) => {
-      const fn = filters[f.name];
+      const fn = knownFilter(f.name) ? filters[f.name] : undefined;
       if (!fn) throw new TemplateError(`unknown filter "${f.name}" in {{${name}}}`);
       return fn(value, f.arg);
     }, vars[name]);

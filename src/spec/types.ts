@@ -10,8 +10,41 @@ export interface Location {
   col: number;
 }
 
-export type PayloadPart = string | { hex: string } | { repeat: string; bytes: number } | { text: string };
+export type PayloadPart = string | { hex: string } | { repeat: string; bytes: number } | { text: string } | { each: string; count: number; separator?: string };
 export type Payload = PayloadPart | Array<PayloadPart | { delayMs: number }>;
+
+export interface TextMatch {
+  equals?: Payload;
+  contains?: string;
+  notContains?: string;
+  containsEach?: { each: string; count: number };
+  matches?: string;
+  length?: number;
+}
+
+export interface HeaderMatch {
+  present?: boolean;
+  equals?: string;
+  notEquals?: string;
+  contains?: string;
+  matches?: string;
+  tokens?: string[];
+  imfFixdate?: true;
+  entityTag?: true;
+  notAfter?: string;
+}
+
+export interface SetCookieMatch {
+  present?: boolean;
+  valid?: true;
+  path?: string;
+  httpOnly?: true;
+  persistent?: true;
+  kept?: { name: string; value: string };
+  fresh?: { name: string; not: string };
+}
+
+export type FramingRule = 'status-line' | 'crlf' | 'content-length' | 'no-body';
 
 export interface StepExpect {
   equals?: Payload;
@@ -22,6 +55,32 @@ export interface StepExpect {
   replyWithinMs?: number;
   closedWithinMs?: number;
   noReply?: true;
+  // HTTP
+  status?: number | number[];
+  orClosed?: true;
+  headers?: Record<string, HeaderMatch>;
+  body?: TextMatch;
+  framing?: FramingRule[];
+  setCookie?: SetCookieMatch;
+  keepAlive?: true;
+}
+
+export interface HttpRequestDef {
+  method?: string;
+  target?: string;
+  version?: string;
+  headers?: Record<string, string | null>;
+  body?: Payload;
+  split?: { pieces: number; delayMs: number };
+}
+
+export type Capture = { header: string } | { body: string } | { setCookie: 'name' | 'value' };
+
+export interface CollectCheck {
+  distinct?: true;
+  minLength?: number;
+  notCountingUp?: true;
+  count?: number;
 }
 
 export interface Step {
@@ -38,6 +97,11 @@ export interface Step {
   timeoutMs?: number;
   retries?: number;
   expect?: StepExpect;
+  request?: HttpRequestDef;
+  raw?: Payload;
+  jar?: string;
+  capture?: Record<string, Capture>;
+  collect?: Record<string, CollectCheck>;
 }
 
 export interface CaseDef {

@@ -8,6 +8,7 @@ const NAMED: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0
 function isInvisible(cp: number): boolean {
   return (
     (cp >= 0x80 && cp <= 0x9f) || // C1 controls
+    cp === 0x061c || // ARABIC LETTER MARK: a bidi control like U+200E/U+200F, but outside their block
     (cp >= 0x200b && cp <= 0x200f) ||
     (cp >= 0x202a && cp <= 0x202e) ||
     (cp >= 0x2060 && cp <= 0x206f) ||

@@ -17,6 +17,18 @@ export interface HttpServerOptions {
   maxSessions?: number;
   /** Epoch milliseconds; tests inject a fake clock to expire sessions and move Last-Modified. */
   clock?: () => number;
+  /**
+   * Test seam, never set in production: netgrade's own tests build deliberately
+   * broken servers by wrapping the reference instead of copying it.
+   */
+  faults?: Faults;
+}
+
+export interface Faults {
+  /** Replaces the answer to a request; `next` gives the correct one. */
+  handle?: (req: HttpRequest, next: (req: HttpRequest) => HttpResponse) => HttpResponse;
+  /** Rewrites the bytes of an answer before they are written; null closes the connection without answering. */
+  bytes?: (out: Buffer, req: HttpRequest | undefined, res: HttpResponse) => Buffer | null;
 }
 
 export interface RunningServer {
@@ -30,6 +42,7 @@ const LIMITS = { maxHead: 64 * 1024, maxBody: 1024 * 1024 };
 
 interface ConnectionContext {
   app: App;
+  faults: Faults;
   clock: () => number;
   idleTimeoutMs: number;
 }
@@ -38,7 +51,7 @@ export async function startHttpServer(opts: HttpServerOptions = {}): Promise<Run
   const clock = opts.clock ?? Date.now;
   const maxAge = opts.sessionMaxAgeSeconds ?? 3600;
   const app = createApp({ sessionMaxAgeSeconds: maxAge, maxSessions: opts.maxSessions ?? 10_000, clock });
-  const ctx: ConnectionContext = { app, clock, idleTimeoutMs: opts.idleTimeoutMs ?? 5000 };
+  const ctx: ConnectionContext = { app, clock, idleTimeoutMs: opts.idleTimeoutMs ?? 5000, faults: opts.faults ?? {} };
   const sockets = new Set<Socket>();
   // allowHalfOpen: a client that sends its requests and then shuts down its side still gets answers.
   const server = createServer({ allowHalfOpen: true }, (socket) => {
@@ -87,7 +100,10 @@ function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     socket.end();
   };
   const send = (res: HttpResponse, req: HttpRequest | undefined, connection: 'close' | 'keep-alive' | undefined): void => {
-    socket.write(serializeResponse(res, { head: req?.method === 'HEAD', connection, nowMs: ctx.clock() }));
+    const out = serializeResponse(res, { head: req?.method === 'HEAD', connection, nowMs: ctx.clock() });
+    const bytes = ctx.faults.bytes ? ctx.faults.bytes(out, req, res) : out;
+    if (bytes === null) return void socket.destroy();
+    socket.write(bytes);
   };
 
   const pump = (): void => {
@@ -104,8 +120,8 @@ function serveConnection(socket: Socket, ctx: ConnectionContext): void {
         return finish();
       }
       const keepAlive = persistence(result.request);
-      send(answer(ctx.app, result.request), result.request, keepAlive.header);
-      if (!keepAlive.persist) return finish();
+      send(answer(ctx, result.request), result.request, keepAlive.header);
+      if (!keepAlive.persist || socket.destroyed) return finish();
     }
     if (!closing && socket.writableNeedDrain && !waitingForDrain) {
       waitingForDrain = true;
@@ -142,9 +158,10 @@ function serveConnection(socket: Socket, ctx: ConnectionContext): void {
   });
 }
 
-function answer(app: App, req: HttpRequest): HttpResponse {
+function answer(ctx: ConnectionContext, req: HttpRequest): HttpResponse {
   try {
-    return app.handle(req);
+    const handle = ctx.faults.handle;
+    return handle ? handle(req, (r) => ctx.app.handle(r)) : ctx.app.handle(req);
   } catch (err) {
     return textResponse(500, `internal error: ${(err as Error).message}`);
   }

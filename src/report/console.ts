@@ -55,7 +55,7 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
   return {
     onRunStart(info: RunInfo) {
       const ports = Object.entries(info.target.ports).map(([s, p]) => `${s} ${p}`).join(', ');
-      out(`netgrade: ${info.selected} checks against ${info.target.host} (${ports})`);
+      out(`netgrade: ${info.selected} check${info.selected === 1 ? "" : "s"} against ${info.target.host} (${ports})`);
       out();
     },
     onCaseEnd(r) {

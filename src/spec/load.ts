@@ -26,12 +26,16 @@ function validate(data: unknown) {
   return { ok: validator(data) as boolean, errors: validator.errors ?? [] };
 }
 
+/** The lab's order: the socket lab first, then the HTTP server and its lecture topics. */
+const BUILTIN_ORDER = ['udp-echo', 'tcp-echo', 'kv-http', 'conditional-get', 'cookies'];
+
 /** The names of the built-in specs, in a fixed order. */
 export function builtinSpecNames(): string[] {
+  const rank = (n: string) => (BUILTIN_ORDER.includes(n) ? BUILTIN_ORDER.indexOf(n) : BUILTIN_ORDER.length);
   return readdirSync(BUILTIN_DIR)
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.slice(0, -'.yaml'.length))
-    .sort();
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** A spec argument is a built-in name (`udp-echo`) or a path to a YAML file. */

@@ -50,6 +50,8 @@ program
   .option('--host <host>', 'host name, IPv4 or IPv6 address of the server', '127.0.0.1')
   .option('--port <service=port>', 'port of a service (udp, tcp, http); repeatable', collect, [])
   .option('--tags <list>', 'comma-separated tags to run, or "all" (default: core)')
+  .option('--skip-tags <list>', 'leave out cases with any of these tags (e.g. kv on a static-file server)')
+  .option('--profile <file>', 'grading profile (YAML: tags that earn points, weights per spec); default grades core')
   .option('--grep <pattern>', 'run only cases whose id or title matches this regular expression')
   .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
   .option('--set <name=value>', 'set a spec variable; repeatable', collect, [])
@@ -95,7 +97,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2;
-  else if (err instanceof SpecError) fail(`invalid spec\n${err.message}`);
+  else if (err instanceof SpecError) fail(`invalid input:\n${err.message}`);
   else if (err instanceof UsageError || err instanceof ReporterError) fail(err.message);
   else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail(`a port is already in use: ${(err as Error).message}`);
   else fail(`internal error: ${(err as Error)?.stack ?? String(err)}`);

@@ -3,6 +3,7 @@ import { Multiplexer } from '../report/reporter.js';
 import { makeReporter } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { run, UsageError } from '../run/run.js';
+import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
 import { httpStepRunner } from '../run/http.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { allTags, exclusionReason, parseTags } from '../spec/select.js';
@@ -19,6 +20,8 @@ export interface RunFlags {
   reporter: string[];
   reference?: boolean;
   concurrency?: string;
+  profile?: string;
+  skipTags?: string;
 }
 
 function checkVars(specs: Spec[], sets: Record<string, string>): void {
@@ -38,7 +41,11 @@ function checkTags(specs: Spec[], tags: string[] | 'all'): void {
 /** `netgrade run`: specs → run → reporters → exit code (0 all passed, 1 some failed). */
 export async function runCommand(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
   const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
-  const selection = { tags: parseTags(flags.tags), grep: parseRegex(flags.grep) };
+  const profile = flags.profile ? loadProfile(flags.profile) : DEFAULT_PROFILE;
+  // A profile that grades more than core runs what it grades unless --tags says otherwise.
+  const tags = flags.tags ? parseTags(flags.tags) : flags.profile ? profile.tags : parseTags(undefined);
+  const skipTags = flags.skipTags ? flags.skipTags.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+  const selection = { tags, grep: parseRegex(flags.grep), skipTags };
   checkTags(specs, selection.tags);
   const vars = parseSets(flags.set);
   checkVars(specs, vars);
@@ -61,6 +68,7 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
       timeoutMs: flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined,
       concurrency: flags.concurrency ? Number(flags.concurrency) : undefined,
       signal,
+      profile,
       onCaseEnd: (r) => reporters.onCaseEnd(r),
       stepRunners: { http: httpStepRunner },
     });

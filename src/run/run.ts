@@ -10,6 +10,7 @@ import type { Endpoint } from '../transport/errors.js';
 import { runCase, type StepRunner } from './case.js';
 import { summarize, type CaseResult, type RunResult, type Target } from './result.js';
 import { runSocketStep } from './socket.js';
+import { applyProfile, DEFAULT_PROFILE, type Profile } from './grade.js';
 
 export interface RunOptions {
   specs: Spec[];
@@ -26,6 +27,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called once per case with its final result, in the order cases finish. */
   onCaseEnd?: (r: CaseResult) => void;
+  /** Which cases earn points (default: core). */
+  profile?: Profile;
   /** Step runners by service; udp and tcp have one built in. */
   stepRunners?: Partial<Record<ServiceName, StepRunner>>;
 }
@@ -87,11 +90,12 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     return runCase({ spec: p.spec, def: p.def, endpoint, vars, defaultTimeoutMs: opts.timeoutMs ?? 2000, signal, stepRunner: runners[p.spec.service] });
   };
   const settle = (p: Planned, r: CaseResult) => {
-    results.set(p, r);
-    opts.onCaseEnd?.(r);
+    const graded = applyProfile([r], opts.profile ?? DEFAULT_PROFILE)[0];
+    results.set(p, graded);
+    opts.onCaseEnd?.(graded);
   };
 
-  for (const p of planned.filter((p) => p.reason)) results.set(p, skippedResult(p));
+  for (const p of planned.filter((p) => p.reason)) settle(p, skippedResult(p));
   const selected = planned.filter((p) => !p.reason);
 
   // Phase 1: everything that may share its service, concurrently.

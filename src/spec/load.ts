@@ -56,7 +56,7 @@ function displayName(file: string): string {
   return rel.split(path.sep).join('/');
 }
 
-type Located = { doc: Document; lines: LineCounter; file: string };
+export type Located = { doc: Document; lines: LineCounter; file: string };
 
 function pointer(p: Array<string | number>): string {
   return p.map((k) => '/' + String(k).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
@@ -185,8 +185,8 @@ function buildSpec(data: any, src: Located): Spec {
   return { name: data.name, title: data.title, description: data.description, service: data.service, port: data.port, vars, cases, file: src.file };
 }
 
-/** Parses and validates one spec's text; throws SpecError listing every problem with file:line:col. */
-export function parseSpec(text: string, file: string): Spec {
+/** Parses YAML and validates it with a compiled schema; every problem comes with file:line:col. */
+export function parseValidated(text: string, file: string, check: (data: unknown) => { ok: boolean; errors: ErrorObject[] }): { data: any; src: Located } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const src: Located = { doc, lines, file };
@@ -201,25 +201,34 @@ export function parseSpec(text: string, file: string): Spec {
     );
   }
   const data = doc.toJS();
-  const { ok, errors } = validate(data);
+  const { ok, errors } = check(data);
   if (!ok) throw new SpecError(schemaProblems(src, errors));
+  return { data, src };
+}
+
+/** Parses and validates one spec's text; throws SpecError listing every problem with file:line:col. */
+export function parseSpec(text: string, file: string): Spec {
+  const { data, src } = parseValidated(text, file, validate);
   const spec = buildSpec(data, src);
   const problems = lintSpec(spec).map((l) => ({ file, ...locate(src, l.path, l.key), path: pointer(l.path), message: l.message }));
   if (problems.length > 0) throw new SpecError(problems);
   return spec;
 }
 
+/** Reads a file for a loader; a missing file is a located problem, not a crash. */
+export function readSource(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new SpecError([{ file, line: 1, col: 1, path: '', message: `cannot read ${path.basename(file)}: ${why}` }]);
+  }
+}
+
 /** Loads a spec by built-in name or path. */
 export function loadSpec(arg: string): Spec {
   const file = resolveSpecPath(arg);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new SpecError([{ file, line: 1, col: 1, path: '', message: `cannot read spec: ${why}` }]);
-  }
-  return parseSpec(text, displayName(file));
+  return parseSpec(readSource(file), displayName(file));
 }
 
 /** Loads several specs, reporting the problems of all of them at once, and refusing a case id used twice. */

@@ -5,6 +5,8 @@ export interface Selection {
   tags: string[] | 'all';
   /** Runs only cases whose id or title matches. */
   grep?: RegExp;
+  /** Leaves out cases carrying any of these tags (e.g. `kv` on a static server). */
+  skipTags?: string[];
 }
 
 /** Why a case is left out, or undefined when it runs. */
@@ -12,6 +14,8 @@ export function exclusionReason(def: CaseDef, sel: Selection): string | undefine
   if (sel.tags !== 'all' && !def.tags.some((t) => (sel.tags as string[]).includes(t))) {
     return `not selected: tags ${def.tags.join(', ')} (run with --tags ${def.tags[0]} or --tags all)`;
   }
+  const skipped = def.tags.find((t) => sel.skipTags?.includes(t));
+  if (skipped) return `not selected: tag ${skipped} is left out (--skip-tags)`;
   if (sel.grep && !sel.grep.test(def.id) && !sel.grep.test(def.title)) return `not selected: does not match --grep ${sel.grep.source}`;
   return undefined;
 }

@@ -38,7 +38,19 @@ type Check = (e: ReplyExpect, o: ReplyObservation) => Failure | undefined;
 
 const show = (b: Buffer | string) => previewBytes(typeof b === 'string' ? Buffer.from(b) : b, 512);
 
-/** Says where two byte strings part, the way a student would look for it. */
+/** The first position where two strings differ, counted from 1, with what stands there on each side. */
+function firstDifference(expected: string, actual: string): { at: number; want: string; got: string } {
+  const e = [...expected];
+  const a = [...actual];
+  let i = 0;
+  while (i < e.length && i < a.length && e[i] === a[i]) i++;
+  const esc = (c: string | undefined) => (c === undefined ? 'the end' : `"${escapeBytes(Buffer.from(c))}"`);
+  return { at: i + 1, want: esc(e[i]), got: esc(a[i]) };
+}
+
+const isUtf8 = (b: Buffer) => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+
+/** Says where two byte strings part, the way a student would look for it (positions count from 1). */
 export function describeDifference(expected: Buffer, actual: Buffer): string {
   if (actual.length > expected.length && actual.subarray(0, expected.length).equals(expected)) {
     const extra = actual.subarray(expected.length);
@@ -47,12 +59,16 @@ export function describeDifference(expected: Buffer, actual: Buffer): string {
   if (actual.length < expected.length && expected.subarray(0, actual.length).equals(actual)) {
     return `the reply is cut short: ${actual.length} of ${expected.length} bytes came`;
   }
-  if (actual.length === expected.length && actual.toString('latin1').toLowerCase() === expected.toString('latin1').toLowerCase()) {
-    const i = actual.findIndex((b, k) => b !== expected[k]);
-    return `the reply differs only in letter case, first at byte ${i}`;
+  if (isUtf8(expected) && isUtf8(actual)) {
+    const e = expected.toString('utf8');
+    const a = actual.toString('utf8');
+    const d = firstDifference(e, a);
+    const caseOnly = e.length === a.length && e.toLowerCase() === a.toLowerCase();
+    const what = caseOnly ? 'the reply differs only in letter case, first' : 'the reply differs';
+    return `${what} at character ${d.at}: ${d.got} where ${d.want} was expected`;
   }
   const i = actual.findIndex((b, k) => b !== expected[k]);
-  return `the reply differs from the expected bytes at byte ${i} (expected ${expected.length} bytes, got ${actual.length})`;
+  return `the reply differs from the expected bytes at byte ${i + 1} (expected ${expected.length} bytes, got ${actual.length})`;
 }
 
 const connectionError: Check = (_e, o) => (o.error && o.bytes.length === 0 ? { message: o.error.message } : undefined);

@@ -50,7 +50,8 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
   const vars = parseSets(flags.set);
   checkVars(specs, vars);
   let ports = parsePorts(flags.port);
-  const names = flags.reporter.length > 0 ? flags.reporter : ['console'];
+  const defaults = env.env.GITHUB_ACTIONS === 'true' ? ['console', 'github'] : ['console'];
+  const names = flags.reporter.length > 0 ? flags.reporter : defaults;
   const reporters = new Multiplexer(names.map((n) => makeReporter(n, env)), env.stderr);
 
   const reference = flags.reference ? await startReference({ host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, 0])) as Partial<Record<ServiceName, number>> }) : undefined;

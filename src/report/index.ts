@@ -1,5 +1,7 @@
 import { consoleReporter } from './console.js';
+import { githubReporter } from './github.js';
 import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
 import { ReporterError, type Reporter, type ReporterEnv } from './reporter.js';
 
 type Factory = (arg: string | undefined, env: ReporterEnv) => Reporter;
@@ -13,6 +15,8 @@ function needsFile(name: string, arg: string | undefined): string {
 export const REPORTERS: Record<string, Factory> = {
   console: (_arg, env) => consoleReporter(env),
   json: (arg) => jsonReporter(needsFile('json', arg)),
+  junit: (arg) => junitReporter(needsFile('junit', arg)),
+  github: (_arg, env) => githubReporter(env),
 };
 
 /** Parses `name` or `name=FILE` into a reporter; an unknown name is a usage error. */

@@ -1,12 +1,16 @@
 // JUnit XML for CI dashboards: a <testsuite> per spec, a <testcase> per case.
 // "The server is wrong" is a <failure>, "netgrade could not test" an <error>
 // (as Playwright's and Hurl's JUnit reporters do), from one table.
-import junit, { type Builder, type TestCase } from 'junit-report-builder';
+import junitModule, { type Builder, type TestCase } from 'junit-report-builder';
 import type { CaseResult, CaseStatus, RunResult } from '../run/result.js';
 import { inert } from '../text/escape.js';
 import { writeFileAtomic } from './files.js';
 import type { Reporter } from './reporter.js';
 import { excerpt } from './transcript-text.js';
+
+// The package is CommonJS (`module.exports = builder`) but typed as `export default`,
+// so under NodeNext the default import is typed as the module object: take whichever holds it.
+const junit: Builder = 'newBuilder' in junitModule ? (junitModule as unknown as Builder) : junitModule.default;
 
 /** The JUnit element each outcome becomes; a passed case is a bare <testcase>. */
 export const JUNIT_ELEMENT: Record<CaseStatus, 'failure' | 'error' | 'skipped' | undefined> = {

@@ -72,6 +72,24 @@ function skippedResult(p: Planned): CaseResult {
   return { id: def.id, spec: spec.name, title: def.title, requirement: def.requirement, source: def.source, hint: def.hint, tags: def.tags, location: def.location, status: 'skipped', failure: { message: p.reason! }, durationMs: 0, points: 0, maxPoints: 0, transcript: [] };
 }
 
+/** Services on which no phase-1 case passed or received a single byte, with one of their failures. */
+function silentServices(first: Map<Planned, CaseResult>): Map<ServiceName, CaseResult> {
+  const out = new Map<ServiceName, CaseResult>();
+  const heard = new Set<ServiceName>();
+  for (const [p, r] of first) {
+    if (r.status === 'passed' || r.transcript.some((e) => e.kind === 'recv')) heard.add(p.spec.service);
+    else if (r.status === 'failed' && !out.has(p.spec.service)) out.set(p.spec.service, r);
+  }
+  for (const s of heard) out.delete(s);
+  return out;
+}
+
+function silentResult(p: Planned, sample: CaseResult): CaseResult {
+  const why = sample.failure?.message ?? 'no answer';
+  const message = `not run on its own: the server answered none of the other ${p.spec.service} checks (${why})`;
+  return { ...skippedResult(p), status: 'failed', failure: { message }, maxPoints: p.def.points };
+}
+
 export async function run(opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const signal = opts.signal ?? new AbortController().signal;
@@ -114,8 +132,14 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     else settle(p, r);
   }
 
+  // A service that answered nothing at all in phase 1 cannot pass a case run alone either:
+  // fail those at once rather than make a dead server cost every exclusive case its deadline.
+  const silent = silentServices(first);
+  const exclusive = selected.filter((p) => p.def.exclusive);
+  for (const p of exclusive.filter((q) => silent.has(q.spec.service))) settle(p, silentResult(p, silent.get(p.spec.service)!));
+
   // Phase 2: exclusive cases, and failures to confirm alone; one at a time per service.
-  const alone = [...selected.filter((p) => p.def.exclusive), ...again].sort((a, b) => a.order - b.order);
+  const alone = [...exclusive.filter((p) => !silent.has(p.spec.service)), ...again].sort((a, b) => a.order - b.order);
   const services = [...new Set(alone.map((p) => p.spec.service))];
   await Promise.all(
     services.map(async (service) => {

@@ -127,7 +127,8 @@ async function readReply(client: TcpClient, expect: ReplyExpect, deadline: numbe
     const extra = await client.read(Math.min(deadline, Date.now() + SETTLE_MS));
     bytes = Buffer.concat([bytes, extra.bytes]);
   }
-  return { first, bytes };
+  // The cap or an error may come during the wait for stray bytes: report them either way.
+  return { first: { ...first, capped: client.capped, error: first.error ?? client.error }, bytes };
 }
 
 async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promise<void> {
@@ -149,7 +150,7 @@ async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
     const { first, bytes } = await readReply(client, expect, deadline);
     const replyEnd = first.lastByteAt ?? Date.now();
     let closedAt = client.peerClosedAt;
-    if (expect.closedWithinMs !== undefined && closedAt === undefined) {
+    if (expect.closedWithinMs !== undefined && closedAt === undefined && bytes.length > 0) {
       closedAt = await client.waitForClose(replyEnd + expect.closedWithinMs + 1);
     }
     const obs: ReplyObservation = {
@@ -205,6 +206,7 @@ async function burstStep(ctx: CaseContext, step: Step): Promise<void> {
   if (answered === total) return;
   const bad = outcomes.find((o) => o.mismatch)?.mismatch;
   const err = outcomes.find((o) => o.error)?.error;
+  if (err && answered === 0) throw new StepFailed({ message: err });
   const why = err ? `: ${err}` : bad ? `; a wrong reply: ${bad.message}` : '';
   throw new StepFailed({ message: `${answered} of ${total} messages were answered correctly within ${stepTimeout(ctx, step)} ms${why}`, expected: `${total} correct replies`, actual: bad ? `${answered} correct; e.g. got "${bad.actual}"` : `${answered} correct replies` });
 }

@@ -128,6 +128,9 @@ function schemaProblems(src: Located, errors: ErrorObject[]): SpecProblem[] {
   return mergeTypeErrors(out);
 }
 
+/** ajv's "must match exactly one schema in oneOf": says that a value failed, never why. */
+const isSummary = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'anyOf';
+
 /** The oneOf/anyOf branch an error came from (its schema path up to `oneOf/N`), if any. */
 const branchOf = (e: ErrorObject) => /^(.*\/(?:oneOf|anyOf)\/\d+)\//.exec(e.schemaPath)?.[1];
 
@@ -141,7 +144,7 @@ function pruneBranches(errors: ErrorObject[]): ErrorObject[] {
   const drop = new Set<ErrorObject>();
   // A summary ("must match exactly one schema in oneOf") is noise when another error at its path or below says why.
   for (const e of errors) {
-    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && errors.some((o) => o !== e && !isSummary(o) && (o.instancePath === e.instancePath || below(o, e.instancePath)))) drop.add(e);
+    if (isSummary(e) && errors.some((o) => o !== e && !isSummary(o) && (o.instancePath === e.instancePath || below(o, e.instancePath)))) drop.add(e);
   }
   for (const p of new Set(errors.map((e) => e.instancePath))) {
     const atP = errors.filter((e) => e.instancePath === p && !isSummary(e) && branchOf(e) !== undefined);
@@ -153,16 +156,16 @@ function pruneBranches(errors: ErrorObject[]): ErrorObject[] {
     }
     const branches = new Map<string, ErrorObject[]>();
     for (const e of atP) branches.set(branchOf(e)!, [...(branches.get(branchOf(e)!) ?? []), e]);
-    // Branches of the right type (an object missing a key) say more than "must be string"; all of the wrong type: keep all, merged below.
-    const rightType = [...branches.values()].filter((es) => !es.some((e) => e.keyword === 'type'));
+    // A branch of the right type (an object missing a key) says more than "must be string"; when every
+    // branch wants another type or value (type/const/enum), keep them all, merged into one sentence below.
+    const wrongValue = (e: ErrorObject) => e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum';
+    const rightType = [...branches.values()].filter((es) => !es.some(wrongValue));
     if (rightType.length === 0) continue;
     const best = rightType.reduce((a, b) => (b.length < a.length ? b : a));
     atP.filter((e) => !best.includes(e)).forEach((e) => drop.add(e));
   }
   return errors.filter((e) => !drop.has(e));
 }
-
-const isSummary = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'anyOf';
 
 function mergeTypeErrors(problems: SpecProblem[]): SpecProblem[] {
   const out: SpecProblem[] = [];

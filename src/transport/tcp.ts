@@ -30,7 +30,8 @@ export interface ConnectOptions {
  * values instead of exceptions thrown from event handlers.
  */
 export class TcpClient {
-  private chunks: Buffer[] = [];
+  /** Received bytes in one growing buffer (doubling), so reads never re-copy everything. */
+  private buf = Buffer.alloc(0);
   private size = 0;
   private consumed = 0;
   private wake: (() => void) | undefined;
@@ -89,7 +90,12 @@ export class TcpClient {
     const room = cap - this.size;
     const kept = d.length > room ? d.subarray(0, room) : d;
     if (kept.length > 0) {
-      this.chunks.push(kept);
+      if (this.size + kept.length > this.buf.length) {
+        const grown = Buffer.alloc(Math.min(cap, Math.max(this.size + kept.length, this.buf.length * 2, 4096)));
+        this.buf.copy(grown, 0, 0, this.size);
+        this.buf = grown;
+      }
+      kept.copy(this.buf, this.size);
       this.size += kept.length;
       this.opts.onWire?.({ kind: 'recv', data: kept });
     }
@@ -109,9 +115,7 @@ export class TcpClient {
 
   /** Bytes received and not yet consumed by an earlier read. */
   unread(): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-    this.chunks = [all];
-    return all.subarray(this.consumed);
+    return this.buf.subarray(this.consumed, this.size);
   }
 
   get open(): boolean {

@@ -1,0 +1,142 @@
+// `npm run bench`: the speed and memory figures the issues set as targets.
+// Printed, never asserted: a slow machine must not fail a test run.
+import { $ } from 'zx';
+import dgram from 'node:dgram';
+import http from 'node:http';
+import net from 'node:net';
+import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { startHttpServer } from '../reference/http/server.js';
+
+$.verbose = false;
+$.quiet = true;
+const CLI = path.resolve('dist/src/cli.js');
+
+interface Sample {
+  ms: number;
+  exit: number;
+  peakRssMb?: number;
+}
+
+/** Reads the peak resident set of a process from /proc while it runs (Linux). */
+function peakRss(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function cli(args: string[]): Promise<Sample> {
+  const start = performance.now();
+  const p = $`node ${CLI} ${args}`.nothrow();
+  let peak: number | undefined;
+  const poll = setInterval(() => {
+    const pid = p.child?.pid;
+    const v = pid ? peakRss(pid) : undefined;
+    if (v !== undefined) peak = Math.max(peak ?? 0, v);
+  }, 10);
+  const out = await p;
+  clearInterval(poll);
+  return { ms: performance.now() - start, exit: out.exitCode ?? -1, peakRssMb: peak };
+}
+
+async function median(args: string[], runs = 5): Promise<Sample> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await cli(args));
+  samples.sort((a, b) => a.ms - b.ms);
+  return samples[Math.floor(runs / 2)];
+}
+
+const fmt = (s: Sample, target?: number) => `${s.ms.toFixed(0)} ms wall (exit ${s.exit})${target ? `  target < ${target} ms: ${s.ms < target ? 'met' : 'MISSED'}` : ''}`;
+
+function listen(server: net.Server): Promise<number> {
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as net.AddressInfo).port)));
+}
+
+/** A TCP server that accepts and never answers, and a UDP socket that never replies. */
+async function silentServers() {
+  const sockets = new Set<net.Socket>();
+  const tcp = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+  });
+  const tcpPort = await listen(tcp);
+  const udp = dgram.createSocket('udp4');
+  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+  return { tcpPort, udpPort: udp.address().port, close: () => { for (const s of sockets) s.destroy(); tcp.close(); udp.close(); } };
+}
+
+/** A server that floods every connection and every datagram's sender. */
+async function floodServers() {
+  const chunk = Buffer.alloc(64 * 1024, 'A');
+  const tcp = net.createServer((s) => {
+    s.on('error', () => undefined);
+    const pump = () => { while (!s.destroyed && s.write(chunk)); };
+    s.on('drain', pump);
+    pump();
+  });
+  const tcpPort = await listen(tcp);
+  const udp = dgram.createSocket('udp4');
+  udp.on('message', (_m, from) => { for (let i = 0; i < 200; i++) udp.send(chunk.subarray(0, 8192), from.port, from.address); });
+  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+  return { tcpPort, udpPort: udp.address().port, close: () => { tcp.close(); udp.close(); } };
+}
+
+async function throughput(port: number): Promise<number> {
+  const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 50, duration: 3, pipelining: 1 });
+  return r.requests.average;
+}
+
+async function main() {
+  const lines: string[] = [];
+  const say = (s: string) => { lines.push(s); console.log(s); };
+  say(`netgrade bench on ${os.cpus().length} cores, node ${process.version}`);
+
+  say('\n## Echo (issue: foundation)');
+  say(`udp+tcp --tags all vs reference, whole CLI run: ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--reference', '--tags', 'all']), 500)}`);
+  const closed = net.createServer();
+  const closedPort = await listen(closed);
+  closed.close();
+  say(`udp+tcp --tags all, nothing listening:          ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--port', String(closedPort), '--tags', 'all'], 3), 3000)}`);
+  const silent = await silentServers();
+  say(`udp+tcp --tags all, a server that never replies: ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--port', `udp=${silent.udpPort}`, '--port', `tcp=${silent.tcpPort}`, '--tags', 'all'], 1), 3000)}`);
+  silent.close();
+  const flood = await floodServers();
+  const f = await cli(['run', 'udp-echo', 'tcp-echo', '--port', `udp=${flood.udpPort}`, '--port', `tcp=${flood.tcpPort}`, '--tags', 'all']);
+  say(`udp+tcp --tags all, a flooding server:         ${fmt(f)}, peak RSS ${f.peakRssMb?.toFixed(0) ?? '?'} MB (target < 150 MB: ${(f.peakRssMb ?? 999) < 150 ? 'met' : 'MISSED'})`);
+  flood.close();
+
+  say('\n## KV-HTTP');
+  say(`kv-http --tags all vs reference:                ${fmt(await median(['run', 'kv-http', '--reference', '--tags', 'all']), 1000)}`);
+  const ref = await startHttpServer({ port: 0 });
+  const plain = http.createServer((_q, s) => s.end('a: 1\n'));
+  const plainPort = await listen(plain as unknown as net.Server);
+  const refRps = await throughput(ref.port);
+  const plainRps = await throughput(plainPort);
+  say(`GET / keep-alive, 50 connections, 3 s (autocannon): reference ${refRps.toFixed(0)} req/s, node:http ${plainRps.toFixed(0)} req/s, ratio ${(refRps / plainRps).toFixed(2)}`);
+  await ref.close();
+  plain.close();
+
+  say('\n## All built-in specs');
+  say(`all specs --tags all vs reference:              ${fmt(await median(['run', '--reference', '--tags', 'all']), 1500)}`);
+
+  say('\n## Reports');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'netgrade-bench-'));
+  const reporters = ['json', 'junit', 'html'].filter((r) => existsSync(path.resolve(`dist/src/report/${r}.js`)));
+  const plainRun = await median(['run', '--reference', '--tags', 'all', '--reporter', 'console'], 5);
+  const allReports = await median(['run', '--reference', '--tags', 'all', '--reporter', 'console', ...reporters.flatMap((r) => ['--reporter', `${r}=${path.join(dir, `report.${r}`)}`])], 5);
+  say(`70-case run with ${reporters.join(', ')} reports: ${(allReports.ms - plainRun.ms).toFixed(0)} ms beyond the run itself (target < 100 ms; medians of 5, noisy)`);
+
+  const gradeBench = path.resolve('dist/bench/grade-bench.js');
+  if (existsSync(gradeBench)) {
+    say('\n## Grading a class');
+    const mod = (await import(gradeBench)) as { gradeBench: () => Promise<string[]> };
+    for (const line of await mod.gradeBench()) say(line);
+  }
+}
+
+await main();

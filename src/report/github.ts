@@ -1,0 +1,158 @@
+// GitHub Actions: an annotation per failed case pointing at the case in its
+// spec, a Markdown job summary, and the two notices GitHub Classroom reads.
+import { appendFileSync, statSync } from 'node:fs';
+import type { CaseResult, CaseStatus, RunResult } from '../run/result.js';
+import { inert } from '../text/escape.js';
+import type { Reporter, ReporterEnv } from './reporter.js';
+import { STATUS_WORDS } from './status.js';
+
+/** GitHub keeps at most 1 MiB of summary per step; stay a little under it. */
+export const SUMMARY_LIMIT = 1024 * 1024 - 1024;
+/** Longest expected/actual shown in the summary, in characters. */
+const FIELD_LIMIT = 4096;
+
+/** How each outcome reads in the job summary. */
+export const SUMMARY_MARK: Record<CaseStatus, string> = { passed: '✅', failed: '❌', errored: '⚠️', skipped: '⏭️' };
+
+// ---- workflow commands ------------------------------------------------------
+
+// As @actions/core escapes them (packages/core/src/command.ts): a message may
+// hold any text, a property additionally no `:` or `,`.
+export const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+export const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** One workflow command line: `::name k=v,k=v::message`. */
+export function workflowCommand(name: string, props: Record<string, string | number>, message: string): string {
+  const list = Object.entries(props).map(([k, v]) => `${k}=${escapeProperty(String(v))}`);
+  return `::${name}${list.length > 0 ? ` ${list.join(',')}` : ''}::${escapeData(message)}`;
+}
+
+/** The annotation of a failed or errored case, at the case in its spec file. */
+export function annotation(r: CaseResult): string {
+  const f = r.failure;
+  const why = `${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`;
+  const lines = [r.requirement, r.status === 'errored' ? `netgrade could not test this case: ${why}` : why];
+  if (f?.expected !== undefined) lines.push(`expected: ${f.expected}`);
+  if (f?.actual !== undefined) lines.push(`actual:   ${f.actual}`);
+  if (r.hint) lines.push(`hint: ${r.hint}`);
+  const { file, line, col } = r.location;
+  const title = `${STATUS_WORDS[r.status].word} ${r.id}: ${r.title}`;
+  return workflowCommand('error', { file: inert(file), line, col, title: inert(title) }, inert(lines.join('\n')));
+}
+
+/** The notices GitHub Classroom's autograding reads the score from. */
+export function classroomLines(points: number, maxPoints: number): string[] {
+  return [
+    workflowCommand('notice', { title: 'Autograding complete' }, `Points ${points}/${maxPoints}`),
+    workflowCommand('notice', { title: 'Autograding report' }, JSON.stringify({ totalPoints: points, maxPoints })),
+  ];
+}
+
+// ---- job summary ------------------------------------------------------------
+
+/** Text as Markdown that shows it literally: server bytes are data, never markup or HTML. */
+export function mdText(s: string): string {
+  return inert(s)
+    .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\n/g, '<br>');
+}
+
+/** A fenced code block whose fence is longer than any run of backticks inside, so nothing can close it early. */
+export function codeBlock(body: string): string {
+  const text = inert(body);
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${text}\n${fence}\n`;
+}
+
+/** At most `max` characters, never splitting a surrogate pair, saying how much was cut. */
+function cut(s: string, max = FIELD_LIMIT): string {
+  if (s.length <= max) return s;
+  const end = /[\ud800-\udbff]/.test(s[max - 1]) ? max - 1 : max;
+  return `${s.slice(0, end)}… (${s.length - end} more characters; the JUnit and JSON reports have them all)`;
+}
+
+function failureSection(r: CaseResult): string {
+  const f = r.failure;
+  const { file, line, col } = r.location;
+  const out = [`#### ${SUMMARY_MARK[r.status]} ${mdText(r.id)}: ${mdText(r.title)}`, '', `${mdText(`${file}:${line}:${col}`)} · ${mdText(r.requirement)}`, ''];
+  const why = `${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`;
+  out.push(`**${r.status === 'errored' ? 'netgrade could not test this case' : 'Failed'}:** ${mdText(why)}`, '');
+  const shown = [f?.expected !== undefined ? `expected: ${cut(f.expected)}` : '', f?.actual !== undefined ? `actual:   ${cut(f.actual)}` : ''].filter(Boolean);
+  if (shown.length > 0) out.push(codeBlock(shown.join('\n')));
+  if (r.hint) out.push(`> **Hint:** ${mdText(r.hint)}`, '');
+  return out.join('\n') + '\n';
+}
+
+interface Chunk {
+  text: string;
+  kind: 'head' | 'row' | 'failure';
+}
+
+function summaryChunks(result: RunResult): Chunk[] {
+  const { passed, failed, errored, skipped, points, maxPoints } = result.summary;
+  const counts = [`${passed} passed`, `${failed} failed`, errored > 0 ? `${errored} could not be tested` : '', skipped > 0 ? `${skipped} skipped` : ''].filter(Boolean);
+  const chunks: Chunk[] = [{ kind: 'head', text: `## netgrade: ${points}/${maxPoints} points\n\n${counts.join(', ')}\n\n` }];
+  for (const spec of result.specs) {
+    const cases = result.cases.filter((c) => c.spec === spec.name);
+    chunks.push({ kind: 'head', text: `### ${mdText(spec.name)}: ${mdText(spec.title)}\n\n| | Case | Title | Points |\n|---|---|---|---|\n` });
+    for (const c of cases) chunks.push({ kind: 'row', text: `| ${SUMMARY_MARK[c.status]} | ${mdText(c.id)} | ${mdText(c.title)} | ${c.points}/${c.maxPoints} |\n` });
+    chunks.push({ kind: 'head', text: '\n' });
+  }
+  const bad = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
+  if (bad.length > 0) chunks.push({ kind: 'head', text: '### Failures\n\n' });
+  for (const c of bad) chunks.push({ kind: 'failure', text: failureSection(c) + '\n' });
+  return chunks;
+}
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** The summary in at most `budget` bytes: whole parts in order, then a note of what was left out. */
+export function jobSummary(result: RunResult, budget = SUMMARY_LIMIT): string {
+  const chunks = summaryChunks(result);
+  const whole = chunks.map((c) => c.text).join('');
+  if (bytes(whole) <= budget) return whole;
+  const reserve = 400; // room for the note
+  if (budget < reserve) return '';
+  let out = '';
+  let size = 0;
+  let i = 0;
+  for (; i < chunks.length; i++) {
+    const n = bytes(chunks[i].text);
+    if (size + n > budget - reserve) break;
+    out += chunks[i].text;
+    size += n;
+  }
+  const rest = chunks.slice(i);
+  const rows = rest.filter((c) => c.kind === 'row').length;
+  const failures = rest.filter((c) => c.kind === 'failure').length;
+  return `${out}\n\n> **Summary cut short:** a job summary holds at most 1 MiB; ${rows} table rows and ${failures} failure details are left out. The JUnit and JSON reports have every case.\n`;
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** `--reporter github`: on by default when GITHUB_ACTIONS=true. */
+export function githubReporter(env: ReporterEnv): Reporter {
+  return {
+    onRunEnd(result) {
+      for (const c of result.cases) if (c.status === 'failed' || c.status === 'errored') env.stdout.write(annotation(c) + '\n');
+      const file = env.env.GITHUB_STEP_SUMMARY;
+      if (file) {
+        // Other steps' tools may have written to this step's file already: their bytes count too.
+        const budget = SUMMARY_LIMIT - fileSize(file);
+        if (budget > 0) appendFileSync(file, jobSummary(result, budget));
+      }
+      const { points, maxPoints } = result.summary;
+      for (const line of classroomLines(points, maxPoints)) env.stdout.write(line + '\n');
+    },
+  };
+}

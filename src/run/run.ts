@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { randomBytes } from 'node:crypto';
 import { exclusionReason, type Selection } from '../spec/select.js';
 import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
-import type { Endpoint } from '../transport/errors.js';
+import { REFUSED_TEXT, type Endpoint } from '../transport/errors.js';
 import { runCase, type StepRunner } from './case.js';
 import { summarize, type CaseResult, type RunResult, type Target } from './result.js';
 import { runSocketStep } from './socket.js';
@@ -72,12 +72,16 @@ function skippedResult(p: Planned): CaseResult {
   return { id: def.id, spec: spec.name, title: def.title, requirement: def.requirement, source: def.source, hint: def.hint, tags: def.tags, location: def.location, status: 'skipped', failure: { message: p.reason! }, durationMs: 0, points: 0, maxPoints: 0, transcript: [] };
 }
 
-/** Services on which no phase-1 case passed or received a single byte, with one of their failures. */
+/**
+ * Services on which no phase-1 case passed or received a single byte, with one of their
+ * failures. A refused port is left out: its cases fail at once anyway, with the plain message.
+ */
 function silentServices(first: Map<Planned, CaseResult>): Map<ServiceName, CaseResult> {
   const out = new Map<ServiceName, CaseResult>();
   const heard = new Set<ServiceName>();
   for (const [p, r] of first) {
-    if (r.status === 'passed' || r.transcript.some((e) => e.kind === 'recv')) heard.add(p.spec.service);
+    const refused = r.failure?.message.includes(REFUSED_TEXT) ?? false;
+    if (r.status === 'passed' || refused || r.transcript.some((e) => e.kind === 'recv')) heard.add(p.spec.service);
     else if (r.status === 'failed' && !out.has(p.spec.service)) out.set(p.spec.service, r);
   }
   for (const s of heard) out.delete(s);

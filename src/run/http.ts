@@ -1,7 +1,7 @@
 // Steps of the http service: write a request (declarative or raw bytes), read
 // one response with the lenient parser, capture values, keep cookies as a
 // browser would, and judge the response. Nothing here knows a case id.
-import { CookieJar } from 'tough-cookie';
+import type { CookieJar } from 'tough-cookie';
 import { checkResponse, type HttpExpect, type HttpObservation } from '../check/http.js';
 import { checkCollection } from '../check/collect.js';
 import { buildRequest, hostHeader, splitBytes } from '../http/request.js';
@@ -209,7 +209,11 @@ export async function httpStepRunner(ctx: CaseContext, step: Step): Promise<void
   if (step.connect || step.close) throw new CaseErrored('"connect" and "close" are not used with http steps; a named client connects on its first request');
   if (step.request === undefined && step.raw === undefined) return;
   const state = stateOf(ctx);
-  if (step.jar && !state.jars.has(step.jar)) state.jars.set(step.jar, new CookieJar());
+  if (step.jar && !state.jars.has(step.jar)) {
+    // Loaded on first use: most runs have no cookie jar, and start-up time is the student's wait.
+    const { CookieJar } = await import('tough-cookie');
+    state.jars.set(step.jar, new CookieJar());
+  }
   for (const name of Object.keys(step.capture ?? {})) state.collected.delete(name);
   const clients = step.clients ?? 1;
   const repeat = step.repeat ?? 1;

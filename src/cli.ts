@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { listCommand, validateCommand } from './commands/inspect.js';
 import { collect } from './commands/options.js';
+import { gradeCommand, type GradeFlags } from './commands/grade.js';
+import { mergeCommand } from './commands/merge.js';
 import { runCommand, type RunFlags } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { ReporterError, type ReporterEnv } from './report/reporter.js';
@@ -12,6 +14,12 @@ import { UsageError } from './run/run.js';
 import { SpecError } from './spec/errors.js';
 import { PACKAGE_ROOT } from './spec/load.js';
 import { inert } from './text/escape.js';
+
+// `netgrade list | head` closes stdout early: that is the reader's choice, not a crash.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 const env: ReporterEnv = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 const version = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
@@ -36,6 +44,21 @@ Examples:
   $ netgrade run my-course.yaml --set resource=/index.html --reporter json=out.json
   $ netgrade run --grep '^tcp\\.' --timeout 5000`;
 
+/** Flags for a server netgrade starts itself (run --start, grade). */
+function startFlags(cmd: Command): Command {
+  return cmd
+    .option('--start-timeout <s>', 'seconds the started server has to listen on its ports (default: 10)')
+    .option('--limit-memory <MB>', 'address-space limit of the started server in MiB (default: 2048; 0: none)')
+    .option('--limit-procs <n>', 'process limit (RLIMIT_NPROC) of the started server; counts all of the user\'s processes')
+    .option('--limit-wall <s>', 'kill the started server after this many seconds');
+}
+
+const GRADE_EXAMPLES = `
+Examples:
+  $ netgrade grade udp-echo tcp-echo --submissions hw1/ --start "python3 {dir}/server.py {port:tcp}" --out grades/
+  $ netgrade grade kv-http --roster roster.csv --out grades/ --jobs 4 --shard 2/4
+  $ netgrade merge shard-1 shard-2 shard-3 shard-4 --out grades/`;
+
 const program = new Command()
   .name('netgrade')
   .description('Conformance checks for network servers: UDP/TCP echo, KV-HTTP, conditional GET, cookies.')
@@ -48,19 +71,56 @@ program
   .description('run specs (built-in names or paths; default: every built-in spec) against a server')
   .argument('[spec...]', 'built-in spec name (udp-echo, tcp-echo, kv-http, ...) or path to a .yaml file')
   .option('--host <host>', 'host name, IPv4 or IPv6 address of the server', '127.0.0.1')
-  .option('--port <service=port>', 'port of a service (udp, tcp, http); repeatable', collect, [])
+  .option('--port <service=port>', 'port of a service (udp, tcp, http); repeatable', collect)
   .option('--tags <list>', 'comma-separated tags to run, or "all" (default: core)')
   .option('--skip-tags <list>', 'leave out cases with any of these tags (e.g. kv on a static-file server)')
   .option('--profile <file>', 'grading profile (YAML: tags that earn points, weights per spec); default grades core')
   .option('--grep <pattern>', 'run only cases whose id or title matches this regular expression')
   .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
-  .option('--set <name=value>', 'set a spec variable; repeatable', collect, [])
-  .option('--reporter <name[=file]>', 'console, json=FILE; repeatable (default: console)', collect, [])
+  .option('--set <name=value>', 'set a spec variable; repeatable', collect)
+  .option('--reporter <name[=file]>', 'console, json=FILE; repeatable (default: console)', collect)
   .option('--reference', 'start the bundled reference servers on free ports and test them')
+  .option('--start <command>', 'start the server under test (sh -c); {port:udp} {port:tcp} {port:http} become its ports')
   .addOption(new Option('--concurrency <n>', 'cases in flight at once').default('16').hideHelp())
   .addHelpText('after', RUN_EXAMPLES)
   .action(async (specs: string[], flags: RunFlags) => {
     process.exitCode = await runCommand(specs, flags, env, interruptSignal());
+  });
+startFlags(program.commands.find((c) => c.name() === 'run')!);
+
+startFlags(
+  program
+    .command('grade')
+    .description('grade a class: start each submission\'s server, run the specs, write reports and gradebook.csv')
+    .argument('[spec...]', 'built-in spec name or path to a .yaml file (default: every built-in spec)')
+    .option('--submissions <dir>', 'a folder with one sub-folder per submission (the student id is its name)')
+    .option('--roster <file>', 'roster.csv or .yaml: student, dir, start, target (host:port of a running server)')
+    .option('--start <command>', 'start command; {dir} {port:udp} {port:tcp} {port:http} {port} are filled per submission')
+    .option('--out <dir>', 'where reports, gradebook.csv and grades.json go')
+    .option('--jobs <n>', 'submissions graded at once (default: the number of cores)')
+    .option('--shard <i/n>', 'grade the i-th of n shards (sorted by student id, every n-th)')
+    .option('--submission-timeout <s>', 'the most one submission may take, start to stop (default: 120)')
+    .option('--tags <list>', 'comma-separated tags to run, or "all" (default: core)')
+    .option('--skip-tags <list>', 'leave out cases with any of these tags')
+    .option('--profile <file>', 'grading profile (YAML: tags that earn points, weights per spec)')
+    .option('--grep <pattern>', 'run only cases whose id or title matches this regular expression')
+    .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
+    .option('--set <name=value>', 'set a spec variable; repeatable', collect)
+    .option('--reporter <name>', 'per-student files besides report.json: junit, html (default: every one available); repeatable', collect)
+    .addOption(new Option('--concurrency <n>', 'cases in flight at once per submission').hideHelp())
+    .addHelpText('after', GRADE_EXAMPLES)
+    .action(async (specs: string[], flags: GradeFlags) => {
+      process.exitCode = await gradeCommand(specs, flags, env, interruptSignal());
+    }),
+);
+
+program
+  .command('merge')
+  .description('join the out folders of sharded grade runs into one folder and one gradebook')
+  .argument('<dirs...>', 'the shards\' --out folders')
+  .option('--out <dir>', 'the merged folder')
+  .action((dirs: string[], flags: { out?: string }) => {
+    process.exitCode = mergeCommand(dirs, flags, env);
   });
 
 program
@@ -83,8 +143,8 @@ program
   .command('serve')
   .description('run the reference servers (udp and tcp echo on 12000, KV-HTTP on 10000)')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--port <service=port>', 'port of a service; 0 picks a free one; repeatable', collect, [])
-  .action(async (flags: { host: string; port: string[] }) => {
+  .option('--port <service=port>', 'port of a service; 0 picks a free one; repeatable', collect)
+  .action(async (flags: { host: string; port?: string[] }) => {
     process.exitCode = await serveCommand(flags, env, interruptSignal());
   });
 

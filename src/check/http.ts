@@ -53,6 +53,8 @@ export interface HttpExpect {
 
 export interface HttpObservation {
   response?: HttpResponse;
+  /** Bytes that came without making a whole response before the deadline. */
+  partial?: Buffer;
   /** The parser's deviations plus those found after the response (trailing bytes, length mismatch). */
   deviations: Deviation[];
   timedOut: boolean;
@@ -78,6 +80,9 @@ function noResponse(e: HttpExpect, o: HttpObservation): Failure | undefined {
   if (o.response) return undefined;
   if (e.orClosed && (o.peerClosed || o.error?.code === 'RESET')) return undefined;
   if (o.error) return { message: o.error.message };
+  if (o.partial && o.partial.length > 0) {
+    return { message: `the response was not complete within ${o.timeoutMs} ms (${o.partial.length} byte${o.partial.length === 1 ? '' : 's'} came)`, expected: 'a whole response', actual: show(o.partial) };
+  }
   const message = o.peerClosed ? 'the server closed the connection without answering' : `no response within ${o.timeoutMs} ms`;
   return { message, expected: e.status ? `status ${e.status.join(' or ')}` : 'a response', actual: o.peerClosed ? '(nothing, then close)' : '(nothing)' };
 }
@@ -136,7 +141,7 @@ export function headerProblem(name: string, m: HeaderExpect, res: HttpResponse):
     const missing = m.tokens.filter((t) => !have.includes(t.toLowerCase()));
     if (missing.length > 0) return `${name} is "${v}"; it must list ${m.tokens.join(', ')} (missing ${missing.join(', ')})`;
   }
-  if (m.imfFixdate && !isImfFixdate(value)) return `${name} ${explainDate(value)}; HTTP dates look like "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate)`;
+  if (m.imfFixdate && !isImfFixdate(value)) return `${name} ${explainDate(value)} (the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate)`;
   if (m.entityTag && !parseEntityTag(value)) return `${name} is "${v}", which is not an entity-tag: it must be a quoted string such as "abc" or W/"abc"`;
   if (m.notAfter !== undefined) return notAfter(name, value, m.notAfter, res);
   return undefined;
@@ -214,7 +219,8 @@ export function setCookieProblem(m: SetCookieExpect, res: HttpResponse, now: Dat
     const again = cookies.find((c) => c.check.name === m.kept!.name);
     if (again && again.check.value !== m.kept.value) return `the server set a new ${m.kept.name} cookie ("${show(again.check.value ?? '')}") although the request carried ${m.kept.name}=${show(m.kept.value)}`;
   }
-  const needsOne = m.present || m.valid || m.path !== undefined || m.httpOnly || m.persistent || m.fresh;
+  if (m.fresh && !cookies.some((x) => x.check.name === m.fresh!.name)) return `the response sets no ${m.fresh.name} cookie; a new session needs a new id`;
+  const needsOne = m.present || m.valid || m.path !== undefined || m.httpOnly || m.persistent;
   if (!first) return needsOne ? 'the response has no Set-Cookie header' : undefined;
   if (m.valid) {
     const bad = cookies.find((c) => c.check.problems.length > 0);
@@ -228,8 +234,7 @@ export function setCookieProblem(m: SetCookieExpect, res: HttpResponse, now: Dat
     if (!life.future) return 'the cookie has already expired (Max-Age <= 0 or an Expires in the past)';
   }
   if (m.fresh) {
-    const c = cookies.find((x) => x.check.name === m.fresh!.name);
-    if (!c) return `the response sets no ${m.fresh.name} cookie; a new session needs a new id`;
+    const c = cookies.find((x) => x.check.name === m.fresh!.name)!;
     if (c.check.value === m.fresh.not) return `the server adopted the id the client made up (${m.fresh.name}=${show(m.fresh.not)}) instead of issuing a fresh one`;
   }
   return undefined;

@@ -2,36 +2,39 @@ import { startReference } from '../../reference/index.js';
 import { Multiplexer } from '../report/reporter.js';
 import { makeReporter } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
-import { run, UsageError } from '../run/run.js';
+import { run, UsageError, type RunOptions } from '../run/run.js';
 import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
-import { httpStepRunner } from '../run/http.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { allTags, exclusionReason, parseTags } from '../spec/select.js';
 import type { ServiceName, Spec } from '../spec/types.js';
+import { parseLimits, parseStartTimeoutMs, prepareStart, type StartFlags } from '../server/flags.js';
+import { runWithServer } from '../server/session.js';
 import { parseMs, parsePorts, parseRegex, parseSets } from './options.js';
 
-export interface RunFlags {
+export interface RunFlags extends StartFlags {
+  /** A command that starts the server under test, with {port:udp} {port:tcp} {port:http} placeholders. */
+  start?: string;
   host: string;
-  port: string[];
+  port?: string[];
   tags?: string;
   grep?: string;
   timeout?: string;
-  set: string[];
-  reporter: string[];
+  set?: string[];
+  reporter?: string[];
   reference?: boolean;
   concurrency?: string;
   profile?: string;
   skipTags?: string;
 }
 
-function checkVars(specs: Spec[], sets: Record<string, string>): void {
+export function checkVars(specs: Spec[], sets: Record<string, string>): void {
   const declared = new Set(specs.flatMap((s) => Object.keys(s.vars)));
   for (const name of Object.keys(sets)) {
     if (!declared.has(name)) throw new UsageError(`--set ${name}: no chosen spec has a variable "${name}" (declared: ${[...declared].join(', ') || 'none'})`);
   }
 }
 
-function checkTags(specs: Spec[], tags: string[] | 'all'): void {
+export function checkTags(specs: Spec[], tags: string[] | 'all'): void {
   if (tags === 'all') return;
   const known = allTags(specs);
   const unknown = tags.filter((t) => !known.includes(t));
@@ -47,11 +50,15 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
   const skipTags = flags.skipTags ? flags.skipTags.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
   const selection = { tags, grep: parseRegex(flags.grep), skipTags };
   checkTags(specs, selection.tags);
-  const vars = parseSets(flags.set);
+  const vars = parseSets(flags.set ?? []);
   checkVars(specs, vars);
-  let ports = parsePorts(flags.port);
+  let ports = parsePorts(flags.port ?? []);
+  if (flags.start !== undefined && flags.reference) throw new UsageError('--start and --reference both start a server: choose one');
+  const startOptions = flags.start !== undefined ? { startTimeoutMs: parseStartTimeoutMs(flags), limits: parseLimits(flags) } : undefined;
+  const started = flags.start !== undefined ? await prepareStart({ template: flags.start, specs, given: ports, host: flags.host }) : undefined;
+  if (started) ports = started.ports;
   const defaults = env.env.GITHUB_ACTIONS === 'true' ? ['console', 'github'] : ['console'];
-  const names = flags.reporter.length > 0 ? flags.reporter : defaults;
+  const names = flags.reporter?.length ? flags.reporter : defaults;
   const reporters = new Multiplexer(names.map((n) => makeReporter(n, env)), env.stderr);
 
   const reference = flags.reference ? await startReference({ host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, 0])) as Partial<Record<ServiceName, number>> }) : undefined;
@@ -60,7 +67,7 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
     const selected = specs.reduce((n, s) => n + s.cases.filter((c) => !exclusionReason(c, selection)).length, 0);
     const target = { host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, ports[s.service] ?? s.port])) };
     reporters.onRunStart({ specs: specs.map((s) => ({ name: s.name, title: s.title, file: s.file, service: s.service })), target, selected });
-    const result = await run({
+    const runOptions: RunOptions = {
       specs,
       host: flags.host,
       ports,
@@ -71,8 +78,8 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
       signal,
       profile,
       onCaseEnd: (r) => reporters.onCaseEnd(r),
-      stepRunners: { http: httpStepRunner },
-    });
+    };
+    const result = started && startOptions ? await runWithServer({ run: runOptions, start: { command: started.command, ...startOptions } }) : await run(runOptions);
     await reporters.onRunEnd(result);
     const { failed, errored } = result.summary;
     return failed + errored > 0 || reporters.failures > 0 ? 1 : 0;

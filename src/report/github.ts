@@ -10,6 +10,10 @@ import { STATUS_WORDS } from './status.js';
 export const SUMMARY_LIMIT = 1024 * 1024 - 1024;
 /** Longest expected/actual shown in the summary, in characters. */
 const FIELD_LIMIT = 4096;
+/** Longest expected/actual in an annotation, in characters. */
+const ANNOTATION_FIELD_LIMIT = 1024;
+/** GitHub shows at most 10 error annotations per step; more would only fill the log. */
+export const ANNOTATION_LIMIT = 10;
 
 /** How each outcome reads in the job summary. */
 export const SUMMARY_MARK: Record<CaseStatus, string> = { passed: '✅', failed: '❌', errored: '⚠️', skipped: '⏭️' };
@@ -27,13 +31,20 @@ export function workflowCommand(name: string, props: Record<string, string | num
   return `::${name}${list.length > 0 ? ` ${list.join(',')}` : ''}::${escapeData(message)}`;
 }
 
+/** At most `max` characters, never splitting a surrogate pair, saying how much was cut. */
+function cut(s: string, max = FIELD_LIMIT): string {
+  if (s.length <= max) return s;
+  const end = /[\ud800-\udbff]/.test(s[max - 1]) ? max - 1 : max;
+  return `${s.slice(0, end)}… (${s.length - end} more characters; the JUnit and JSON reports have them all)`;
+}
+
 /** The annotation of a failed or errored case, at the case in its spec file. */
 export function annotation(r: CaseResult): string {
   const f = r.failure;
   const why = `${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`;
   const lines = [r.requirement, r.status === 'errored' ? `netgrade could not test this case: ${why}` : why];
-  if (f?.expected !== undefined) lines.push(`expected: ${f.expected}`);
-  if (f?.actual !== undefined) lines.push(`actual:   ${f.actual}`);
+  if (f?.expected !== undefined) lines.push(`expected: ${cut(f.expected, ANNOTATION_FIELD_LIMIT)}`);
+  if (f?.actual !== undefined) lines.push(`actual:   ${cut(f.actual, ANNOTATION_FIELD_LIMIT)}`);
   if (r.hint) lines.push(`hint: ${r.hint}`);
   const { file, line, col } = r.location;
   const title = `${STATUS_WORDS[r.status].word} ${r.id}: ${r.title}`;
@@ -66,13 +77,6 @@ export function codeBlock(body: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}text\n${text}\n${fence}\n`;
-}
-
-/** At most `max` characters, never splitting a surrogate pair, saying how much was cut. */
-function cut(s: string, max = FIELD_LIMIT): string {
-  if (s.length <= max) return s;
-  const end = /[\ud800-\udbff]/.test(s[max - 1]) ? max - 1 : max;
-  return `${s.slice(0, end)}… (${s.length - end} more characters; the JUnit and JSON reports have them all)`;
 }
 
 function failureSection(r: CaseResult): string {
@@ -144,10 +148,15 @@ function fileSize(file: string): number {
 export function githubReporter(env: ReporterEnv): Reporter {
   return {
     onRunEnd(result) {
-      for (const c of result.cases) if (c.status === 'failed' || c.status === 'errored') env.stdout.write(annotation(c) + '\n');
+      const bad = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
+      for (const c of bad.slice(0, ANNOTATION_LIMIT)) env.stdout.write(annotation(c) + '\n');
+      if (bad.length > ANNOTATION_LIMIT) {
+        const more = `${bad.length - ANNOTATION_LIMIT} more cases failed; GitHub shows ${ANNOTATION_LIMIT} annotations per step: the job summary and the reports list them all`;
+        env.stdout.write(workflowCommand('notice', { title: 'netgrade' }, more) + '\n');
+      }
       const file = env.env.GITHUB_STEP_SUMMARY;
       if (file) {
-        // Other steps' tools may have written to this step's file already: their bytes count too.
+        // Other tools in this step may have written to the file already: their bytes count too.
         const budget = SUMMARY_LIMIT - fileSize(file);
         if (budget > 0) appendFileSync(file, jobSummary(result, budget));
       }

@@ -1,5 +1,6 @@
 import { consoleReporter } from './console.js';
 import { githubReporter } from './github.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { ReporterError, type Reporter, type ReporterEnv } from './reporter.js';
@@ -15,6 +16,7 @@ function needsFile(name: string, arg: string | undefined): string {
 export const REPORTERS: Record<string, Factory> = {
   console: (_arg, env) => consoleReporter(env),
   json: (arg) => jsonReporter(needsFile('json', arg)),
+  html: (arg) => htmlReporter(needsFile('html', arg)),
   junit: (arg) => junitReporter(needsFile('junit', arg)),
   github: (_arg, env) => githubReporter(env),
 };

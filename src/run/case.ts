@@ -3,7 +3,6 @@ import type { CaseDef, Spec, Step } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
 import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
 import type { CaseResult, Failure } from './result.js';
-import { runSocketStep } from './socket.js';
 import { Transcript } from './transcript.js';
 
 export type StepRunner = (ctx: CaseContext, step: Step) => Promise<void>;
@@ -16,7 +15,7 @@ export interface CaseRunOptions {
   defaultTimeoutMs: number;
   signal: AbortSignal;
   /** Runs one step of the spec's service. */
-  stepRunner?: StepRunner;
+  stepRunner: StepRunner;
 }
 
 /** A ceiling on a whole case: every wait already has a deadline, this is the belt to those braces. */
@@ -36,8 +35,10 @@ async function runSteps(ctx: CaseContext, run: StepRunner): Promise<void> {
       if (step.delayMs) await sleep(step.delayMs, ctx.signal);
       await run(ctx, step);
     } catch (err) {
-      if (err instanceof StepFailed) Object.assign(err.failure, { step: i, stepLabel: stepLabel(step, i) });
-      throw err;
+      // A filter that cannot work on a value the server sent is the server's failure, at this step.
+      const failed = err instanceof FilterInputError ? new StepFailed({ message: err.message }) : err;
+      if (failed instanceof StepFailed) Object.assign(failed.failure, { step: i, stepLabel: stepLabel(step, i) });
+      throw failed;
     }
     if (ctx.signal.aborted) throw new CaseErrored('the run was interrupted');
   }
@@ -61,11 +62,10 @@ export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
   const done = (r: { status: CaseResult['status']; failure?: Failure }): CaseResult =>
     ({ ...base(opts), ...r, points: r.status === 'passed' ? opts.def.points : 0, durationMs: Date.now() - start, transcript: transcript.finish() }) as CaseResult;
   try {
-    await Promise.race([runSteps(ctx, opts.stepRunner ?? runSocketStep), overtime]);
+    await Promise.race([runSteps(ctx, opts.stepRunner), overtime]);
     return done({ status: 'passed' });
   } catch (err) {
     if (err instanceof StepFailed) return done({ status: 'failed', failure: err.failure });
-    if (err instanceof FilterInputError) return done({ status: 'failed', failure: { message: err.message } });
     const internal = !(err instanceof CaseErrored || err instanceof TemplateError);
     const message = internal ? `netgrade could not run this case: ${(err as Error)?.stack ?? String(err)}` : `netgrade could not run this case: ${(err as Error).message}`;
     return done({ status: 'errored', failure: { message } });

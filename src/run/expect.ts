@@ -1,4 +1,4 @@
-import { renderTemplate } from '../spec/template.js';
+import { regexLiteral, renderTemplate } from '../spec/template.js';
 import type { StepExpect } from '../spec/types.js';
 import type { ReplyExpect } from '../check/reply.js';
 import { renderBytes } from './payload.js';
@@ -9,7 +9,7 @@ export function renderExpect(e: StepExpect, vars: Record<string, string>): Reply
     equals: e.equals === undefined ? undefined : renderBytes(e.equals, vars),
     contains: e.contains === undefined ? undefined : renderTemplate(e.contains, vars),
     notContains: e.notContains === undefined ? undefined : renderTemplate(e.notContains, vars),
-    matches: e.matches === undefined ? undefined : new RegExp(renderTemplate(e.matches, vars), 'u'),
+    matches: e.matches === undefined ? undefined : new RegExp(renderTemplate(e.matches, vars, regexLiteral), 'u'),
     length: e.length,
     replyWithinMs: e.replyWithinMs,
     closedWithinMs: e.closedWithinMs,

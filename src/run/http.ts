@@ -7,7 +7,7 @@ import { checkCollection } from '../check/collect.js';
 import { buildRequest, hostHeader, splitBytes } from '../http/request.js';
 import { contentLengthMismatch, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse } from '../http/response.js';
 import { checkSetCookie } from '../http/set-cookie.js';
-import { renderTemplate } from '../spec/template.js';
+import { regexLiteral, renderTemplate } from '../spec/template.js';
 import type { Capture, Step, StepExpect } from '../spec/types.js';
 import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
@@ -41,14 +41,14 @@ function renderHttpExpect(e: StepExpect, vars: Record<string, string>): HttpExpe
     orClosed: e.orClosed,
     headers: Object.entries(e.headers ?? {}).map(([name, m]) => [
       name,
-      { ...m, equals: m.equals && t(m.equals, vars), notEquals: m.notEquals && t(m.notEquals, vars), contains: m.contains && t(m.contains, vars), matches: m.matches === undefined ? undefined : new RegExp(t(m.matches, vars), 'u'), tokens: m.tokens?.map((x) => t(x, vars)) },
+      { ...m, equals: m.equals && t(m.equals, vars), notEquals: m.notEquals && t(m.notEquals, vars), contains: m.contains && t(m.contains, vars), matches: m.matches === undefined ? undefined : new RegExp(renderTemplate(m.matches, vars, regexLiteral), 'u'), tokens: m.tokens?.map((x) => t(x, vars)) },
     ]),
     body: b && {
       equals: b.equals === undefined ? undefined : renderBytes(b.equals, vars),
       contains: b.contains && t(b.contains, vars),
       notContains: b.notContains && t(b.notContains, vars),
       containsEach: b.containsEach && expandEach(b.containsEach.each, b.containsEach.count, vars, '\u0000').split('\u0000'),
-      matches: b.matches === undefined ? undefined : new RegExp(t(b.matches, vars), 'u'),
+      matches: b.matches === undefined ? undefined : new RegExp(renderTemplate(b.matches, vars, regexLiteral), 'u'),
       length: b.length,
     },
     framing: e.framing,
@@ -94,6 +94,8 @@ async function requestWrites(ctx: CaseContext, step: Step, vars: Record<string, 
 
 interface Received {
   response?: HttpResponse;
+  /** Bytes that came without making a whole response (cut off by the deadline). */
+  partial?: Buffer;
   deviations: Deviation[];
   timedOut: boolean;
   error?: NetError;
@@ -109,19 +111,21 @@ async function readResponse(client: TcpClient, method: string, deadline: number,
     parsed = p;
     return bytes.length - p.rest.length;
   });
-  if (!parsed && r.bytes.length > 0) {
-    // The deadline or a close came first: judge what did arrive.
+  const ended = client.peerClosedAt !== undefined || r.capped || r.error !== undefined;
+  if (!parsed && ended && r.bytes.length > 0) {
+    // The server closed first: judge what did arrive. (At a deadline nothing is judged as if complete.)
     const p = parseResponse(r.bytes, { method, closed: true });
     if (p.state === 'complete') parsed = p;
   }
   const deviations = [...(parsed?.response.deviations ?? [])];
   if (parsed && fresh) {
+    // The first read left the bytes after the response unread: this read returns them and anything later.
     const extra = await client.read(Math.min(deadline, Date.now() + SETTLE_MS));
-    const more = Buffer.concat([parsed.rest, extra.bytes]);
-    const d = trailingBytesDeviation(parsed.response, more) ?? (client.peerClosedAt !== undefined ? contentLengthMismatch(parsed.response, more) : undefined);
+    const d = trailingBytesDeviation(parsed.response, extra.bytes) ?? (client.peerClosedAt !== undefined ? contentLengthMismatch(parsed.response, extra.bytes) : undefined);
     if (d) deviations.push(d);
   }
-  return { response: parsed?.response, deviations, timedOut: !parsed && r.timedOut, error: r.error, peerClosed: client.peerClosedAt !== undefined || r.capped };
+  const partial = parsed ? undefined : r.bytes;
+  return { response: parsed?.response, partial, deviations, timedOut: !parsed && r.timedOut, error: r.error, peerClosed: client.peerClosedAt !== undefined || r.capped };
 }
 
 function capture(c: Capture, res: HttpResponse): string | undefined {
@@ -135,16 +139,16 @@ function capture(c: Capture, res: HttpResponse): string | undefined {
   return c.setCookie === 'name' ? parsed?.name : parsed?.value;
 }
 
-function describeCapture(c: Capture): string {
-  if ('header' in c) return `the ${c.header} header`;
-  if ('body' in c) return `/${c.body}/ in the body`;
-  return `the ${c.setCookie} of the Set-Cookie header`;
+function missingCapture(c: Capture, name: string): string {
+  if ('header' in c) return `the response has no ${c.header} header, which the next request needs (as {{${name}}})`;
+  if ('body' in c) return `the body does not match /${c.body}/, so {{${name}}} cannot be read from it`;
+  return `the response has no Set-Cookie header to read the cookie ${c.setCookie} from`;
 }
 
 function takeCaptures(ctx: CaseContext, step: Step, res: HttpResponse, vars: Record<string, string>): void {
   for (const [name, c] of Object.entries(step.capture ?? {})) {
     const value = capture(c, res);
-    if (value === undefined) throw new StepFailed({ message: `the response has no ${describeCapture(c).replace(/^the /, '')} to read ${name} from`, actual: `HTTP ${res.status ?? '?'}; ${header(res, 'content-type') ?? 'no Content-Type'}` });
+    if (value === undefined) throw new StepFailed({ message: missingCapture(c, name), actual: `HTTP ${res.status ?? '?'}; ${header(res, 'content-type') ?? 'no Content-Type'}` });
     ctx.vars[name] = value;
     vars[name] = value;
     const list = stateOf(ctx).collected.get(name) ?? [];

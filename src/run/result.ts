@@ -79,6 +79,26 @@ export interface RunResult {
   summary: RunSummary;
   specs: Array<{ name: string; title: string; file: string; service: ServiceName }>;
   cases: CaseResult[];
+  /** The server netgrade started (run --start, grade); absent when it tested a running one. */
+  server?: ServerReport;
+}
+
+/** A started server: its command, how it ended and the last of its output. */
+export interface ServerReport {
+  command: string;
+  /** Its pid, which is also its process group id. */
+  pid: number;
+  /** ran: listened and was stopped after the run; crashed: exited during the run; stopped: the run was interrupted. */
+  status: 'ran' | 'did not start' | 'crashed' | 'stopped';
+  /** Why it did not start, or how it crashed, in one sentence. */
+  message?: string;
+  /** How long it took to listen on every port (ms). */
+  readyMs?: number;
+  exitCode: number | null;
+  signal: string | null;
+  /** The last 64 KiB of its stdout and stderr, as text. */
+  stdoutTail: string;
+  stderrTail: string;
 }
 
 export function summarize(cases: CaseResult[], durationMs: number): RunSummary {

@@ -10,6 +10,7 @@ import { REFUSED_TEXT, type Endpoint } from '../transport/errors.js';
 import { runCase, type StepRunner } from './case.js';
 import { summarize, type CaseResult, type RunResult, type Target } from './result.js';
 import { runSocketStep } from './socket.js';
+import { httpStepRunner } from './http.js';
 import { applyProfile, DEFAULT_PROFILE, type Profile } from './grade.js';
 
 export interface RunOptions {
@@ -29,7 +30,7 @@ export interface RunOptions {
   onCaseEnd?: (r: CaseResult) => void;
   /** Which cases earn points (default: core). */
   profile?: Profile;
-  /** Step runners by service; udp and tcp have one built in. */
+  /** Step runners by service, to replace the built-in ones (tests). */
   stepRunners?: Partial<Record<ServiceName, StepRunner>>;
 }
 
@@ -90,7 +91,7 @@ function silentServices(first: Map<Planned, CaseResult>): Map<ServiceName, CaseR
 
 function silentResult(p: Planned, sample: CaseResult): CaseResult {
   const why = sample.failure?.message ?? 'no answer';
-  const message = `not run on its own: the server answered none of the other ${p.spec.service} checks (${why})`;
+  const message = `not run: the server answered none of the other ${p.spec.service} checks (${why}), so this one cannot pass`;
   return { ...skippedResult(p), status: 'failed', failure: { message }, maxPoints: p.def.points };
 }
 
@@ -100,7 +101,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const { address, family } = await resolveHost(opts.host);
   const runId = randomBytes(4).toString('hex');
   let attempts = 0;
-  const runners: Record<ServiceName, StepRunner | undefined> = { udp: runSocketStep, tcp: runSocketStep, http: undefined, ...opts.stepRunners };
+  const runners: Record<ServiceName, StepRunner> = { udp: runSocketStep, tcp: runSocketStep, http: httpStepRunner, ...opts.stepRunners };
 
   const planned: Planned[] = opts.specs.flatMap((spec) => spec.cases.map((def) => ({ spec, def, order: 0, reason: exclusionReason(def, opts.selection) })));
   planned.forEach((p, i) => (p.order = i));

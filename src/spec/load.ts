@@ -238,7 +238,7 @@ export function loadSpec(arg: string): Spec {
 export function loadSpecs(args: string[]): Spec[] {
   const problems: SpecProblem[] = [];
   const specs: Spec[] = [];
-  for (const arg of args) {
+  for (const arg of [...new Set(args)]) {
     try {
       specs.push(loadSpec(arg));
     } catch (err) {

@@ -77,14 +77,18 @@ export function replacePlaceholders(s: string, by: string): string {
 }
 
 /** Fills in every placeholder; an unknown variable or filter is a spec error, never an empty string. */
-export function renderTemplate(s: string, vars: Readonly<Record<string, string>>): string {
+/** Filled-in values placed in a regular expression match themselves literally. */
+export const regexLiteral = (v: string): string => v.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&');
+
+export function renderTemplate(s: string, vars: Readonly<Record<string, string>>, encode: (v: string) => string = (v) => v): string {
   return s.replace(PLACEHOLDER, (_all, name: string, chain: string) => {
     // Own keys only, as in knownFilter: {{constructor}} must not render Object's source text.
     if (!Object.hasOwn(vars, name)) throw new TemplateError(`unknown variable {{${name}}}`);
-    return parseFilters(chain).reduce((value, f) => {
+    const value = parseFilters(chain).reduce((v, f) => {
       const fn = knownFilter(f.name) ? filters[f.name] : undefined;
       if (!fn) throw new TemplateError(`unknown filter "${f.name}" in {{${name}}}`);
-      return fn(value, f.arg);
+      return fn(v, f.arg);
     }, vars[name]);
+    return encode(value);
   });
 }

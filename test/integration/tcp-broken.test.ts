@@ -111,7 +111,7 @@ describe.concurrent('tcp-echo against a server with one bug', () => {
     const result = await runSpec('tcp-echo', { tcp: server.port });
     // Exclusive cases are not run alone against a service that answered nothing: they fail at once, saying why.
     const exclusive = new Set(['tcp.concurrent', 'tcp.empty', 'tcp.reset']);
-    const notRun: Outcome = { status: 'failed', message: 'not run on its own: the server answered none of the other tcp checks (no reply within 2000 ms)', stepLabel: undefined };
+    const notRun: Outcome = { status: 'failed', message: 'not run: the server answered none of the other tcp checks (no reply within 2000 ms), so this one cannot pass', stepLabel: undefined };
     const want = (id: string): Outcome => (exclusive.has(id) ? notRun : { status: 'failed', message: 'no reply within 2000 ms', stepLabel: 'step 1', ...silent[id] });
     expect(outcomes(result)).toEqual(Object.fromEntries(result.cases.map((c) => [c.id, want(c.id)])));
     expect(result.summary.durationMs).toBeLessThan(4_000);

@@ -1,0 +1,98 @@
+// `netgrade grade`: a class of submissions → a report folder per student,
+// gradebook.csv and grades.json, a progress line and a summary.
+import os from 'node:os';
+import { REPORTERS } from '../report/index.js';
+import type { ReporterEnv } from '../report/reporter.js';
+import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
+import { httpStepRunner } from '../run/http.js';
+import { UsageError } from '../run/run.js';
+import { builtinSpecNames, loadSpecs } from '../spec/load.js';
+import { parseTags } from '../spec/select.js';
+import { gradeClass } from '../grade/grade.js';
+import { makeProgress } from '../grade/progress.js';
+import { loadRoster, parseShard, scanFolder, takeShard } from '../grade/roster.js';
+import { summaryLines } from '../grade/summary.js';
+import { parseLimits, parseStartTimeoutMs, positive, prepareStart, type StartFlags } from '../server/flags.js';
+import { parseMs, parseRegex, parseSets } from './options.js';
+import { checkTags, checkVars } from './run.js';
+
+export interface GradeFlags extends StartFlags {
+  submissions?: string;
+  roster?: string;
+  start?: string;
+  out?: string;
+  jobs?: string;
+  shard?: string;
+  submissionTimeout?: string;
+  tags?: string;
+  skipTags?: string;
+  grep?: string;
+  timeout?: string;
+  set?: string[];
+  profile?: string;
+  reporter?: string[];
+  concurrency?: string;
+}
+
+/** Per-student files by reporter name; a reporter is offered only if the registry has it. */
+const FILES: Record<string, string> = { json: 'report.json', junit: 'junit.xml', html: 'report.html' };
+
+function reportersFor(names: string[] | undefined): Array<{ name: string; file: string }> {
+  const available = Object.keys(FILES).filter((n) => n in REPORTERS);
+  for (const n of names ?? []) if (!available.includes(n)) throw new UsageError(`--reporter ${n}: grade writes files per student: ${available.join(', ')}`);
+  // report.json is always written: it is the detail behind each gradebook row.
+  const chosen = names?.length ? new Set(['json', ...names]) : new Set(available);
+  return [...chosen].map((name) => ({ name, file: FILES[name] }));
+}
+
+function count(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 1024) throw new UsageError(`${flag}: "${text}" is not a whole number from 1 to 1024`);
+  return n;
+}
+
+export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
+  if (!flags.out) throw new UsageError('grade: --out DIR is required (reports and gradebook.csv go there)');
+  if (Boolean(flags.submissions) === Boolean(flags.roster)) throw new UsageError('grade: give either --submissions DIR or --roster FILE');
+  const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
+  const profile = flags.profile ? loadProfile(flags.profile) : DEFAULT_PROFILE;
+  const tags = flags.tags ? parseTags(flags.tags) : flags.profile ? profile.tags : parseTags(undefined);
+  const skipTags = flags.skipTags ? flags.skipTags.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+  const selection = { tags, grep: parseRegex(flags.grep), skipTags };
+  checkTags(specs, selection.tags);
+  const vars = parseSets(flags.set ?? []);
+  checkVars(specs, vars);
+  // A bad template is one usage error now, not one error row per student later.
+  if (flags.start !== undefined) await prepareStart({ template: flags.start, specs, given: {}, host: '127.0.0.1', dir: '/dir' });
+
+  let subs = flags.roster ? loadRoster(flags.roster) : scanFolder(flags.submissions!);
+  if (flags.shard) subs = takeShard(subs, parseShard(flags.shard));
+  const jobs = count(flags.jobs, '--jobs', os.availableParallelism());
+  const started = Date.now();
+  const progress = makeProgress({ stream: env.stdout, total: subs.length, tty: Boolean(env.stdout.isTTY) && !env.env.CI });
+  const rows = await gradeClass(subs, {
+    run: {
+      specs,
+      selection,
+      vars,
+      profile,
+      timeoutMs: flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined,
+      concurrency: flags.concurrency ? count(flags.concurrency, '--concurrency', 16) : undefined,
+      stepRunners: { http: httpStepRunner },
+    },
+    start: flags.start,
+    startTimeoutMs: parseStartTimeoutMs(flags),
+    limits: parseLimits(flags),
+    submissionTimeoutMs: flags.submissionTimeout ? Math.round(positive(flags.submissionTimeout, '--submission-timeout', 'seconds', 86_400) * 1000) : 120_000,
+    out: flags.out,
+    reporters: reportersFor(flags.reporter),
+    env,
+    signal,
+    jobs,
+    progress,
+  });
+  env.stdout.write(['', ...summaryLines(rows, Date.now() - started), '', `gradebook: ${flags.out}/gradebook.csv`, ''].join('\n'));
+  const incomplete = rows.length < subs.length || rows.some((r) => r.status === 'error' || r.status === 'interrupted');
+  return incomplete ? 1 : 0;
+}

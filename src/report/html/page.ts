@@ -1,0 +1,149 @@
+// The report page: the score, a row per case grouped by spec, and under each
+// case that did not pass what it required, what went wrong, expected next to
+// actual, the hint and the exchange as a diagram. Built with html`` only, so
+// every string from a result is escaped; the page has no script at all.
+import type { CaseResult, Failure, RunResult } from '../../run/result.js';
+import { STATUS_WORDS } from '../status.js';
+import { excerpt } from '../transcript-text.js';
+import { sequenceDiagram } from './diagram.js';
+import { html, units, type Html } from './markup.js';
+import { STYLE } from './style.js';
+
+/** No script, no network, no plugins, no forms: styles are the only thing the page may use. */
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'";
+
+type Spec = RunResult['specs'][number];
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const duration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
+const anchor = (c: CaseResult) => `case-${c.id}`;
+
+function serverAddress(result: RunResult, spec: Spec | undefined): string {
+  const host = result.target.host.includes(':') ? `[${result.target.host}]` : result.target.host;
+  const port = spec ? result.target.ports[spec.service] : undefined;
+  return port === undefined ? host : `${host}:${port}`;
+}
+
+function header(result: RunResult): Html {
+  const { passed, failed, errored, skipped, points, maxPoints, durationMs } = result.summary;
+  const pct = maxPoints > 0 ? Math.round((points / maxPoints) * 100) : 0;
+  const ran = result.cases.length - skipped;
+  const ports = Object.entries(result.target.ports).map(([service, port]) => `${service} ${port}`).join(', ');
+  const count = (n: number, word: string, cls: string) => html`<li class="count ${cls}${n === 0 ? ' zero' : ''}"><b>${n}</b> ${word}</li>`;
+  return html`<header class="top">
+<div class="title"><h1>netgrade report</h1><p class="target">${result.target.host} · ${ports} · ${plural(ran, 'check')} run in ${duration(durationMs)}</p></div>
+<div class="score"><div class="points"><b>${points}</b>/${maxPoints} points</div><div class="bar" title="${pct}%"><span style="width:${pct}%"></span></div></div>
+<ul class="counts">${count(passed, 'passed', 'passed')}${count(failed, 'failed', 'failed')}${count(errored, 'could not be tested', 'errored')}${count(skipped, 'skipped', 'skipped')}</ul>
+</header>`;
+}
+
+/** Links to every case that needs work, and checkboxes that hide the rest (CSS :has, no script). */
+function toolbar(result: RunResult): Html {
+  const bad = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
+  const jump = bad.length
+    ? html`<p class="jump"><span>Needs work:</span> ${bad.map((c, i) => html`${i ? ' ' : ''}<a class="${c.status}" href="#${encodeURIComponent(anchor(c))}">${c.id}</a>`)}</p>`
+    : html`<p class="jump all-good">Every check that ran passed.</p>`;
+  const box = (status: 'passed' | 'skipped') => {
+    const n = result.cases.filter((c) => c.status === status).length;
+    return html`<label><input type="checkbox" id="show-${status}" checked> show ${status} (${n})</label>`;
+  };
+  return html`<nav class="toolbar">${jump}<p class="filters">${box('passed')}${box('skipped')}</p></nav>`;
+}
+
+function statusBadge(c: CaseResult): Html {
+  const s = STATUS_WORDS[c.status];
+  return html`<span class="badge ${c.status}"><span aria-hidden="true">${s.mark}</span> ${s.word}</span>`;
+}
+
+function row(c: CaseResult, spec: string): Html {
+  const loc = `${c.location.file}:${c.location.line}:${c.location.col}`;
+  const points = c.maxPoints > 0 ? `${c.points}/${c.maxPoints}` : '–';
+  return html`<span class="status">${statusBadge(c)}</span><span class="id">${c.id}</span><span class="name">${c.title}</span><span class="pts">${points}</span><span class="ms">${c.status === 'skipped' ? '–' : duration(c.durationMs)}</span><span class="src" title="${c.source ?? spec} (defined in ${loc})">${c.source ?? spec}</span>`;
+}
+
+/** Expected and actual with the part after their common beginning marked. */
+function sideBySide(f: Failure): Html | false {
+  if (f.expected === undefined && f.actual === undefined) return false;
+  const e = units(f.expected ?? '');
+  const a = units(f.actual ?? '');
+  let same = 0;
+  while (same < e.length && same < a.length && e[same] === a[same]) same++;
+  const pane = (label: string, cls: string, u: string[], present: boolean) =>
+    html`<div class="pane ${cls}"><div class="pane-label">${label}</div><pre>${present ? html`${u.slice(0, same).join('')}<mark>${u.slice(same).join('')}</mark>` : html`<i>nothing</i>`}</pre></div>`;
+  return html`<div class="diff">${pane('expected', 'expected', e, f.expected !== undefined)}${pane('actual (from your server)', 'actual', a, f.actual !== undefined)}</div>`;
+}
+
+function detail(c: CaseResult, server: string): Html {
+  const f = c.failure;
+  const loc = `${c.location.file}:${c.location.line}:${c.location.col}`;
+  const wire = c.transcript.length > 0;
+  return html`<div class="detail">
+${c.status === 'errored' ? html`<p class="harness">netgrade could not test this case: this is a problem with the test setup (the spec or netgrade), not a verdict on your server.</p>` : false}
+<dl>
+<dt>Requirement</dt><dd>${c.requirement}${c.source ? html` <span class="source">(${c.source})</span>` : false}</dd>
+${f ? html`<dt>${c.status === 'skipped' ? 'Why skipped' : 'What went wrong'}</dt><dd class="message">${f.stepLabel ? html`<b>${f.stepLabel}:</b> ` : false}${f.message}</dd>` : false}
+${c.hint && c.status !== 'skipped' ? html`<dt>Hint</dt><dd class="hint">${c.hint}</dd>` : false}
+</dl>
+${f && c.status !== 'skipped' ? sideBySide(f) : false}
+${c.status !== 'skipped' ? html`<figure class="wire"><figcaption>What happened on the wire${wire ? html` <span>(hover an arrow or a mark for details)</span>` : false}</figcaption><div class="scroll">${sequenceDiagram(c.transcript, { server })}</div></figure>` : false}
+${wire ? html`<details class="text"><summary>Transcript as text</summary><pre>${excerpt(c.transcript, 400).join('\n')}</pre></details>` : false}
+<p class="where">Defined in ${loc}</p>
+</div>`;
+}
+
+function caseBlock(c: CaseResult, spec: string, server: string): Html {
+  const attrs = html`class="case ${c.status}" id="${anchor(c)}" data-case="${c.id}" data-status="${c.status}"`;
+  if (c.status === 'passed') return html`<div ${attrs}><div class="row">${row(c, spec)}</div></div>`;
+  const open = c.status === 'failed' || c.status === 'errored';
+  return html`<details ${attrs}${open ? html` open` : false}><summary class="row">${row(c, spec)}</summary>${detail(c, server)}</details>`;
+}
+
+function specSection(spec: Spec, cases: CaseResult[], server: string): Html {
+  const points = cases.reduce((n, c) => n + c.points, 0);
+  const max = cases.reduce((n, c) => n + c.maxPoints, 0);
+  const ok = cases.every((c) => c.status === 'passed' || c.status === 'skipped');
+  return html`<section class="spec">
+<h2><span>${spec.title}</span> <small>${spec.name} · ${spec.file} · ${spec.service} ${server}</small><span class="spec-points ${ok ? 'ok' : 'bad'}">${points}/${max} points</span></h2>
+<div class="cases">
+<div class="row head" aria-hidden="true"><span class="status">Status</span><span class="id">Check</span><span class="name">Title</span><span class="pts">Points</span><span class="ms">Time</span><span class="src">Spec</span></div>
+${cases.map((c) => caseBlock(c, spec.name, server))}
+</div>
+</section>`;
+}
+
+function groups(result: RunResult): Array<{ spec: Spec; cases: CaseResult[] }> {
+  const known = new Set(result.specs.map((s) => s.name));
+  const out = result.specs.map((spec) => ({ spec, cases: result.cases.filter((c) => c.spec === spec.name) }));
+  for (const name of [...new Set(result.cases.map((c) => c.spec))].filter((n) => !known.has(n))) {
+    out.push({ spec: { name, title: name, file: '', service: 'tcp' }, cases: result.cases.filter((c) => c.spec === name) });
+  }
+  return out.filter((g) => g.cases.length > 0);
+}
+
+const LEGEND = html`<footer><p>Bytes from your server are shown as text and never run: <code>\\n</code> <code>\\r</code> <code>\\t</code> are newline, carriage return and tab, <code>\\\\</code> is one backslash, <code>\\xNN</code> is a byte that is not printable text (<code>\\x1b</code> is ESC), <code>\\u{NNNN}</code> an invisible character. FIN: a side is done sending; RST: a connection reset.</p><p>Made by netgrade.</p></footer>`;
+
+/** The whole report as one self-contained HTML document. */
+export function renderHtml(result: RunResult): string {
+  const { points, maxPoints } = result.summary;
+  const sections = groups(result).map((g) => specSection(g.spec, g.cases, serverAddress(result, g.spec)));
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>netgrade: ${points}/${maxPoints} points</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${header(result)}
+${toolbar(result)}
+<main>
+${sections}
+</main>
+${LEGEND}
+</body>
+</html>
+`.value;
+}

@@ -1,0 +1,112 @@
+// Ports for a started server, and the start command with its placeholders
+// filled: {port:udp} {port:tcp} {port:http}, {port} when one service is in
+// play, {dir} (the submission's folder, shell-quoted).
+import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { UsageError } from '../run/run.js';
+import type { ServiceName } from '../spec/types.js';
+
+export type Ports = Partial<Record<ServiceName, number>>;
+
+// Never hand out a port twice in one netgrade process: parallel submissions
+// start at once, and a port freed by one probe could be picked by the next.
+const handedOut = new Set<number>();
+
+function bindable(kind: 'tcp' | 'udp', port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (kind === 'tcp') {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+    } else {
+      const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+      socket.once('error', () => {
+        socket.close();
+        resolve(false);
+      });
+      socket.bind(port, host, () => socket.close(() => resolve(true)));
+    }
+  });
+}
+
+/**
+ * Below the kernel's ephemeral range, so that netgrade's own client sockets
+ * (which take ephemeral ports) never hold a port a server is about to bind.
+ */
+function candidateRange(): [number, number] {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (low > 12_000) return [10_000, low - 1];
+  } catch {
+    // not Linux: the usual IANA ephemeral range starts at 49152
+  }
+  return [20_000, 48_000];
+}
+
+/** A port free for both UDP and TCP, so {port:udp} and {port:tcp} can be one number as in the lab. */
+async function freePort(host: string): Promise<number> {
+  const [lo, hi] = candidateRange();
+  for (let tries = 0; tries < 200; tries++) {
+    const port = lo + Math.floor(Math.random() * (hi - lo + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if ((await bindable('tcp', port, host)) && (await bindable('udp', port, host))) return port;
+  }
+  throw new Error('found no free port for the server after 200 tries');
+}
+
+/**
+ * A port per service: the given one (which must be free, or the readiness
+ * check would see someone else's server), else a free one. UDP and TCP share
+ * a number; HTTP gets its own.
+ */
+export async function choosePorts(services: ServiceName[], given: Ports, host: string): Promise<Ports> {
+  const out: Ports = {};
+  for (const service of new Set(services)) {
+    const port = given[service];
+    if (port === undefined) continue;
+    if (port === 0) throw new UsageError(`--port ${service}=0: with --start, leave --port out to get a free port`);
+    if (!(await bindable(service === 'udp' ? 'udp' : 'tcp', port, host))) throw new UsageError(`--start: port ${port}/${service === 'udp' ? 'udp' : 'tcp'} is already in use; stop what listens there or leave --port out`);
+    out[service] = port;
+  }
+  const wanted = [...new Set(services)].filter((s) => out[s] === undefined);
+  const socket = wanted.filter((s) => s !== 'http');
+  if (socket.length > 0) {
+    const port = await freePort(host);
+    for (const s of socket) out[s] = port;
+  }
+  if (wanted.includes('http')) out.http = await freePort(host);
+  return out;
+}
+
+/** Single-quotes a word for sh: every character stays literal. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const PLACEHOLDER = /\{(port(?::(udp|tcp|http))?|dir)\}/g;
+
+/** The services a template names ({port:tcp} → tcp); a bare {port} names none. */
+export function placeholderServices(template: string): ServiceName[] {
+  return [...template.matchAll(PLACEHOLDER)].flatMap((m) => (m[2] ? [m[2] as ServiceName] : []));
+}
+
+/** Fills the placeholders; a placeholder with no value is a usage error naming it. */
+export function fillTemplate(template: string, values: { ports: Ports; dir?: string }): string {
+  const services = Object.keys(values.ports) as ServiceName[];
+  const distinct = new Set(Object.values(values.ports));
+  return template.replace(PLACEHOLDER, (whole, name: string, service?: ServiceName) => {
+    if (name === 'dir') {
+      if (values.dir === undefined) throw new UsageError(`--start: ${whole} is only known when grading a folder of submissions`);
+      return shellQuote(values.dir);
+    }
+    if (service) {
+      const port = values.ports[service];
+      if (port === undefined) throw new UsageError(`--start: no chosen spec uses the ${service} service, so ${whole} has no port`);
+      return String(port);
+    }
+    if (distinct.size !== 1) throw new UsageError(`--start: {port} is ambiguous with services ${services.join(', ')}; use {port:udp}, {port:tcp} or {port:http}`);
+    return String([...distinct][0]);
+  });
+}

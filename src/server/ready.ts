@@ -1,0 +1,98 @@
+// Waiting until a started server listens. TCP: on Linux the kernel's socket
+// table says whether a port is in LISTEN without connecting, which matters
+// because a probe connection would look to the server like tcp.empty's empty
+// connection and could crash it before the first case; elsewhere, a connect.
+// UDP has no listen state: a probe datagram to a connected socket is refused
+// (ICMP port unreachable) while nothing is bound; a reply or 300 ms of silence
+// means something is.
+import dgram from 'node:dgram';
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import type { ServiceName } from '../spec/types.js';
+import type { ServerExit } from './process.js';
+
+export interface ReadyOptions {
+  host: string;
+  ports: Partial<Record<ServiceName, number>>;
+  timeoutMs: number;
+  /** Settles if the server exits: waiting stops at once. */
+  exited: Promise<ServerExit>;
+  signal?: AbortSignal;
+}
+
+export type ReadyOutcome =
+  /** Every port accepts. */
+  | { ready: true; ms: number }
+  /** `pending` ("12000/tcp") never did: the server exited first, or time ran out. */
+  | { ready: false; pending: string; exit?: ServerExit };
+
+const POLL_MS = 50;
+const UDP_SILENCE_MS = 300;
+
+async function listeningInProc(port: number): Promise<boolean | undefined> {
+  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  if (tables.every((t) => t === undefined)) return undefined;
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  // Columns: sl local_address rem_address st ...; st 0A is TCP_LISTEN.
+  return tables.some((t) => t?.split('\n').some((line) => {
+    const cols = line.trim().split(/\s+/);
+    return cols[1]?.endsWith(`:${hex}`) && cols[3] === '0A';
+  }));
+}
+
+function tcpConnects(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function tcpUp(host: string, port: number): Promise<boolean> {
+  return (await listeningInProc(port)) ?? tcpConnects(host, port);
+}
+
+function udpUp(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+    let timer: NodeJS.Timeout | undefined;
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(ok);
+    };
+    socket.once('error', () => done(false)); // ECONNREFUSED: nothing bound yet
+    socket.once('message', () => done(true));
+    socket.connect(port, host, () => {
+      socket.send('netgrade probe', (err) => {
+        if (err) return done(false);
+        timer = setTimeout(() => done(true), UDP_SILENCE_MS);
+      });
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls every port until all are up, the server exits, the signal aborts or time runs out. */
+export async function waitForPorts(opts: ReadyOptions): Promise<ReadyOutcome> {
+  const start = Date.now();
+  let exit: ServerExit | undefined;
+  void opts.exited.then((e) => (exit = e));
+  for (const [service, port] of Object.entries(opts.ports) as Array<[ServiceName, number]>) {
+    const up = () => (service === 'udp' ? udpUp(opts.host, port) : tcpUp(opts.host, port));
+    const name = `${port}/${service === 'udp' ? 'udp' : 'tcp'}`;
+    for (;;) {
+      if (exit) return { ready: false, pending: name, exit };
+      if (await up()) break;
+      if (exit || opts.signal?.aborted || Date.now() - start >= opts.timeoutMs) return { ready: false, pending: name, exit };
+      await sleep(POLL_MS);
+    }
+  }
+  return { ready: true, ms: Date.now() - start };
+}

@@ -20,6 +20,13 @@ function useColor(env: ReporterEnv): boolean {
   return Boolean(env.stdout.isTTY);
 }
 
+/** Failure messages shared by three or more cases (a server that is not running, say), most common first. */
+function commonCauses(bad: CaseResult[]): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const r of bad) if (r.failure) counts.set(r.failure.message, (counts.get(r.failure.message) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n >= 3).sort((a, b) => b[1] - a[1]);
+}
+
 /** The human reporter: a line per case as it ends, then each failure in full, then the totals. */
 export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Reporter {
   const color = opts.color ?? useColor(env);
@@ -70,6 +77,7 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
         for (const r of bad) failureBlock(r);
       }
       const { passed, failed, errored, skipped, points, maxPoints, durationMs } = result.summary;
+      for (const [message, n] of commonCauses(bad)) outRaw(paint(inert(`${n} checks failed with the same cause: ${message}`), "bold"));
       out();
       out(`Score: ${points}/${maxPoints} points in ${durationMs} ms`);
       if (errored > 0) out(`${errored} could not be tested (errored; counted as failed below)`);

@@ -95,6 +95,41 @@ function silentResult(p: Planned, sample: CaseResult): CaseResult {
   return { ...skippedResult(p), status: 'failed', failure: { message }, maxPoints: p.def.points };
 }
 
+interface ServiceRun {
+  attempt: (p: Planned) => Promise<CaseResult>;
+  settle: (p: Planned, r: CaseResult) => void;
+  signal: AbortSignal;
+  concurrency: number;
+}
+
+/** The cases of one service: phase 1 together, then phase 2 one at a time. */
+async function runService(selected: Planned[], { attempt, settle, signal, concurrency }: ServiceRun): Promise<void> {
+  // Phase 1: everything that may share the service, concurrently.
+  const first = new Map<Planned, CaseResult>();
+  await pool(selected.filter((p) => !p.def.exclusive), concurrency, async (p) => {
+    const r = await attempt(p);
+    first.set(p, r);
+    if (r.status === 'passed') settle(p, r);
+  });
+  const working = [...first.values()].some((r) => r.status === 'passed');
+  const again: Planned[] = [];
+  for (const [p, r] of first) {
+    if (r.status === 'passed') continue;
+    if (r.status === 'failed' && working && !signal.aborted) again.push(p);
+    else settle(p, r);
+  }
+
+  // A service that answered nothing at all in phase 1 cannot pass a case run alone either:
+  // fail those at once rather than make a dead server cost every exclusive case its deadline.
+  const silent = silentServices(first);
+  const exclusive = selected.filter((p) => p.def.exclusive);
+  for (const p of exclusive.filter((q) => silent.has(q.spec.service))) settle(p, silentResult(p, silent.get(p.spec.service)!));
+
+  // Phase 2: exclusive cases, and failures to confirm alone, one at a time in spec order.
+  const alone = [...exclusive.filter((p) => !silent.has(p.spec.service)), ...again].sort((a, b) => a.order - b.order);
+  for (const p of alone) settle(p, await attempt(p));
+}
+
 export async function run(opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const signal = opts.signal ?? new AbortController().signal;
@@ -120,37 +155,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
 
   for (const p of planned.filter((p) => p.reason)) settle(p, skippedResult(p));
   const selected = planned.filter((p) => !p.reason);
-
-  // Phase 1: everything that may share its service, concurrently.
-  const shared = selected.filter((p) => !p.def.exclusive);
-  const first = new Map<Planned, CaseResult>();
-  await pool(shared, opts.concurrency ?? 16, async (p) => {
-    const r = await attempt(p);
-    first.set(p, r);
-    if (r.status === 'passed') settle(p, r);
-  });
-  const working = new Set([...first].filter(([, r]) => r.status === 'passed').map(([p]) => p.spec.service));
-  const again: Planned[] = [];
-  for (const [p, r] of first) {
-    if (r.status === 'passed') continue;
-    if (r.status === 'failed' && working.has(p.spec.service) && !signal.aborted) again.push(p);
-    else settle(p, r);
-  }
-
-  // A service that answered nothing at all in phase 1 cannot pass a case run alone either:
-  // fail those at once rather than make a dead server cost every exclusive case its deadline.
-  const silent = silentServices(first);
-  const exclusive = selected.filter((p) => p.def.exclusive);
-  for (const p of exclusive.filter((q) => silent.has(q.spec.service))) settle(p, silentResult(p, silent.get(p.spec.service)!));
-
-  // Phase 2: exclusive cases, and failures to confirm alone; one at a time per service.
-  const alone = [...exclusive.filter((p) => !silent.has(p.spec.service)), ...again].sort((a, b) => a.order - b.order);
-  const services = [...new Set(alone.map((p) => p.spec.service))];
-  await Promise.all(
-    services.map(async (service) => {
-      for (const p of alone.filter((q) => q.spec.service === service)) settle(p, await attempt(p));
-    }),
-  );
+  // Services are independent: each goes through its own phases, side by side with the others.
+  const services = [...new Set(selected.map((p) => p.spec.service))];
+  await Promise.all(services.map((service) => runService(selected.filter((p) => p.spec.service === service), { attempt, settle, signal, concurrency: opts.concurrency ?? 16 })));
 
   const cases = planned.map((p) => results.get(p)!);
   const target: Target = { host: opts.host, ports: Object.fromEntries(opts.specs.map((s) => [s.service, portFor(s, opts.ports)])) };

@@ -4,7 +4,7 @@
 // line ends does not hide whether the status codes are right.
 import { parseHttpDate, isImfFixdate, explainDate } from '../http/date.js';
 import { parseEntityTag } from '../http/etag.js';
-import { header, headerAll, type Deviation, type DeviationCode, type HttpResponse } from '../http/response.js';
+import { fieldText, header, headerAll, type Deviation, type DeviationCode, type HttpResponse } from '../http/response.js';
 import { checkSetCookie, cookieAttribute, cookieLifetime, type SetCookieCheck } from '../http/set-cookie.js';
 import type { FramingRule } from '../spec/types.js';
 import { escapeBytes, previewBytes } from '../text/escape.js';
@@ -62,6 +62,8 @@ export interface HttpObservation {
   error?: { code: string; message: string };
   /** The server closed the connection (without a response, when there is none). */
   peerClosed: boolean;
+  /** netgrade stopped reading at its byte cap before the response was whole. */
+  capped?: boolean;
   /** For keepAlive: did the server close after this response? */
   closedAfter?: boolean;
   now: Date;
@@ -71,8 +73,12 @@ const show = (s: string | Buffer, max = 512) => previewBytes(typeof s === 'strin
 
 /** The head of a response as a student would see it in a packet capture, escaped. */
 export function responseHead(res: HttpResponse): string {
-  return show([res.statusLine, ...res.headers.map(([n, v]) => `${n}: ${v}`)].join('\n'), 1024);
+  // The head was decoded as latin1: its bytes are that string's latin1 encoding, not its UTF-8.
+  return show(Buffer.from([res.statusLine, ...res.headers.map(([n, v]) => `${n}: ${v}`)].join('\n'), 'latin1'), 1024);
 }
+
+/** A header value as the bytes the server sent, escaped. */
+const showField = (v: string) => show(Buffer.from(v, 'latin1'));
 
 // ---- response or not --------------------------------------------------------
 
@@ -85,6 +91,21 @@ function noResponse(e: HttpExpect, o: HttpObservation): Failure | undefined {
   }
   const message = o.peerClosed ? 'the server closed the connection without answering' : `no response within ${o.timeoutMs} ms`;
   return { message, expected: e.status ? `status ${e.status.join(' or ')}` : 'a response', actual: o.peerClosed ? '(nothing, then close)' : '(nothing)' };
+}
+
+/**
+ * A response is judged only when it is whole: its header block ended, and netgrade did not
+ * have to stop reading first. "HTTP/1.1 200" and a close, or an endless chunk, passed
+ * `status: 200` (and `framing: [crlf]`) when the parser's best effort was judged as an answer.
+ */
+function cutShort(e: HttpExpect, o: HttpObservation): Failure | undefined {
+  const res = o.response!;
+  if (o.capped) {
+    return { message: 'the server sent more than 1 MiB without finishing the response; netgrade stopped reading', expected: 'a whole response', actual: responseHead(res) };
+  }
+  if (!res.headCut || (e.orClosed && o.peerClosed)) return undefined;
+  const why = o.deviations.find((d) => d.code === 'truncated' || d.code === 'header-too-large');
+  return { message: why?.message ?? 'the header block did not end', expected: 'a header block ended by an empty line (CRLF CRLF)', actual: responseHead(res) };
 }
 
 function notHttp(_e: HttpExpect, o: HttpObservation): Failure | undefined {
@@ -128,10 +149,13 @@ function tokenList(value: string): string[] {
 /** One header against its expectations; `all` are every value of that header. */
 export function headerProblem(name: string, m: HeaderExpect, res: HttpResponse): string | undefined {
   const all = headerAll(res, name);
-  const value = all.length > 0 ? all.join(', ') : undefined;
-  if (m.present === false) return value === undefined ? undefined : `the response has a ${name} header ("${escapeBytes(Buffer.from(value))}"), which it must not`;
+  // Compared as text (UTF-8 when the bytes are), as the spec's strings and {{captures}} are.
+  // The grammars (entity-tag, HTTP-date) are checked on the bytes, as latin1.
+  const raw = all.join(', ');
+  const value = all.length > 0 ? fieldText(raw) : undefined;
+  const v = escapeBytes(Buffer.from(raw, 'latin1'));
+  if (m.present === false) return value === undefined ? undefined : `the response has a ${name} header ("${v}"), which it must not`;
   if (value === undefined) return m.present || Object.keys(m).length > 0 ? `the response has no ${name} header` : undefined;
-  const v = escapeBytes(Buffer.from(value, 'latin1'));
   if (m.equals !== undefined && value !== m.equals) return `${name} is "${v}"; expected "${escapeBytes(Buffer.from(m.equals))}"`;
   if (m.notEquals !== undefined && value === m.notEquals) return `${name} is still "${v}"; it must have changed`;
   if (m.contains !== undefined && !value.includes(m.contains)) return `${name} is "${v}"; it must contain "${escapeBytes(Buffer.from(m.contains))}"`;
@@ -141,9 +165,9 @@ export function headerProblem(name: string, m: HeaderExpect, res: HttpResponse):
     const missing = m.tokens.filter((t) => !have.includes(t.toLowerCase()));
     if (missing.length > 0) return `${name} is "${v}"; it must list ${m.tokens.join(', ')} (missing ${missing.join(', ')})`;
   }
-  if (m.imfFixdate && !isImfFixdate(value)) return `${name} ${explainDate(value)} (the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate)`;
-  if (m.entityTag && !parseEntityTag(value)) return `${name} is "${v}", which is not an entity-tag: it must be a quoted string such as "abc" or W/"abc"`;
-  if (m.notAfter !== undefined) return notAfter(name, value, m.notAfter, res);
+  if (m.imfFixdate && !isImfFixdate(raw)) return `${name} ${explainDate(raw)} (the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate)`;
+  if (m.entityTag && !parseEntityTag(raw)) return `${name} is "${v}", which is not an entity-tag: it must be a quoted string such as "abc" or W/"abc"`;
+  if (m.notAfter !== undefined) return notAfter(name, raw, m.notAfter, res);
   return undefined;
 }
 
@@ -161,7 +185,7 @@ function headers(e: HttpExpect, o: HttpObservation): Failure | undefined {
     const problem = headerProblem(name, m, o.response!);
     if (problem) {
       const all = headerAll(o.response!, name);
-      return { message: problem, expected: describeHeaderExpect(name, m), actual: all.length ? all.map((v) => `${name}: ${show(v)}`).join('\n') : `(no ${name} header)` };
+      return { message: problem, expected: describeHeaderExpect(name, m), actual: all.length ? all.map((v) => `${name}: ${showField(v)}`).join('\n') : `(no ${name} header)` };
     }
   }
   return undefined;
@@ -245,7 +269,7 @@ function cookie(e: HttpExpect, o: HttpObservation): Failure | undefined {
   const problem = setCookieProblem(e.setCookie, o.response!, o.now);
   if (!problem) return undefined;
   const all = headerAll(o.response!, 'set-cookie');
-  return { message: problem, actual: all.length ? all.map((v) => `Set-Cookie: ${show(v)}`).join('\n') : '(no Set-Cookie header)' };
+  return { message: problem, actual: all.length ? all.map((v) => `Set-Cookie: ${showField(v)}`).join('\n') : '(no Set-Cookie header)' };
 }
 
 // ---- connection -------------------------------------------------------------
@@ -265,7 +289,7 @@ const CHECKS: Check[] = [status, framing, headers, body, cookie, keepAlive];
 export function checkResponse(e: HttpExpect, o: HttpObservation): Failure | undefined {
   const missing = noResponse(e, o);
   if (missing || !o.response) return missing;
-  const garbage = notHttp(e, o);
+  const garbage = cutShort(e, o) ?? notHttp(e, o);
   if (garbage) return garbage;
   for (const check of CHECKS) {
     const f = check(e, o);

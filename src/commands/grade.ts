@@ -4,15 +4,16 @@ import os from 'node:os';
 import { REPORTERS } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
-import { httpStepRunner } from '../run/http.js';
 import { UsageError } from '../run/run.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { parseTags } from '../spec/select.js';
 import { gradeClass } from '../grade/grade.js';
 import { makeProgress } from '../grade/progress.js';
-import { loadRoster, parseShard, scanFolder, takeShard } from '../grade/roster.js';
+import { loadRoster, parseShard, scanFolder, takeShard, type Submission } from '../grade/roster.js';
 import { summaryLines } from '../grade/summary.js';
-import { parseLimits, parseStartTimeoutMs, positive, prepareStart, type StartFlags } from '../server/flags.js';
+import { safeName, type ClassOptions } from '../grade/submission.js';
+import { parseLimits, parseStartTimeoutMs, positive, type StartFlags } from '../server/flags.js';
+import { checkTemplate } from '../server/ports.js';
 import { parseMs, parseRegex, parseSets } from './options.js';
 import { checkTags, checkVars } from './run.js';
 
@@ -45,6 +46,16 @@ function reportersFor(names: string[] | undefined): Array<{ name: string; file: 
   return [...chosen].map((name) => ({ name, file: FILES[name] }));
 }
 
+/** Two ids that become one folder name would overwrite each other's reports. */
+function checkFolders(subs: Submission[]): void {
+  const seen = new Map<string, string>();
+  for (const { student } of subs) {
+    const other = seen.get(safeName(student));
+    if (other !== undefined) throw new UsageError(`grade: students "${other}" and "${student}" would share the report folder ${safeName(student)}`);
+    seen.set(safeName(student), student);
+  }
+}
+
 function count(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
@@ -52,9 +63,8 @@ function count(text: string | undefined, flag: string, fallback: number): number
   return n;
 }
 
-export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
-  if (!flags.out) throw new UsageError('grade: --out DIR is required (reports and gradebook.csv go there)');
-  if (Boolean(flags.submissions) === Boolean(flags.roster)) throw new UsageError('grade: give either --submissions DIR or --roster FILE');
+/** Specs, selection, profile and timeouts: everything of a run but the server, checked as `run` checks them. */
+function runOptions(specArgs: string[], flags: GradeFlags): ClassOptions['run'] {
   const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
   const profile = flags.profile ? loadProfile(flags.profile) : DEFAULT_PROFILE;
   const tags = flags.tags ? parseTags(flags.tags) : flags.profile ? profile.tags : parseTags(undefined);
@@ -63,24 +73,22 @@ export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: R
   checkTags(specs, selection.tags);
   const vars = parseSets(flags.set ?? []);
   checkVars(specs, vars);
-  // A bad template is one usage error now, not one error row per student later.
-  if (flags.start !== undefined) await prepareStart({ template: flags.start, specs, given: {}, host: '127.0.0.1', dir: '/dir' });
+  const timeoutMs = flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined;
+  const concurrency = flags.concurrency ? count(flags.concurrency, '--concurrency', 16) : undefined;
+  return { specs, selection, vars, profile, timeoutMs, concurrency };
+}
 
+export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
+  if (!flags.out) throw new UsageError('grade: --out DIR is required (reports and gradebook.csv go there)');
+  if (Boolean(flags.submissions) === Boolean(flags.roster)) throw new UsageError('grade: give either --submissions DIR or --roster FILE');
+  const run = runOptions(specArgs, flags);
+  // A bad template is one usage error now, not one error row per student later.
+  if (flags.start !== undefined) checkTemplate(flags.start, run.specs.map((s) => s.service));
   let subs = flags.roster ? loadRoster(flags.roster) : scanFolder(flags.submissions!);
+  checkFolders(subs);
   if (flags.shard) subs = takeShard(subs, parseShard(flags.shard));
-  const jobs = count(flags.jobs, '--jobs', os.availableParallelism());
-  const started = Date.now();
-  const progress = makeProgress({ stream: env.stdout, total: subs.length, tty: Boolean(env.stdout.isTTY) && !env.env.CI });
-  const rows = await gradeClass(subs, {
-    run: {
-      specs,
-      selection,
-      vars,
-      profile,
-      timeoutMs: flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined,
-      concurrency: flags.concurrency ? count(flags.concurrency, '--concurrency', 16) : undefined,
-      stepRunners: { http: httpStepRunner },
-    },
+  const options: ClassOptions = {
+    run,
     start: flags.start,
     startTimeoutMs: parseStartTimeoutMs(flags),
     limits: parseLimits(flags),
@@ -89,9 +97,12 @@ export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: R
     reporters: reportersFor(flags.reporter),
     env,
     signal,
-    jobs,
-    progress,
-  });
+  };
+  const jobs = count(flags.jobs, '--jobs', os.availableParallelism());
+
+  const started = Date.now();
+  const progress = makeProgress({ stream: env.stdout, total: subs.length, tty: Boolean(env.stdout.isTTY) && !env.env.CI });
+  const rows = await gradeClass(subs, { ...options, jobs, progress });
   env.stdout.write(['', ...summaryLines(rows, Date.now() - started), '', `gradebook: ${flags.out}/gradebook.csv`, ''].join('\n'));
   const incomplete = rows.length < subs.length || rows.some((r) => r.status === 'error' || r.status === 'interrupted');
   return incomplete ? 1 : 0;

@@ -5,12 +5,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { makeReporter } from '../report/index.js';
 import { Multiplexer, type ReporterEnv } from '../report/reporter.js';
-import type { CaseResult, RunResult } from '../run/result.js';
+import type { RunResult } from '../run/result.js';
 import { run, type RunOptions } from '../run/run.js';
 import { summarize } from '../run/result.js';
 import type { ServiceName } from '../spec/types.js';
 import { prepareStart } from '../server/flags.js';
 import type { Limits } from '../server/limits.js';
+import { shellQuote } from '../server/ports.js';
 import { runWithServer } from '../server/session.js';
 import { failWith } from '../server/verdicts.js';
 import { rowFromResult, type GradeRow, type SubmissionStatus } from './gradebook.js';
@@ -18,7 +19,7 @@ import type { Submission } from './roster.js';
 
 export interface ClassOptions {
   /** Everything of a run but where the server is: specs, selection, profile, vars, timeouts. */
-  run: Omit<RunOptions, 'host' | 'ports' | 'signal' | 'onCaseEnd'>;
+  run: Omit<RunOptions, 'host' | 'ports' | 'signal' | 'onCaseEnd' | 'onCaseStart'>;
   /** The --start template, for submissions that bring none. */
   start?: string;
   startTimeoutMs: number;
@@ -48,17 +49,17 @@ async function writeReports(sub: Submission, result: RunResult, opts: ClassOptio
   await reporters.onRunEnd(result);
 }
 
-const caseKey = (c: CaseResult) => `${c.spec}\0${c.id}`;
+const caseKey = (c: { spec: string; id: string }) => `${c.spec}\0${c.id}`;
 
-/** Fails the cases that did not pass and ended after the deadline, saying so. */
-function afterDeadline(result: RunResult, endedAt: Map<string, number>, deadlineAt: number, timeoutMs: number): RunResult {
+/** Fails the cases that did not pass and ended after the deadline (or never started), saying so. */
+function afterDeadline(result: RunResult, startedAt: Map<string, number>, deadlineAt: number, timeoutMs: number): RunResult {
   const message = `the submission did not finish within ${seconds(timeoutMs)} (--submission-timeout)`;
-  const cases = result.cases.map((c) => ((endedAt.get(caseKey(c)) ?? Infinity) >= deadlineAt ? failWith(c, { message }) : c));
+  const cases = result.cases.map((c) => ((startedAt.get(caseKey(c)) ?? Infinity) + c.durationMs >= deadlineAt ? failWith(c, { message }) : c));
   return { ...result, cases, summary: summarize(cases, result.summary.durationMs) };
 }
 
-async function runSubmission(sub: Submission, opts: ClassOptions, signal: AbortSignal, onCaseEnd: (r: CaseResult) => void): Promise<{ result: RunResult; status: SubmissionStatus; message?: string }> {
-  const base = { ...opts.run, signal, onCaseEnd };
+async function runSubmission(sub: Submission, opts: ClassOptions, signal: AbortSignal, onCaseStart: RunOptions['onCaseStart']): Promise<{ result: RunResult; status: SubmissionStatus; message?: string }> {
+  const base = { ...opts.run, signal, onCaseStart };
   if (sub.target) {
     const ports = Object.fromEntries(opts.run.specs.map((s) => [s.service, sub.target!.port])) as Partial<Record<ServiceName, number>>;
     return { result: await run({ ...base, host: sub.target.host, ports }), status: 'graded' };
@@ -68,7 +69,7 @@ async function runSubmission(sub: Submission, opts: ClassOptions, signal: AbortS
   const host = '127.0.0.1';
   const prepared = await prepareStart({ template: template || 'false', specs: opts.run.specs, given: {}, host, dir: sub.dir });
   // A missing folder or command is still a run, so that the row has every case, failed with the reason.
-  const command = missing ? `echo ${JSON.stringify(`netgrade: ${missing}`)} >&2; exit 127` : prepared.command;
+  const command = missing ? `echo ${shellQuote(`netgrade: ${missing}`)} >&2; exit 127` : prepared.command;
   const result = await runWithServer({ run: { ...base, host, ports: prepared.ports }, start: { command, cwd: missing ? undefined : sub.dir, startTimeoutMs: opts.startTimeoutMs, limits: opts.limits } });
   const { status, message } = result.server;
   if (status === 'did not start') return { result, status, message: missing ?? message };
@@ -84,13 +85,13 @@ export async function gradeSubmission(sub: Submission, opts: ClassOptions): Prom
   opts.signal.addEventListener('abort', onOuter, { once: true });
   const deadlineAt = started + opts.submissionTimeoutMs;
   const timer = setTimeout(() => ac.abort(), opts.submissionTimeoutMs);
-  const endedAt = new Map<string, number>();
+  const startedAt = new Map<string, number>();
   try {
-    let { result, status, message } = await runSubmission(sub, opts, ac.signal, (r) => endedAt.set(caseKey(r), Date.now()));
+    let { result, status, message } = await runSubmission(sub, opts, ac.signal, (c) => startedAt.set(caseKey(c), Date.now()));
     if (opts.signal.aborted) {
       status = 'interrupted';
     } else if (ac.signal.aborted) {
-      result = afterDeadline(result, endedAt, deadlineAt, opts.submissionTimeoutMs);
+      result = afterDeadline(result, startedAt, deadlineAt, opts.submissionTimeoutMs);
       status = 'timed out';
       message = `the submission did not finish within ${seconds(opts.submissionTimeoutMs)}`;
     }

@@ -40,6 +40,7 @@ export interface HttpResponse {
   body: Buffer;                     // decoded (chunked removed) body
   headerBytes: number;              // length of the header block including the blank line
   deviations: Deviation[];
+  headCut?: true;                   // the header block never ended (closed first, or over the cap): not a whole response
   closeDelimited: boolean;          // body length determined by connection close
   method?: string;                  // request method this answers; parseResponse sets it (HEAD means no body)
 }
@@ -108,14 +109,24 @@ export function trailingBytesDeviation(res: HttpResponse, rest: Buffer): Deviati
 
 // For when the connection closed and the bytes after a Content-Length body were evidently
 // meant as body too (typically Content-Length counted characters instead of UTF-8 bytes).
-export function contentLengthMismatch(res: HttpResponse, extra: Buffer): Deviation | undefined {
+// `closed` false: the server sent the bytes and kept the connection open (a request said Connection: close).
+export function contentLengthMismatch(res: HttpResponse, extra: Buffer, closed = true): Deviation | undefined {
   if (extra.length === 0 || res.closeDelimited || bodyForbiddenReason(res) !== undefined) return undefined;
   if (headerAll(res, 'transfer-encoding').length > 0) return undefined;
   const declared = declaredLength(res);
   if (declared === null || !('length' in declared)) return undefined;
   const actual = res.body.length + extra.length;
-  return dev('content-length-mismatch',
-    `Content-Length says ${declared.length} but the body that came before close is ${actual} bytes`);
+  return dev('content-length-mismatch', closed
+    ? `Content-Length says ${declared.length} but the body that came before close is ${actual} bytes`
+    : `Content-Length says ${declared.length} but ${plural(extra.length, 'more byte')} came right after that body`);
+}
+
+// Header values are decoded as latin1 so every byte survives; as text a spec compares with
+// (and sends back in a {{capture}}), a value that is valid UTF-8 reads as UTF-8.
+export function fieldText(latin1: string): string {
+  const bytes = Buffer.from(latin1, 'latin1');
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : latin1;
 }
 
 // ---- header block -------------------------------------------------------------------
@@ -168,6 +179,7 @@ function cutHead(buf: Buffer, lines: Line[], opts: ParseOptions, maxHeader: numb
   const head = lines.length > 0 ? lines
     : [{ text: buf.toString('latin1', 0, Math.min(buf.length, maxHeader)), bare: false, next: buf.length }];
   const res = buildResponse(head, false, buf.length, opts.method);
+  res.headCut = true;
   res.deviations.push(buf.length >= maxHeader
     ? dev('header-too-large', `the header block is longer than the ${maxHeader}-byte limit without reaching the empty line that ends it`)
     : dev('truncated', 'the server closed the connection before the header block ended (no empty line after the headers)'));

@@ -31,6 +31,7 @@ function stepLabel(step: Step, index: number): string {
 async function runSteps(ctx: CaseContext, run: StepRunner): Promise<void> {
   for (let i = 0; i < ctx.def.steps.length; i++) {
     const step = ctx.def.steps[i];
+    if (ctx.signal.aborted) throw new CaseErrored('the run was interrupted');
     try {
       if (step.delayMs) await sleep(step.delayMs, ctx.signal);
       await run(ctx, step);
@@ -40,7 +41,6 @@ async function runSteps(ctx: CaseContext, run: StepRunner): Promise<void> {
       if (failed instanceof StepFailed) Object.assign(failed.failure, { step: i, stepLabel: stepLabel(step, i) });
       throw failed;
     }
-    if (ctx.signal.aborted) throw new CaseErrored('the run was interrupted');
   }
 }
 

@@ -5,7 +5,7 @@ import type { CookieJar } from 'tough-cookie';
 import { checkResponse, type HttpExpect, type HttpObservation } from '../check/http.js';
 import { checkCollection } from '../check/collect.js';
 import { buildRequest, hostHeader, splitBytes } from '../http/request.js';
-import { contentLengthMismatch, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse } from '../http/response.js';
+import { contentLengthMismatch, fieldText, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse, type ParseResult } from '../http/response.js';
 import { checkSetCookie } from '../http/set-cookie.js';
 import { regexLiteral, renderTemplate } from '../spec/template.js';
 import type { Capture, Step, StepExpect } from '../spec/types.js';
@@ -100,36 +100,70 @@ interface Received {
   timedOut: boolean;
   error?: NetError;
   peerClosed: boolean;
+  /** netgrade stopped reading at its byte cap before the response was whole by its own framing. */
+  capped: boolean;
+}
+
+/** RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows it. */
+const isInterim = (res: HttpResponse) => res.status !== null && res.status >= 100 && res.status < 200 && res.status !== 101;
+
+/**
+ * One response from the bytes, skipping interim 1xx responses that another response follows:
+ * RFC 9110 §15.2 says a client must parse them "even if the client does not expect one".
+ * A 1xx with nothing after it before the close is judged as the answer (HEAD → 100 CONTINUE).
+ */
+function parseFinal(bytes: Buffer, method: string, closed: boolean): ParseResult {
+  let p = parseResponse(bytes, { method, closed });
+  while (p.state === 'complete' && isInterim(p.response)) {
+    const next = parseResponse(p.rest, { method, closed });
+    if (next.state === 'incomplete') return next;
+    if (next.state === 'empty') break;
+    p = next;
+  }
+  return p;
 }
 
 /** Reads one response: until the parser has a whole one, the server closes, or the deadline. */
 async function readResponse(client: TcpClient, method: string, deadline: number, fresh: boolean): Promise<Received> {
   let parsed: { response: HttpResponse; rest: Buffer } | undefined;
+  let wholeBeforeEnd = false;
   const r = await client.read(deadline, (bytes, closed) => {
-    const p = parseResponse(bytes, { method, closed });
+    const p = parseFinal(bytes, method, closed);
     if (p.state !== 'complete') return false;
     parsed = p;
+    wholeBeforeEnd = !closed;
     return bytes.length - p.rest.length;
   });
   const ended = client.peerClosedAt !== undefined || r.capped || r.error !== undefined;
   if (!parsed && ended && r.bytes.length > 0) {
     // The server closed first: judge what did arrive. (At a deadline nothing is judged as if complete.)
-    const p = parseResponse(r.bytes, { method, closed: true });
+    const p = parseFinal(r.bytes, method, true);
     if (p.state === 'complete') parsed = p;
+  }
+  if (!parsed && r.timedOut && r.bytes.length > 0) {
+    // Only a 1xx came and the connection stayed open: that 1xx was the answer.
+    const p = parseResponse(r.bytes, { method, closed: false });
+    if (p.state === 'complete' && isInterim(p.response)) parsed = p;
   }
   const deviations = [...(parsed?.response.deviations ?? [])];
   if (parsed && fresh) {
     // The first read left the bytes after the response unread: this read returns them and anything later.
     const extra = await client.read(Math.min(deadline, Date.now() + SETTLE_MS));
-    const d = trailingBytesDeviation(parsed.response, extra.bytes) ?? (client.peerClosedAt !== undefined ? contentLengthMismatch(parsed.response, extra.bytes) : undefined);
+    // Bytes after a Content-Length body count whether or not the server closed: one that ignores
+    // Connection: close and sends a Content-Length that counts characters passed otherwise.
+    const d = trailingBytesDeviation(parsed.response, extra.bytes) ?? contentLengthMismatch(parsed.response, extra.bytes, client.peerClosedAt !== undefined);
     if (d) deviations.push(d);
   }
   const partial = parsed ? undefined : r.bytes;
-  return { response: parsed?.response, partial, deviations, timedOut: !parsed && r.timedOut, error: r.error, peerClosed: client.peerClosedAt !== undefined || r.capped };
+  // A response that looked whole only because netgrade stopped reading at its cap (an endless
+  // chunk, a Content-Length of 99999999) is no answer: it passed `status` checks before.
+  const capped = r.capped && !wholeBeforeEnd;
+  return { response: parsed?.response, partial, deviations, timedOut: !parsed && r.timedOut, error: r.error, peerClosed: client.peerClosedAt !== undefined || r.capped, capped };
 }
 
 function capture(c: Capture, res: HttpResponse): string | undefined {
-  if ('header' in c) return headerAll(res, c.header).length > 0 ? headerAll(res, c.header).join(', ') : undefined;
+  // As text whose UTF-8 is the bytes the server sent, so {{name}} puts those bytes back on the wire.
+  if ('header' in c) return headerAll(res, c.header).length > 0 ? fieldText(headerAll(res, c.header).join(', ')) : undefined;
   if ('body' in c) {
     const m = new RegExp(c.body, 'u').exec(res.body.toString('utf8'));
     return m ? (m[1] ?? m[0]) : undefined;

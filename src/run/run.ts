@@ -28,6 +28,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called once per case with its final result, in the order cases finish. */
   onCaseEnd?: (r: CaseResult) => void;
+  /** Called as each attempt at a case starts (a failure may be tried again alone), so a caller can place results in time. */
+  onCaseStart?: (c: { spec: string; id: string }) => void;
   /** Which cases earn points (default: core). */
   profile?: Profile;
   /** Step runners by service, to replace the built-in ones (tests). */
@@ -145,6 +147,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const attempt = (p: Planned): Promise<CaseResult> => {
     const endpoint: Endpoint = { host: opts.host, address, family, port: portFor(p.spec, opts.ports) };
     const vars = { ...p.spec.vars, ...opts.vars, uid: `${runId}${(attempts++).toString(36)}`, host: opts.host, port: String(endpoint.port) };
+    opts.onCaseStart?.({ spec: p.spec.name, id: p.def.id });
     return runCase({ spec: p.spec, def: p.def, endpoint, vars, defaultTimeoutMs: opts.timeoutMs ?? 2000, signal, stepRunner: runners[p.spec.service] });
   };
   const settle = (p: Planned, r: CaseResult) => {

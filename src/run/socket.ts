@@ -38,6 +38,27 @@ async function udpClient(ctx: CaseContext, ref: ClientRef, named: string | undef
   return client;
 }
 
+/**
+ * What a named UDP socket still has coming: answers to resends of earlier messages that were
+ * answered already. A server slower than a resend interval (500 ms of a 2 s deadline) answers
+ * every copy, and its late answer to message 1 was taken as the answer to message 2.
+ */
+interface Owed {
+  count: number;
+  answers: Buffer[];
+}
+const owedBy = new WeakMap<UdpClient, Owed>();
+
+/** The next datagram that is not a late answer to an earlier message's resend. */
+async function nextAnswer(client: UdpClient, owed: Owed, deadline: number, expect: ReplyExpect, timeoutMs: number) {
+  for (;;) {
+    const d = await client.next(deadline);
+    const late = d && owed.count > 0 && owed.answers.some((a) => a.equals(d.data)) && checkReply(expect, { bytes: d.data, timedOut: false, timeoutMs }) !== undefined;
+    if (!late) return d;
+    owed.count--;
+  }
+}
+
 /** Sends one datagram and waits for one back, resending when none comes. */
 async function udpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promise<void> {
   const client = await udpClient(ctx, ref, step.client);
@@ -51,13 +72,20 @@ async function udpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
     const start = Date.now();
     let sends = 0;
     let got: Awaited<ReturnType<UdpClient['next']>>;
-    client.drain();
+    const owed = owedBy.get(client) ?? { count: 0, answers: [] };
+    owed.count = Math.max(0, owed.count - client.drain());
     while (!got && sends < tries && Date.now() < deadline && !client.error) {
       await client.send(payload);
       sends++;
       const slot = sends === tries ? deadline : Math.min(deadline, Date.now() + timeoutMs / tries);
-      got = await client.next(slot);
+      got = await nextAnswer(client, owed, slot, expect, timeoutMs);
     }
+    if (got) {
+      // The copies sent before this answer may each be answered later.
+      owed.count += sends - 1;
+      owed.answers = [...owed.answers.slice(-15), got.data];
+    }
+    owedBy.set(client, owed);
     const obs: ReplyObservation = { bytes: got?.data ?? Buffer.alloc(0), timedOut: !got, timeoutMs, error: client.error, capped: client.capped, elapsedMs: got ? got.at - start : undefined, sends };
     const failure = checkReply(expect, obs);
     if (failure) throw new StepFailed(failure);

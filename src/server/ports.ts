@@ -110,3 +110,10 @@ export function fillTemplate(template: string, values: { ports: Ports; dir?: str
     return String([...distinct][0]);
   });
 }
+
+/** Throws the UsageError that filling `template` for these services would, without choosing ports. */
+export function checkTemplate(template: string, services: ServiceName[]): void {
+  const all = new Set([...services, ...placeholderServices(template)]);
+  // As choosePorts gives them: UDP and TCP share a number, HTTP has its own.
+  fillTemplate(template, { ports: Object.fromEntries([...all].map((s) => [s, s === 'http' ? 2 : 1])), dir: '/dir' });
+}

@@ -54,6 +54,9 @@ function hookExit(): void {
   process.on('exit', () => {
     for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
   });
+  // A closed terminal's SIGHUP would end netgrade without 'exit'; the groups, in sessions of
+  // their own, would not get it and live on. Leave through exit() instead, unless someone handles SIGHUP.
+  if (process.listenerCount('SIGHUP') === 0) process.on('SIGHUP', () => process.exit(129));
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {

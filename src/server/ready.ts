@@ -26,7 +26,7 @@ export type ReadyOutcome =
   /** `pending` ("12000/tcp") never did: the server exited first, or time ran out. */
   | { ready: false; pending: string; exit?: ServerExit };
 
-const POLL_MS = 50;
+const POLL_MS = 20;
 const UDP_SILENCE_MS = 300;
 
 async function listeningInProc(port: number): Promise<boolean | undefined> {

@@ -2,16 +2,18 @@
 // listened fails every case with one plain sentence; one that exited mid-run
 // fails the case it died in and the cases after it, naming that case, instead
 // of letting each time out with a message about the network.
-import { escapeBytes } from '../text/escape.js';
-import type { CaseResult, Failure } from '../run/result.js';
-import type { ServerExit } from './process.js';
 import { constants } from 'node:os';
+import type { CaseResult, Failure } from '../run/result.js';
+import { escapeBytes } from '../text/escape.js';
+import type { ServerExit } from './process.js';
 
-/** A case's final result with the time netgrade saw it end. */
+/** A case's final result with the time (Date.now()) its final attempt started. */
 export interface Ended {
   result: CaseResult;
-  endedAt: number;
+  startedAt: number;
 }
+
+const endOf = (e: Ended) => e.startedAt + e.result.durationMs;
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
@@ -53,17 +55,29 @@ export function notStartedMessage(n: NotStarted): string {
   return `your server did not start listening on ${n.pending} within ${seconds(n.timeoutMs)}`;
 }
 
-/** The case whose last bytes went out last before the exit: the one the server died in (or after). */
+/** How close to the exit a case must have ended to have been in flight when the server died (ms). */
+const IN_FLIGHT_SLACK_MS = 100;
+
+/**
+ * The case the server died in. With cases in flight together, the one whose
+ * bytes went unanswered first: a server handles what it reads in order, so
+ * the first request it never answered is the one it died on. When every send
+ * was answered (it died after replying, or on a timer), the case that sent last.
+ */
 export function culpritOf(ended: Ended[], exitAt: number): Ended | undefined {
-  let best: { e: Ended; at: number } | undefined;
+  let unanswered: { e: Ended; at: number } | undefined;
+  let latest: { e: Ended; at: number } | undefined;
   for (const e of ended) {
-    const startedAt = e.endedAt - e.result.durationMs;
-    for (const ev of e.result.transcript) {
-      const at = startedAt + ev.t;
-      if (ev.kind === 'send' && at <= exitAt && (!best || at >= best.at)) best = { e, at };
-    }
+    const events = e.result.transcript.map((ev) => ({ ...ev, at: e.startedAt + ev.t })).filter((ev) => ev.at <= exitAt);
+    events.forEach((ev, i) => {
+      if (ev.kind !== 'send') return;
+      if (!latest || ev.at >= latest.at) latest = { e, at: ev.at };
+      const answered = events.slice(i + 1).some((later) => later.kind === 'recv' && later.client === ev.client);
+      const inFlight = endOf(e) >= exitAt - IN_FLIGHT_SLACK_MS;
+      if (!answered && inFlight && (!unanswered || ev.at < unanswered.at)) unanswered = { e, at: ev.at };
+    });
   }
-  return best?.e;
+  return (unanswered ?? latest)?.e;
 }
 
 export interface ExitVerdict {
@@ -87,7 +101,7 @@ export function applyExit(ended: Ended[], v: ExitVerdict): { rewrites: Map<CaseR
   for (const e of ended) {
     const r = e.result;
     if (e === culprit) rewrites.set(r, failWith(r, { message: `${sentence} during this case`, actual, step: r.failure?.step, stepLabel: r.failure?.stepLabel }));
-    else if (e.endedAt >= v.exit.at) rewrites.set(r, failWith(r, { message: after, actual }));
+    else if (endOf(e) >= v.exit.at) rewrites.set(r, failWith(r, { message: after, actual }));
   }
   return { rewrites, summary: culprit ? `${sentence} during ${culprit.result.id}` : after };
 }

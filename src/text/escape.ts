@@ -28,7 +28,8 @@ function utf8SequenceLength(buf: Uint8Array, i: number): number {
   for (let k = 1; k < need; k++) if ((buf[i + k] & 0xc0) !== 0x80) return 0;
   const cp = decodeCodePoint(buf, i, need);
   const min = need === 2 ? 0x80 : need === 3 ? 0x800 : 0x10000;
-  return cp < min || cp > 0x10ffff ? 0 : need;
+  // RFC 3629 §3: surrogates (ED A0..BF xx) are not UTF-8; show their bytes as sent.
+  return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : need;
 }
 
 function decodeCodePoint(buf: Uint8Array, i: number, n: number): number {
@@ -44,26 +45,36 @@ function decodeCodePoint(buf: Uint8Array, i: number, n: number): number {
  * reordering code points become `\u{NNNN}`.
  */
 export function escapeBytes(data: Uint8Array | string): string {
-  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  let out = '';
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // Pieces joined once at the end: `out += char` built a rope of one node per byte, so a
+  // kept 4 KiB transcript event held ~128 KiB of heap, and a flooding server ~1 GB in all.
+  const parts: string[] = [];
   for (let i = 0; i < buf.length; ) {
     const b = buf[i];
+    if (b >= 0x20 && b < 0x7f && b !== 0x5c) {
+      // A run of printable ASCII goes in as one flat slice.
+      let j = i + 1;
+      while (j < buf.length && buf[j] >= 0x20 && buf[j] < 0x7f && buf[j] !== 0x5c) j++;
+      parts.push(buf.toString('latin1', i, j));
+      i = j;
+      continue;
+    }
     if (b < 0x80) {
-      out += NAMED[b] ?? (b < 0x20 || b === 0x7f ? hex2(b) : String.fromCharCode(b));
+      parts.push(NAMED[b] ?? hex2(b));
       i++;
       continue;
     }
     const n = utf8SequenceLength(buf, i);
     if (n === 0) {
-      out += hex2(b);
+      parts.push(hex2(b));
       i++;
       continue;
     }
     const cp = decodeCodePoint(buf, i, n);
-    out += isInvisible(cp) ? `\\u{${cp.toString(16)}}` : String.fromCodePoint(cp);
+    parts.push(isInvisible(cp) ? `\\u{${cp.toString(16)}}` : String.fromCodePoint(cp));
     i += n;
   }
-  return out;
+  return parts.join('');
 }
 
 /** Escaped text cut to a readable length, saying how much was left out. */

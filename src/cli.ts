@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { listCommand, validateCommand } from './commands/inspect.js';
 import { collect } from './commands/options.js';
-import { gradeCommand, type GradeFlags } from './commands/grade.js';
-import { mergeCommand } from './commands/merge.js';
+import type { GradeFlags } from './commands/grade.js';
 import { runCommand, type RunFlags } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { ReporterError, type ReporterEnv } from './report/reporter.js';
@@ -110,7 +109,9 @@ startFlags(
     .addOption(new Option('--concurrency <n>', 'cases in flight at once per submission').hideHelp())
     .addHelpText('after', GRADE_EXAMPLES)
     .action(async (specs: string[], flags: GradeFlags) => {
-      process.exitCode = await gradeCommand(specs, flags, env, interruptSignal());
+      // Loaded on use, like merge: a student's `run` should not pay for the grading code's start-up.
+    const { gradeCommand } = await import('./commands/grade.js');
+    process.exitCode = await gradeCommand(specs, flags, env, interruptSignal());
     }),
 );
 
@@ -119,7 +120,8 @@ program
   .description('join the out folders of sharded grade runs into one folder and one gradebook')
   .argument('<dirs...>', 'the shards\' --out folders')
   .option('--out <dir>', 'the merged folder')
-  .action((dirs: string[], flags: { out?: string }) => {
+  .action(async (dirs: string[], flags: { out?: string }) => {
+    const { mergeCommand } = await import('./commands/merge.js');
     process.exitCode = mergeCommand(dirs, flags, env);
   });
 

@@ -1,8 +1,5 @@
 import { consoleReporter } from './console.js';
-import { githubReporter } from './github.js';
-import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
-import { junitReporter } from './junit.js';
 import { ReporterError, type Reporter, type ReporterEnv } from './reporter.js';
 
 type Factory = (arg: string | undefined, env: ReporterEnv) => Reporter;
@@ -12,13 +9,27 @@ function needsFile(name: string, arg: string | undefined): string {
   return arg;
 }
 
+/**
+ * A reporter that only writes at the end, loaded then: the CLI's start-up stays
+ * free of XML and HTML code a run without those reports never needs.
+ */
+function atEnd(load: () => Promise<Reporter>): Reporter {
+  return { onRunEnd: async (result) => (await load()).onRunEnd(result) };
+}
+
 /** Every reporter by the name used on the command line. */
 export const REPORTERS: Record<string, Factory> = {
   console: (_arg, env) => consoleReporter(env),
   json: (arg) => jsonReporter(needsFile('json', arg)),
-  html: (arg) => htmlReporter(needsFile('html', arg)),
-  junit: (arg) => junitReporter(needsFile('junit', arg)),
-  github: (_arg, env) => githubReporter(env),
+  html: (arg) => {
+    const file = needsFile('html', arg);
+    return atEnd(async () => (await import('./html.js')).htmlReporter(file));
+  },
+  junit: (arg) => {
+    const file = needsFile('junit', arg);
+    return atEnd(async () => (await import('./junit.js')).junitReporter(file));
+  },
+  github: (_arg, env) => atEnd(async () => (await import('./github.js')).githubReporter(env)),
 };
 
 /** Parses `name` or `name=FILE` into a reporter; an unknown name is a usage error. */

@@ -1,6 +1,7 @@
 // Points: which cases count and how much. A profile is data (a YAML file or
 // the default), applied after the run so that running and grading stay apart.
-import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
 import { parseValidated, readSource } from '../spec/load.js';
 import type { CaseResult } from './result.js';
 
@@ -26,10 +27,13 @@ const PROFILE_SCHEMA = {
   },
 };
 
-let check: ReturnType<Ajv['compile']> | undefined;
+let check: ValidateFunction | undefined;
+// ajv is loaded only when a profile file is read: most runs have none.
+const require = createRequire(import.meta.url);
 
 /** Reads a profile file; problems come as file:line:col like spec problems. */
 export function loadProfile(file: string): Profile {
+  const { Ajv } = require('ajv') as typeof import('ajv');
   check ??= new Ajv({ allErrors: true, strict: true }).compile(PROFILE_SCHEMA);
   const validate = (d: unknown) => ({ ok: check!(d) as boolean, errors: check!.errors ?? [] });
   const { data } = parseValidated(readSource(file), file, validate);

@@ -120,12 +120,13 @@ async function udpBurst(ctx: CaseContext, step: Step, ref: ClientRef): Promise<B
       if (!d) break;
       const obs: ReplyObservation = { bytes: d.data, timedOut: false, timeoutMs };
       const k = pending.findIndex((e) => !checkReply(e, obs));
-      if (k >= 0) {
-        pending.splice(k, 1);
-        out.answered++;
-      } else {
-        out.mismatch ??= { ...checkReply(pending[0], obs)!, actual: previewBytes(d.data, 512) };
+      if (k < 0) {
+        // One wrong reply already fails the burst: stop rather than wait out the deadline.
+        out.mismatch = { ...checkReply(pending[0], obs)!, actual: previewBytes(d.data, 512) };
+        break;
       }
+      pending.splice(k, 1);
+      out.answered++;
     }
     if (client.error) out.error = client.error.message;
     return out;

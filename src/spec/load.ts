@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import { SpecError, type SpecProblem } from './errors.js';
 import { lintSpec } from './lint.js';
@@ -17,13 +19,28 @@ export const PACKAGE_ROOT = (() => {
 export const SCHEMA_PATH = path.join(PACKAGE_ROOT, 'schema', 'spec.schema.json');
 export const BUILTIN_DIR = path.join(PACKAGE_ROOT, 'specs');
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-function validate(data: unknown) {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+const require = createRequire(import.meta.url);
+const PRECOMPILED = path.join(PACKAGE_ROOT, 'dist', 'schema', 'spec-validator.cjs');
+
+/**
+ * The schema's validator: the one compiled at build time (scripts/build-validator.mjs)
+ * when it matches the schema on disk, else ajv compiles it now (a checkout without a build).
+ */
+function loadValidator(): Validator {
+  const text = readFileSync(SCHEMA_PATH, 'utf8');
+  if (existsSync(PRECOMPILED)) {
+    const mod = require(PRECOMPILED) as Validator & { default?: Validator; schemaHash?: string };
+    if (mod.schemaHash === createHash('sha256').update(text).digest('hex')) return mod.default ?? mod;
   }
-  return { ok: validator(data) as boolean, errors: validator.errors ?? [] };
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  return new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(JSON.parse(text));
+}
+
+let validator: Validator | undefined;
+function validate(data: unknown) {
+  validator ??= loadValidator();
+  return { ok: validator(data), errors: validator.errors ?? [] };
 }
 
 /** The lab's order: the socket lab first, then the HTTP server and its lecture topics. */

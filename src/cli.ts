@@ -31,7 +31,11 @@ function interruptSignal(): AbortSignal {
     process.stderr.write('\nnetgrade: interrupted; finishing the report (Ctrl-C again to quit now)\n');
     ac.abort();
   });
-  process.on('SIGTERM', () => ac.abort());
+  process.on('SIGTERM', () => {
+    ac.abort();
+    // Finish the report if that is quick; never outlive a SIGTERM by more than a few seconds.
+    setTimeout(() => process.exit(143), 5000).unref();
+  });
   return ac.signal;
 }
 
@@ -157,6 +161,9 @@ function fail(message: string): void {
 
 try {
   await program.parseAsync(process.argv);
+  // The command is done and its reports are written: a socket a misbehaving server left
+  // half-open must not keep netgrade alive. (stdout and stderr are synchronous here.)
+  setTimeout(() => process.exit(), 2000).unref();
 } catch (err) {
   if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2;
   else if (err instanceof SpecError) fail(`invalid input:\n${err.message}`);

@@ -98,7 +98,7 @@ function noResponse(e: HttpExpect, o: HttpObservation): Failure | undefined {
  * have to stop reading first. "HTTP/1.1 200" and a close, or an endless chunk, passed
  * `status: 200` (and `framing: [crlf]`) when the parser's best effort was judged as an answer.
  */
-function cutShort(e: HttpExpect, o: HttpObservation): Failure | undefined {
+export function cutShort(e: HttpExpect, o: HttpObservation): Failure | undefined {
   const res = o.response!;
   if (o.capped) {
     return { message: 'the server sent more than 1 MiB without finishing the response; netgrade stopped reading', expected: 'a whole response', actual: responseHead(res) };

@@ -1,5 +1,5 @@
 import { FilterInputError, TemplateError } from '../spec/template.js';
-import type { CaseDef, Spec, Step } from '../spec/types.js';
+import type { CaseDef, Payload, Spec, Step } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
 import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
 import type { CaseResult, Failure } from './result.js';
@@ -18,9 +18,18 @@ export interface CaseRunOptions {
   stepRunner: StepRunner;
 }
 
+/** Pauses written inside a payload (`{delayMs}` between parts, a split request): they come before the reads. */
+function payloadDelayMs(s: Step): number {
+  const delays = (p: Payload | undefined) => (Array.isArray(p) ? p.reduce((n, x) => n + (typeof x === 'object' && 'delayMs' in x ? x.delayMs : 0), 0) : 0);
+  const split = s.request?.split ? s.request.split.delayMs * (s.request.split.pieces - 1) : 0;
+  return delays(s.send) + delays(s.raw) + delays(s.request?.body) + split;
+}
+
 /** A ceiling on a whole case: every wait already has a deadline, this is the belt to those braces. */
 function caseBudgetMs(def: CaseDef, defaultTimeoutMs: number): number {
-  const per = (s: Step) => (s.timeoutMs ?? def.timeoutMs ?? defaultTimeoutMs) * (s.repeat ?? 1) + (s.delayMs ?? 0) + (s.expect?.closedWithinMs ?? 0) + 500;
+  // Payload pauses are waited out even past a step's deadline; left out, a spec with a long pause
+  // made the case "errored" while its steps went on talking to the server behind the next case.
+  const per = (s: Step) => ((s.timeoutMs ?? def.timeoutMs ?? defaultTimeoutMs) + payloadDelayMs(s)) * (s.repeat ?? 1) + (s.delayMs ?? 0) + (s.expect?.closedWithinMs ?? 0) + 500;
   return def.steps.reduce((n, s) => n + per(s), 5000);
 }
 

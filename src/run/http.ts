@@ -2,7 +2,7 @@
 // one response with the lenient parser, capture values, keep cookies as a
 // browser would, and judge the response. Nothing here knows a case id.
 import type { CookieJar } from 'tough-cookie';
-import { checkResponse, type HttpExpect, type HttpObservation } from '../check/http.js';
+import { checkResponse, cutShort, type HttpExpect, type HttpObservation } from '../check/http.js';
 import { checkCollection } from '../check/collect.js';
 import { buildRequest, hostHeader, splitBytes } from '../http/request.js';
 import { contentLengthMismatch, fieldText, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse, type ParseResult } from '../http/response.js';
@@ -13,7 +13,7 @@ import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
 import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
 import { expandEach, renderBytes, renderWrites, type Write } from './payload.js';
-import { stepTimeout } from './socket.js';
+import { checkPauses, notReading, stepTimeout } from './socket.js';
 
 /** After a response on a connection that should close, how long to wait for stray bytes or the close. */
 const SETTLE_MS = 100;
@@ -131,7 +131,8 @@ async function readResponse(client: TcpClient, method: string, deadline: number,
     const p = parseFinal(bytes, method, closed);
     if (p.state !== 'complete') return false;
     parsed = p;
-    wholeBeforeEnd = !closed;
+    // Whole by its own framing, even if the cap or a close came in the same read.
+    wholeBeforeEnd = !closed || parseFinal(bytes, method, false).state === 'complete';
     return bytes.length - p.rest.length;
   });
   const ended = client.peerClosedAt !== undefined || r.capped || r.error !== undefined;
@@ -143,7 +144,7 @@ async function readResponse(client: TcpClient, method: string, deadline: number,
   if (!parsed && r.timedOut && r.bytes.length > 0) {
     // Only a 1xx came and the connection stayed open: that 1xx was the answer.
     const p = parseResponse(r.bytes, { method, closed: false });
-    if (p.state === 'complete' && isInterim(p.response)) parsed = p;
+    if (p.state === 'complete' && isInterim(p.response) && p.rest.length === 0) parsed = p;
   }
   const deviations = [...(parsed?.response.deviations ?? [])];
   if (parsed && fresh) {
@@ -215,9 +216,10 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
   const fresh = !step.client;
   try {
     if (!fresh && !client.open) throw new StepFailed({ message: 'the server had already closed this connection, after the previous response, without sending Connection: close' });
+    if (step.expect) checkPauses(writes, timeoutMs);
     for (const w of writes) {
       await sleep(w.delayMs, ctx.signal);
-      await client.write(w.data);
+      if (!(await client.write(w.data, deadline))) throw new StepFailed(notReading(w.data.length, timeoutMs));
     }
     const got = await readResponse(client, method, deadline, fresh);
     let closedAfter: boolean | undefined;
@@ -226,10 +228,13 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
       closedAfter = (await client.waitForClose(Date.now() + (saidClose ? 1000 : SETTLE_MS))) !== undefined;
       if (saidClose && closedAfter && step.client) state.closedAsAnnounced.add(step.client);
     }
+    const obs: HttpObservation = { ...got, timeoutMs, error: got.error && { code: got.error.code, message: got.error.message }, closedAfter, now: new Date() };
+    // A response cut short says so, rather than "the response has no ETag header" from a capture.
+    const cut = got.response && step.capture ? cutShort({ orClosed: step.expect?.orClosed }, obs) : undefined;
+    if (cut) throw new StepFailed(cut);
     if (got.response && step.jar) await storeCookies(ctx, step.jar, got.response, url);
     if (got.response && step.capture) takeCaptures(ctx, step, got.response, vars);
     if (!step.expect) return;
-    const obs: HttpObservation = { ...got, timeoutMs, error: got.error && { code: got.error.code, message: got.error.message }, closedAfter, now: new Date() };
     const failure = checkResponse(renderHttpExpect(step.expect, vars), obs);
     if (failure) throw new StepFailed(failure);
   } finally {

@@ -22,6 +22,17 @@ export function stepTimeout(ctx: CaseContext, step: Step): number {
   return step.timeoutMs ?? ctx.def.timeoutMs ?? ctx.defaultTimeoutMs;
 }
 
+/** Pauses that outlast the deadline leave no time for a reply: the spec's problem, not the server's. */
+export function checkPauses(writes: Array<{ delayMs: number }>, timeoutMs: number): void {
+  const paused = writes.reduce((n, w) => n + w.delayMs, 0);
+  if (paused >= timeoutMs) throw new CaseErrored(`the pauses in this step's request add up to ${paused} ms, which leaves no time within its ${timeoutMs} ms deadline to wait for a reply; raise timeoutMs`);
+}
+
+/** The server did not take the bytes netgrade wrote before the deadline: it is not reading. */
+export function notReading(bytes: number, timeoutMs: number): { message: string } {
+  return { message: `the server stopped reading: netgrade could not finish writing ${bytes} bytes within ${timeoutMs} ms` };
+}
+
 function failFrom(err: unknown): never {
   if (err instanceof NetError) throw new StepFailed({ message: err.message });
   throw err;
@@ -165,9 +176,11 @@ async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
   const deadline = Date.now() + timeoutMs;
   const client = await tcpClient(ctx, ref, step.client, deadline);
   try {
-    for (const w of renderWrites(step.send!, ref.vars)) {
+    const writes = renderWrites(step.send!, ref.vars);
+    if (step.expect) checkPauses(writes, timeoutMs);
+    for (const w of writes) {
       await sleep(w.delayMs, ctx.signal);
-      await client.write(w.data);
+      if (!(await client.write(w.data, deadline))) throw new StepFailed(notReading(w.data.length, timeoutMs));
     }
     const then = step.then ?? (step.client ? 'keep-open' : 'half-close');
     if (then === 'reset') return client.reset();

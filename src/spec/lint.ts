@@ -49,11 +49,49 @@ function stepProblems(spec: Spec, step: Step, at: Array<string | number>): LintP
       // V8's message already starts "Invalid regular expression: /a(b/u: ..."; do not say it twice.
       const why = (err as Error).message.replace(/^Invalid regular expression: /, '');
       out.push({ path: p, key, message: `invalid regular expression: ${why}` });
+      continue;
     }
+    const nested = nestedQuantifier(re);
+    if (nested) out.push({ path: p, key, message: `regular expression /${re}/ repeats a group that itself repeats ("${nested}"): on a long reply that takes exponential time and hangs netgrade; rewrite it without the nesting` });
   }
   const sends = step.send !== undefined || step.request !== undefined || step.raw !== undefined;
   if (step.expect && !sends && !step.client) out.push({ path: at, key: 'expect', message: 'a step that expects a reply must send something, or read from a named "client"' });
   return out;
+}
+
+/**
+ * The first group with an unbounded quantifier inside that is itself repeated without bound,
+ * such as "(a+)+" or "(\\w*,)*": V8 backtracks exponentially on those, synchronously, so no
+ * deadline can stop it (a 41-byte body against /^(a+)+$/ took 109 s). A heuristic in the
+ * manner of safe-regex (star height > 1): overlapping alternatives such as "(a|a)*" pass it.
+ */
+export function nestedQuantifier(source: string): string | undefined {
+  const open: Array<{ start: number; repeats: boolean }> = [];
+  const unbounded = (i: number) => source[i] === '*' || source[i] === '+' || /^\{\d+,\}/.test(source.slice(i));
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      if (unbounded(i + 1) && open.length > 0) open[open.length - 1].repeats = true;
+      continue;
+    }
+    if (c === '[') {
+      // A class is one element: skip to its closing bracket.
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+    } else if (c === '(') {
+      open.push({ start: i, repeats: false });
+      continue;
+    } else if (c === ')') {
+      const group = open.pop();
+      if (!group) continue;
+      if (group.repeats && unbounded(i + 1)) return source.slice(group.start, i + 1) + (/^\{\d+,\}/.exec(source.slice(i + 1))?.[0] ?? source[i + 1]);
+      // A repeated group makes its enclosing group repeat too.
+      if ((group.repeats || unbounded(i + 1)) && open.length > 0) open[open.length - 1].repeats = true;
+      continue;
+    }
+    if (unbounded(i + 1) && open.length > 0) open[open.length - 1].repeats = true;
+  }
+  return undefined;
 }
 
 /** Every regular expression a step holds, with where it stands. */
@@ -77,16 +115,22 @@ export function lintSpec(spec: Spec, captures: CaptureNames = stepCaptures): Lin
     if (ids.has(c.id)) out.push({ path: ['cases', ci], key: 'id', message: `case id "${c.id}" is used twice in this spec` });
     ids.add(c.id);
     const known = new Set<string>([...BUILTIN_VARS, ...Object.keys(spec.vars)]);
+    const captured = new Set<string>();
     c.steps.forEach((step, si) => {
       const at = ['cases', ci, 'steps', si];
       out.push(...stepProblems(spec, step, at));
       for (const [s, p] of strings(step, at)) {
         for (const ref of templateRefs(s)) {
           if (!known.has(ref.name)) out.push({ path: p, message: `unknown variable {{${ref.name}}}: declare it under "vars" or capture it in an earlier step` });
+          // {{n}} exists only while an `each` is expanded; anywhere else every run errored on it.
+          else if (ref.name === 'n' && !Object.hasOwn(spec.vars, 'n') && !captured.has('n') && p[p.length - 1] !== 'each') out.push({ path: p, message: '{{n}} is only defined inside "each" (the number of the entry, 1 to count)' });
           for (const f of ref.filters) if (!knownFilter(f.name)) out.push({ path: p, message: `unknown filter "${f.name}" in {{${ref.name}}}` });
         }
       }
-      for (const name of captures(step)) known.add(name);
+      for (const name of captures(step)) {
+        known.add(name);
+        captured.add(name);
+      }
     });
   });
   return out;

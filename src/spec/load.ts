@@ -220,7 +220,14 @@ export function parseValidated(text: string, file: string, check: (data: unknown
       }),
     );
   }
-  const data = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    // yaml refuses to expand an alias bomb ("billion laughs") only here, with a ReferenceError:
+    // a spec problem, not the "internal error" and stack trace it was.
+    throw new SpecError([{ file, line: 1, col: 1, path: '', message: `YAML: ${(err as Error).message}` }]);
+  }
   const { ok, errors } = check(data);
   if (!ok) throw new SpecError(schemaProblems(src, errors));
   return { data, src };

@@ -122,10 +122,21 @@ export class TcpClient {
     return !this.ended && !this.socket.destroyed;
   }
 
-  async write(data: Buffer): Promise<void> {
-    if (!this.socket.writable) return;
+  /**
+   * Writes and waits until the bytes are handed to the kernel, or the deadline: false means
+   * they were not (the server stopped reading and the buffers are full). Without a deadline a
+   * large send to a server that never reads waited forever and kept netgrade from exiting.
+   */
+  async write(data: Buffer, deadline = Infinity): Promise<boolean> {
+    if (!this.socket.writable) return true;
     this.opts.onWire?.({ kind: 'send', data });
-    await new Promise<void>((resolve) => this.socket.write(data, () => resolve()));
+    return new Promise<boolean>((resolve) => {
+      const timer = Number.isFinite(deadline) ? setTimeout(() => resolve(false), Math.max(0, deadline - Date.now())) : undefined;
+      this.socket.write(data, () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   halfClose(): void {

@@ -3,10 +3,7 @@
 import os from 'node:os';
 import { REPORTERS } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
-import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
 import { UsageError } from '../run/run.js';
-import { builtinSpecNames, loadSpecs } from '../spec/load.js';
-import { parseTags } from '../spec/select.js';
 import { gradeClass } from '../grade/grade.js';
 import { makeProgress } from '../grade/progress.js';
 import { loadRoster, parseShard, scanFolder, takeShard, type Submission } from '../grade/roster.js';
@@ -14,8 +11,7 @@ import { summaryLines } from '../grade/summary.js';
 import { safeName, type ClassOptions } from '../grade/submission.js';
 import { parseLimits, parseStartTimeoutMs, positive, type StartFlags } from '../server/flags.js';
 import { checkTemplate } from '../server/ports.js';
-import { parseMs, parseRegex, parseSets } from './options.js';
-import { checkTags, checkVars } from './run.js';
+import { resolvePlan } from './run.js';
 
 export interface GradeFlags extends StartFlags {
   submissions?: string;
@@ -65,17 +61,8 @@ function count(text: string | undefined, flag: string, fallback: number): number
 
 /** Specs, selection, profile and timeouts: everything of a run but the server, checked as `run` checks them. */
 function runOptions(specArgs: string[], flags: GradeFlags): ClassOptions['run'] {
-  const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
-  const profile = flags.profile ? loadProfile(flags.profile) : DEFAULT_PROFILE;
-  const tags = flags.tags ? parseTags(flags.tags) : flags.profile ? profile.tags : parseTags(undefined);
-  const skipTags = flags.skipTags ? flags.skipTags.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
-  const selection = { tags, grep: parseRegex(flags.grep), skipTags };
-  checkTags(specs, selection.tags);
-  const vars = parseSets(flags.set ?? []);
-  checkVars(specs, vars);
-  const timeoutMs = flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined;
   const concurrency = flags.concurrency ? count(flags.concurrency, '--concurrency', 16) : undefined;
-  return { specs, selection, vars, profile, timeoutMs, concurrency };
+  return { ...resolvePlan(specArgs, flags), concurrency };
 }
 
 export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {

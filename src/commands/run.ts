@@ -41,8 +41,11 @@ export function checkTags(specs: Spec[], tags: string[] | 'all'): void {
   if (unknown.length > 0) throw new UsageError(`--tags: no case has tag ${unknown.join(', ')} (tags: ${known.join(', ')}, or all)`);
 }
 
-/** `netgrade run`: specs → run → reporters → exit code (0 all passed, 1 some failed). */
-export async function runCommand(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
+/** The flags that say what a run checks, shared by `run` and `grade`. */
+export type PlanFlags = Pick<RunFlags, 'tags' | 'skipTags' | 'grep' | 'set' | 'profile' | 'timeout'>;
+
+/** Specs, selection, variables, profile and timeout from the flags, each checked with a one-line usage error. */
+export function resolvePlan(specArgs: string[], flags: PlanFlags) {
   const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
   const profile = flags.profile ? loadProfile(flags.profile) : DEFAULT_PROFILE;
   // A profile that grades more than core runs what it grades unless --tags says otherwise.
@@ -52,6 +55,13 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
   checkTags(specs, selection.tags);
   const vars = parseSets(flags.set ?? []);
   checkVars(specs, vars);
+  const timeoutMs = flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined;
+  return { specs, selection, vars, profile, timeoutMs };
+}
+
+/** `netgrade run`: specs → run → reporters → exit code (0 all passed, 1 some failed). */
+export async function runCommand(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
+  const { specs, selection, vars, profile, timeoutMs } = resolvePlan(specArgs, flags);
   let ports = parsePorts(flags.port ?? []);
   if (flags.start !== undefined && flags.reference) throw new UsageError('--start and --reference both start a server: choose one');
   const startOptions = flags.start !== undefined ? { startTimeoutMs: parseStartTimeoutMs(flags), limits: parseLimits(flags) } : undefined;
@@ -73,7 +83,7 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
       ports,
       selection,
       vars,
-      timeoutMs: flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined,
+      timeoutMs,
       concurrency: flags.concurrency ? Number(flags.concurrency) : undefined,
       signal,
       profile,

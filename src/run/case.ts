@@ -4,6 +4,7 @@ import type { Endpoint } from '../transport/errors.js';
 import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
 import type { CaseResult, Failure } from './result.js';
 import { Transcript } from './transcript.js';
+import { TcpClient } from '../transport/tcp.js';
 
 export type StepRunner = (ctx: CaseContext, step: Step) => Promise<void>;
 
@@ -62,7 +63,7 @@ function base(opts: CaseRunOptions) {
 export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
   const start = Date.now();
   const transcript = new Transcript(start);
-  const ctx: CaseContext = { spec: opts.spec, def: opts.def, endpoint: opts.endpoint, vars: { ...opts.vars }, transcript, defaultTimeoutMs: opts.defaultTimeoutMs, named: new Map(), signal: opts.signal };
+  const ctx: CaseContext = { spec: opts.spec, def: opts.def, endpoint: opts.endpoint, vars: { ...opts.vars }, transcript, defaultTimeoutMs: opts.defaultTimeoutMs, named: new Map(), opened: new Set(), signal: opts.signal };
   let timer: NodeJS.Timeout | undefined;
   const budget = caseBudgetMs(opts.def, opts.defaultTimeoutMs);
   const overtime = new Promise<never>((_, reject) => {
@@ -81,5 +82,12 @@ export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
   } finally {
     clearTimeout(timer);
     for (const c of ctx.named.values()) c.close();
+    // A step cut off by the case budget may still hold a socket: none outlives its case.
+    // (Connections netgrade already closed are left to finish their close.)
+    for (const c of ctx.opened) {
+      if (c instanceof TcpClient) {
+        if (!c.released) c.destroy();
+      } else c.close();
+    }
   }
 }

@@ -17,6 +17,8 @@ export interface CaseContext {
   defaultTimeoutMs: number;
   /** Named clients that stay open across steps; closed when the case ends. */
   named: Map<string, TcpClient | UdpClient>;
+  /** Every client the case opened: destroyed when the case ends, even one a step overrunning its budget still holds. */
+  opened: Set<TcpClient | UdpClient>;
   /** Aborted when the run is interrupted. */
   signal: AbortSignal;
 }

@@ -198,6 +198,7 @@ async function connection(ctx: CaseContext, step: Step, label: string, deadline:
   if (named) throw new CaseErrored(`client "${step.client}" is not a tcp connection`);
   try {
     const c = await TcpClient.connect({ endpoint: ctx.endpoint, deadline, onWire: ctx.transcript.listener(label) });
+    ctx.opened.add(c);
     if (step.client) ctx.named.set(step.client, c);
     return c;
   } catch (err) {

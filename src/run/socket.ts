@@ -45,6 +45,7 @@ async function udpClient(ctx: CaseContext, ref: ClientRef, named: string | undef
   if (existing instanceof UdpClient) return existing;
   if (existing) throw new CaseErrored(`client "${named}" is a tcp connection, not a udp socket`);
   const client = await UdpClient.open(ctx.endpoint, ctx.transcript.listener(ref.label)).catch(failFrom);
+  ctx.opened.add(client);
   if (named) ctx.named.set(named, client);
   return client;
 }
@@ -153,6 +154,7 @@ async function tcpClient(ctx: CaseContext, ref: ClientRef, named: string | undef
   if (existing instanceof TcpClient) return existing;
   if (existing) throw new CaseErrored(`client "${named}" is a udp socket, not a tcp connection`);
   const client = await TcpClient.connect({ endpoint: ctx.endpoint, deadline, onWire: ctx.transcript.listener(ref.label) }).catch(failFrom);
+  ctx.opened.add(client);
   if (named) ctx.named.set(named, client);
   return client;
 }

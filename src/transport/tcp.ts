@@ -145,7 +145,11 @@ export class TcpClient {
     this.socket.end();
   }
 
+  /** netgrade has closed or reset this connection (it may still be finishing). */
+  released = false;
+
   close(): void {
+    this.released = true;
     if (this.socket.destroyed) return;
     this.opts.onWire?.({ kind: 'close' });
     this.socket.end();
@@ -155,6 +159,7 @@ export class TcpClient {
   }
 
   reset(): void {
+    this.released = true;
     if (this.socket.destroyed) return;
     this.opts.onWire?.({ kind: 'reset' });
     this.socket.resetAndDestroy();

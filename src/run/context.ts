@@ -30,6 +30,11 @@ export class StepFailed extends Error {
   }
 }
 
+/** A failure, with the code of the network error behind it when there was one (the scheduler reads it). */
+export function causedBy(failure: Failure, error: { code: string } | undefined): Failure {
+  return error ? { ...failure, cause: error.code } : failure;
+}
+
 /** netgrade could not test (a spec value that fails at run time, an internal error). */
 export class CaseErrored extends Error {}
 

@@ -11,7 +11,7 @@ import { regexLiteral, renderTemplate } from '../spec/template.js';
 import type { Capture, Step, StepExpect } from '../spec/types.js';
 import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
-import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
+import { CaseErrored, StepFailed, causedBy, sleep, type CaseContext } from './context.js';
 import { expandEach, renderBytes, renderWrites, type Write } from './payload.js';
 import { checkPauses, notReading, stepTimeout } from './socket.js';
 
@@ -202,7 +202,7 @@ async function connection(ctx: CaseContext, step: Step, label: string, deadline:
     if (step.client) ctx.named.set(step.client, c);
     return c;
   } catch (err) {
-    if (err instanceof NetError) throw new StepFailed({ message: err.message });
+    if (err instanceof NetError) throw new StepFailed({ message: err.message, cause: err.code });
     throw err;
   }
 }
@@ -237,7 +237,7 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
     if (got.response && step.capture) takeCaptures(ctx, step, got.response, vars);
     if (!step.expect) return;
     const failure = checkResponse(renderHttpExpect(step.expect, vars), obs);
-    if (failure) throw new StepFailed(failure);
+    if (failure) throw new StepFailed(causedBy(failure, obs.error));
   } finally {
     if (fresh) client.close();
   }

@@ -31,6 +31,8 @@ export interface Failure {
   /** Index of the step where it happened, and its label. */
   step?: number;
   stepLabel?: string;
+  /** The network error behind the failure, as a stable code (REFUSED, RESET, ...), when there was one. */
+  cause?: string;
 }
 
 interface CaseResultBase {

@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { randomBytes } from 'node:crypto';
 import { exclusionReason, type Selection } from '../spec/select.js';
 import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
-import { REFUSED_TEXT, type Endpoint } from '../transport/errors.js';
+import type { Endpoint } from '../transport/errors.js';
 import { runCase, type StepRunner } from './case.js';
 import { summarize, type CaseResult, type RunResult, type Target } from './result.js';
 import { runSocketStep } from './socket.js';
@@ -83,7 +83,7 @@ function silentServices(first: Map<Planned, CaseResult>): Map<ServiceName, CaseR
   const out = new Map<ServiceName, CaseResult>();
   const heard = new Set<ServiceName>();
   for (const [p, r] of first) {
-    const refused = r.failure?.message.includes(REFUSED_TEXT) ?? false;
+    const refused = r.failure?.cause === 'REFUSED';
     if (r.status === 'passed' || refused || r.transcript.some((e) => e.kind === 'recv')) heard.add(p.spec.service);
     else if (r.status === 'failed' && !out.has(p.spec.service)) out.set(p.spec.service, r);
   }

@@ -5,7 +5,7 @@ import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
 import { UdpClient } from '../transport/udp.js';
 import type { Step } from '../spec/types.js';
-import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
+import { CaseErrored, StepFailed, causedBy, sleep, type CaseContext } from './context.js';
 import { renderExpect, replyComplete } from './expect.js';
 import { renderBytes, renderWrites } from './payload.js';
 import { previewBytes } from '../text/escape.js';
@@ -34,7 +34,7 @@ export function notReading(bytes: number, timeoutMs: number): { message: string 
 }
 
 function failFrom(err: unknown): never {
-  if (err instanceof NetError) throw new StepFailed({ message: err.message });
+  if (err instanceof NetError) throw new StepFailed({ message: err.message, cause: err.code });
   throw err;
 }
 
@@ -100,7 +100,7 @@ async function udpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
     owedBy.set(client, owed);
     const obs: ReplyObservation = { bytes: got?.data ?? Buffer.alloc(0), timedOut: !got, timeoutMs, error: client.error, capped: client.capped, elapsedMs: got ? got.at - start : undefined, sends };
     const failure = checkReply(expect, obs);
-    if (failure) throw new StepFailed(failure);
+    if (failure) throw new StepFailed(causedBy(failure, obs.error));
   } finally {
     if (!step.client) client.close();
   }
@@ -110,7 +110,7 @@ interface BurstOutcome {
   total: number;
   answered: number;
   mismatch?: { expected?: string; actual: string; message: string };
-  error?: string;
+  error?: NetError;
 }
 
 /** Sends every message at once, then matches replies to messages in any order. */
@@ -140,7 +140,7 @@ async function udpBurst(ctx: CaseContext, step: Step, ref: ClientRef): Promise<B
       pending.splice(k, 1);
       out.answered++;
     }
-    if (client.error) out.error = client.error.message;
+    if (client.error) out.error = client.error;
     return out;
   } finally {
     if (!step.client) client.close();
@@ -208,7 +208,7 @@ async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
       peerClosed: first.peerClosedAt !== undefined,
     };
     const failure = checkReply(expect, obs);
-    if (failure) throw new StepFailed(failure);
+    if (failure) throw new StepFailed(causedBy(failure, obs.error));
   } finally {
     if (!step.client) client.close();
   }
@@ -250,8 +250,8 @@ async function burstStep(ctx: CaseContext, step: Step): Promise<void> {
   if (answered === total) return;
   const bad = outcomes.find((o) => o.mismatch)?.mismatch;
   const err = outcomes.find((o) => o.error)?.error;
-  if (err && answered === 0) throw new StepFailed({ message: err });
-  const why = err ? `: ${err}` : bad ? `; a wrong reply: ${bad.message}` : '';
+  if (err && answered === 0) throw new StepFailed({ message: err.message, cause: err.code });
+  const why = err ? `: ${err.message}` : bad ? `; a wrong reply: ${bad.message}` : '';
   throw new StepFailed({ message: `${answered} of ${total} messages were answered correctly within ${stepTimeout(ctx, step)} ms${why}`, expected: `${total} correct replies`, actual: bad ? `${answered} correct; e.g. got "${bad.actual}"` : `${answered} correct replies` });
 }
 

@@ -34,15 +34,12 @@ export function describeEndpoint(ep: Endpoint, proto: string): string {
   return `${h}:${ep.port}/${proto}`;
 }
 
-/** How a refused connection is worded; the scheduler recognises it to tell a dead port from a silent server. */
-export const REFUSED_TEXT = 'nothing is listening on';
-
 /** Turns a socket error into a sentence a student can act on. */
 export function fromSocketError(err: NodeJS.ErrnoException, ep: Endpoint, proto: string): NetError {
   const where = describeEndpoint(ep, proto);
   switch (err.code) {
     case 'ECONNREFUSED':
-      return new NetError('REFUSED', `${REFUSED_TEXT} ${where}: is your server running on that port?`, err.code);
+      return new NetError('REFUSED', `nothing is listening on ${where}: is your server running on that port?`, err.code);
     case 'ECONNRESET':
     case 'EPIPE':
       return new NetError('RESET', `the server reset the connection (${where})`, err.code);

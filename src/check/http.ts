@@ -2,33 +2,16 @@
 // (expectations, what the server did) → a Failure or nothing. Framing
 // mistakes fail only the framing rules a step asks for, so one mistake in
 // line ends does not hide whether the status codes are right.
-import { parseHttpDate, isImfFixdate, explainDate } from '../http/date.js';
-import { parseEntityTag } from '../http/etag.js';
-import { fieldText, header, headerAll, type Deviation, type DeviationCode, type HttpResponse } from '../http/response.js';
+import { header, headerAll, type Deviation, type DeviationCode, type HttpResponse } from '../http/response.js';
 import { checkSetCookie, cookieAttribute, cookieLifetime, type SetCookieCheck } from '../http/set-cookie.js';
 import type { FramingRule } from '../spec/types.js';
-import { escapeBytes, previewBytes } from '../text/escape.js';
+import { previewBytes } from '../text/escape.js';
 import type { Failure } from '../run/result.js';
+import { judge, wantedAll, type MatchSet, type Subject } from './predicate.js';
 
-export interface TextExpect {
-  equals?: Buffer;
-  contains?: string;
-  notContains?: string;
-  containsEach?: string[];
-  matches?: RegExp;
-  length?: number;
-}
-
-export interface HeaderExpect {
+/** A header's matchers (src/spec/matchers.ts), and whether it is there at all. */
+export interface HeaderExpect extends MatchSet {
   present?: boolean;
-  equals?: string;
-  notEquals?: string;
-  contains?: string;
-  matches?: RegExp;
-  tokens?: string[];
-  imfFixdate?: boolean;
-  entityTag?: boolean;
-  notAfter?: string;
 }
 
 export interface SetCookieExpect {
@@ -39,13 +22,15 @@ export interface SetCookieExpect {
   persistent?: boolean;
   kept?: { name: string; value: string };
   fresh?: { name: string; not: string };
+  /** Matchers on the value of the first Set-Cookie. */
+  value?: MatchSet;
 }
 
 export interface HttpExpect {
   status?: number[];
   orClosed?: boolean;
   headers?: Array<[string, HeaderExpect]>;
-  body?: TextExpect;
+  body?: MatchSet;
   framing?: FramingRule[];
   setCookie?: SetCookieExpect;
   keepAlive?: boolean;
@@ -142,90 +127,38 @@ function framing(e: HttpExpect, o: HttpObservation): Failure | undefined {
 
 // ---- headers ----------------------------------------------------------------
 
-function tokenList(value: string): string[] {
-  return value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-}
-
-/** One header against its expectations; `all` are every value of that header. */
-export function headerProblem(name: string, m: HeaderExpect, res: HttpResponse): string | undefined {
+/** A header's value as a subject: every field of that name joined, as the bytes the server sent. */
+function headerSubject(name: string, res: HttpResponse): Subject | undefined {
   const all = headerAll(res, name);
-  // Compared as text (UTF-8 when the bytes are), as the spec's strings and {{captures}} are.
-  // The grammars (entity-tag, HTTP-date) are checked on the bytes, as latin1.
-  const raw = all.join(', ');
-  const value = all.length > 0 ? fieldText(raw) : undefined;
-  const v = escapeBytes(Buffer.from(raw, 'latin1'));
-  if (m.present === false) return value === undefined ? undefined : `the response has a ${name} header ("${v}"), which it must not`;
-  if (value === undefined) return m.present || Object.keys(m).length > 0 ? `the response has no ${name} header` : undefined;
-  if (m.equals !== undefined && value !== m.equals) return `${name} is "${v}"; expected "${escapeBytes(Buffer.from(m.equals))}"`;
-  if (m.notEquals !== undefined && value === m.notEquals) return `${name} is still "${v}"; it must have changed`;
-  if (m.contains !== undefined && !value.includes(m.contains)) return `${name} is "${v}"; it must contain "${escapeBytes(Buffer.from(m.contains))}"`;
-  if (m.matches && !m.matches.test(value)) return `${name} is "${v}"; it must match /${m.matches.source}/`;
-  if (m.tokens) {
-    const have = tokenList(value);
-    const missing = m.tokens.filter((t) => !have.includes(t.toLowerCase()));
-    if (missing.length > 0) return `${name} is "${v}"; it must list ${m.tokens.join(', ')} (missing ${missing.join(', ')})`;
-  }
-  if (m.imfFixdate && !isImfFixdate(raw)) return `${name} ${explainDate(raw)} (the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate)`;
-  if (m.entityTag && !parseEntityTag(raw)) return `${name} is "${v}", which is not an entity-tag: it must be a quoted string such as "abc" or W/"abc"`;
-  if (m.notAfter !== undefined) return notAfter(name, raw, m.notAfter, res);
-  return undefined;
+  if (all.length === 0) return undefined;
+  return { kind: 'header', name, bytes: Buffer.from(all.join(', '), 'latin1'), header: (other) => header(res, other) };
 }
 
-function notAfter(name: string, value: string, other: string, res: HttpResponse): string | undefined {
-  const mine = parseHttpDate(value);
-  const theirs = header(res, other);
-  const ref = theirs === undefined ? undefined : parseHttpDate(theirs);
-  if (!mine) return `${name} ${explainDate(value)}`;
-  if (!ref) return `the response has no valid ${other} header to compare ${name} with`;
-  return mine.date.getTime() > ref.date.getTime() ? `${name} (${value}) is later than ${other} (${theirs}); it must not be in the future` : undefined;
+/** One header against its expectations: its presence here, its value by the matcher table. */
+export function headerProblem(name: string, m: HeaderExpect, res: HttpResponse): Failure | undefined {
+  const subject = headerSubject(name, res);
+  const all = headerAll(res, name);
+  const actual = all.length ? all.map((v) => `${name}: ${showField(v)}`).join('\n') : `(no ${name} header)`;
+  if (m.present === false) return subject ? { message: `the response has a ${name} header ("${showField(all.join(', '))}"), which it must not`, expected: `no ${name} header`, actual } : undefined;
+  const wants = wantedAll(m);
+  if (!subject) return m.present || wants.length > 0 ? { message: `the response has no ${name} header`, expected: `${name}: ${wants.join(', ') || 'present'}`, actual } : undefined;
+  const bad = judge(m, subject);
+  return bad && { message: bad.message, expected: `${name}: ${bad.expected}`, actual };
 }
 
 function headers(e: HttpExpect, o: HttpObservation): Failure | undefined {
   for (const [name, m] of e.headers ?? []) {
     const problem = headerProblem(name, m, o.response!);
-    if (problem) {
-      const all = headerAll(o.response!, name);
-      return { message: problem, expected: describeHeaderExpect(name, m), actual: all.length ? all.map((v) => `${name}: ${showField(v)}`).join('\n') : `(no ${name} header)` };
-    }
+    if (problem) return problem;
   }
   return undefined;
-}
-
-function describeHeaderExpect(name: string, m: HeaderExpect): string {
-  if (m.present === false) return `no ${name} header`;
-  const parts = [
-    m.equals !== undefined && `"${show(m.equals)}"`,
-    m.notEquals !== undefined && `not "${show(m.notEquals)}"`,
-    m.contains !== undefined && `containing "${show(m.contains)}"`,
-    m.matches && `matching /${m.matches.source}/`,
-    m.tokens && `listing ${m.tokens.join(', ')}`,
-    m.imfFixdate && 'an IMF-fixdate',
-    m.entityTag && 'an entity-tag',
-    m.notAfter && `not later than ${m.notAfter}`,
-  ].filter(Boolean);
-  return `${name}: ${parts.join(', ') || 'present'}`;
 }
 
 // ---- body -------------------------------------------------------------------
 
-/** A body (or any bytes) against a text expectation; returns the failure sentence. */
-export function textProblem(m: TextExpect, bytes: Buffer, what = 'the body'): Failure | undefined {
-  const text = bytes.toString('utf8');
-  const actual = show(bytes);
-  if (m.equals && !bytes.equals(m.equals)) return { message: `${what} is not the expected bytes`, expected: show(m.equals), actual };
-  if (m.length !== undefined && bytes.length !== m.length) return { message: `${what} is ${bytes.length} bytes; expected ${m.length}`, expected: `${m.length} bytes`, actual };
-  if (m.contains !== undefined && !text.includes(m.contains)) return { message: `${what} does not contain "${show(m.contains, 200)}"`, expected: `contains "${show(m.contains)}"`, actual };
-  if (m.notContains !== undefined && text.includes(m.notContains)) return { message: `${what} contains "${show(m.notContains, 200)}", which it must not`, expected: `no "${show(m.notContains)}"`, actual };
-  if (m.matches && !m.matches.test(text)) return { message: `${what} does not match /${m.matches.source}/`, expected: `matches /${m.matches.source}/`, actual };
-  if (m.containsEach) {
-    const missing = m.containsEach.filter((s) => !text.includes(s));
-    if (missing.length > 0) return { message: `${what} lacks ${missing.length} of ${m.containsEach.length} expected entries, e.g. "${show(missing[0], 200)}"`, expected: `all ${m.containsEach.length} entries`, actual: `${m.containsEach.length - missing.length} of them; ${previewBytes(bytes, 256)}` };
-  }
-  return undefined;
-}
-
 function body(e: HttpExpect, o: HttpObservation): Failure | undefined {
-  return e.body ? textProblem(e.body, o.response!.body) : undefined;
+  const bad = e.body && judge(e.body, { kind: 'body', name: 'the body', bytes: o.response!.body });
+  return bad && { message: bad.message, expected: bad.expected, actual: bad.actual };
 }
 
 // ---- cookies ----------------------------------------------------------------
@@ -244,7 +177,7 @@ export function setCookieProblem(m: SetCookieExpect, res: HttpResponse, now: Dat
     if (again && again.check.value !== m.kept.value) return `the server set a new ${m.kept.name} cookie ("${show(again.check.value ?? '')}") although the request carried ${m.kept.name}=${show(m.kept.value)}`;
   }
   if (m.fresh && !cookies.some((x) => x.check.name === m.fresh!.name)) return `the response sets no ${m.fresh.name} cookie; a new session needs a new id`;
-  const needsOne = m.present || m.valid || m.path !== undefined || m.httpOnly || m.persistent;
+  const needsOne = m.present || m.valid || m.path !== undefined || m.httpOnly || m.persistent || m.value !== undefined;
   if (!first) return needsOne ? 'the response has no Set-Cookie header' : undefined;
   if (m.valid) {
     const bad = cookies.find((c) => c.check.problems.length > 0);
@@ -256,6 +189,10 @@ export function setCookieProblem(m: SetCookieExpect, res: HttpResponse, now: Dat
     const life = cookieLifetime(first.check, now);
     if (!life.persistent) return 'the cookie has neither Max-Age nor Expires, so it is a session cookie';
     if (!life.future) return 'the cookie has already expired (Max-Age <= 0 or an Expires in the past)';
+  }
+  if (m.value) {
+    const bad = judge(m.value, { kind: 'cookie', name: `the cookie ${first.check.name ?? ''}`.trimEnd(), bytes: Buffer.from(first.check.value ?? '', 'latin1') });
+    if (bad) return bad.message;
   }
   if (m.fresh) {
     const c = cookies.find((x) => x.check.name === m.fresh!.name)!;
@@ -273,6 +210,8 @@ function cookie(e: HttpExpect, o: HttpObservation): Failure | undefined {
 }
 
 // ---- connection -------------------------------------------------------------
+
+const tokenList = (value: string) => value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 
 function keepAlive(e: HttpExpect, o: HttpObservation): Failure | undefined {
   if (!e.keepAlive) return undefined;

@@ -6,6 +6,8 @@ import { run, UsageError, type RunOptions } from '../run/run.js';
 import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { allTags, exclusionReason, parseTags } from '../spec/select.js';
+import { tagsOf } from '../spec/tags.js';
+import { didYouMean } from '../text/suggest.js';
 import type { ServiceName, Spec } from '../spec/types.js';
 import { parseLimits, parseStartTimeoutMs, prepareStart, type StartFlags } from '../server/flags.js';
 import { runWithServer } from '../server/session.js';
@@ -34,11 +36,14 @@ export function checkVars(specs: Spec[], sets: Record<string, string>): void {
   }
 }
 
-export function checkTags(specs: Spec[], tags: string[] | 'all'): void {
+/** --tags and --skip-tags name tags some chosen case carries; a typo gets a suggestion. */
+export function checkTags(specs: Spec[], tags: string[] | 'all', flag = '--tags'): void {
   if (tags === 'all') return;
   const known = allTags(specs);
   const unknown = tags.filter((t) => !known.includes(t));
-  if (unknown.length > 0) throw new UsageError(`--tags: no case has tag ${unknown.join(', ')} (tags: ${known.join(', ')}, or all)`);
+  if (unknown.length === 0) return;
+  const named = unknown.map((t) => `${t}${didYouMean(t, known)}`).join(', ');
+  throw new UsageError(`${flag}: no case has tag ${named} (tags: ${known.join(', ')}${flag === '--tags' ? ', or all' : ''})`);
 }
 
 /** The flags that say what a run checks, shared by `run` and `grade`. */
@@ -47,12 +52,14 @@ export type PlanFlags = Pick<RunFlags, 'tags' | 'skipTags' | 'grep' | 'set' | 'p
 /** Specs, selection, variables, profile and timeout from the flags, each checked with a one-line usage error. */
 export function resolvePlan(specArgs: string[], flags: PlanFlags) {
   const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
-  const profile = flags.profile ? loadProfile(flags.profile) : DEFAULT_PROFILE;
+  // A profile may name any tag the chosen specs know and weigh any built-in or chosen spec.
+  const profile = flags.profile ? loadProfile(flags.profile, { tags: tagsOf(specs), specs: [...new Set([...builtinSpecNames(), ...specs.map((s) => s.name)])] }) : DEFAULT_PROFILE;
   // A profile that grades more than core runs what it grades unless --tags says otherwise.
   const tags = flags.tags ? parseTags(flags.tags) : flags.profile ? profile.tags : parseTags(undefined);
   const skipTags = flags.skipTags ? flags.skipTags.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
   const selection = { tags, grep: parseRegex(flags.grep), skipTags };
   checkTags(specs, selection.tags);
+  if (skipTags) checkTags(specs, skipTags, '--skip-tags');
   const vars = parseSets(flags.set ?? []);
   checkVars(specs, vars);
   const timeoutMs = flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined;

@@ -2,7 +2,9 @@
 // the default), applied after the run so that running and grading stay apart.
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
-import { parseValidated, readSource } from '../spec/load.js';
+import { SpecError, type SpecProblem } from '../spec/errors.js';
+import { locate, parseValidated, readSource } from '../spec/load.js';
+import { didYouMean } from '../text/suggest.js';
 import type { CaseResult } from './result.js';
 
 export interface Profile {
@@ -31,12 +33,31 @@ let check: ValidateFunction | undefined;
 // ajv is loaded only when a profile file is read: most runs have none.
 const require = createRequire(import.meta.url);
 
-/** Reads a profile file; problems come as file:line:col like spec problems. */
-export function loadProfile(file: string): Profile {
+/** What a profile may name: tags the chosen specs know, and specs that exist. */
+export interface ProfileNames {
+  tags: string[];
+  specs: string[];
+}
+
+/**
+ * Reads a profile file; problems come as file:line:col like spec problems. With `known`, a tag
+ * or a weighted spec that does not exist is refused with a suggestion: it would grade nothing.
+ */
+export function loadProfile(file: string, known?: ProfileNames): Profile {
   const { Ajv } = require('ajv') as typeof import('ajv');
   check ??= new Ajv({ allErrors: true, strict: true }).compile(PROFILE_SCHEMA);
   const validate = (d: unknown) => ({ ok: check!(d) as boolean, errors: check!.errors ?? [] });
-  const { data } = parseValidated(readSource(file), file, validate);
+  const { data, src } = parseValidated(readSource(file), file, validate);
+  const problems: SpecProblem[] = [];
+  if (known && Array.isArray(data.tags)) {
+    (data.tags as string[]).forEach((t, i) => {
+      if (!known.tags.includes(t)) problems.push({ file, ...locate(src, ['tags', i]), path: `/tags/${i}`, message: `unknown tag "${t}"${didYouMean(t, known.tags)}; tags are ${known.tags.join(', ')}` });
+    });
+  }
+  for (const name of known ? Object.keys(data.weights ?? {}) : []) {
+    if (!known!.specs.includes(name)) problems.push({ file, ...locate(src, ['weights'], name), path: `/weights/${name}`, message: `weight for "${name}", which is not a spec${didYouMean(name, known!.specs)}; specs are ${known!.specs.join(', ')}` });
+  }
+  if (problems.length > 0) throw new SpecError(problems);
   return { name: data.name ?? file, tags: data.tags, weights: data.weights ?? {} };
 }
 

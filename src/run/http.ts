@@ -12,7 +12,8 @@ import type { Capture, Step, StepExpect } from '../spec/types.js';
 import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
 import { CaseErrored, StepFailed, causedBy, sleep, type CaseContext } from './context.js';
-import { expandEach, renderBytes, renderWrites, type Write } from './payload.js';
+import { renderBytes, renderWrites, type Write } from './payload.js';
+import { renderMatches } from './expect.js';
 import { checkPauses, notReading, stepTimeout } from './socket.js';
 
 /** After a response on a connection that should close, how long to wait for stray bytes or the close. */
@@ -35,27 +36,18 @@ function stateOf(ctx: CaseContext): HttpState {
 const t = (s: string, vars: Record<string, string>) => renderTemplate(s, vars);
 
 function renderHttpExpect(e: StepExpect, vars: Record<string, string>): HttpExpect {
-  const b = e.body;
+  const c = e.setCookie;
   return {
     status: e.status === undefined ? undefined : ([] as number[]).concat(e.status),
     orClosed: e.orClosed,
-    headers: Object.entries(e.headers ?? {}).map(([name, m]) => [
-      name,
-      { ...m, equals: m.equals && t(m.equals, vars), notEquals: m.notEquals && t(m.notEquals, vars), contains: m.contains && t(m.contains, vars), matches: m.matches === undefined ? undefined : new RegExp(renderTemplate(m.matches, vars, regexLiteral), 'u'), tokens: m.tokens?.map((x) => t(x, vars)) },
-    ]),
-    body: b && {
-      equals: b.equals === undefined ? undefined : renderBytes(b.equals, vars),
-      contains: b.contains && t(b.contains, vars),
-      notContains: b.notContains && t(b.notContains, vars),
-      containsEach: b.containsEach && expandEach(b.containsEach.each, b.containsEach.count, vars, '\u0000').split('\u0000'),
-      matches: b.matches === undefined ? undefined : new RegExp(renderTemplate(b.matches, vars, regexLiteral), 'u'),
-      length: b.length,
-    },
+    headers: Object.entries(e.headers ?? {}).map(([name, m]) => [name, { ...renderMatches(m, vars), present: m.present }]),
+    body: e.body && renderMatches(e.body, vars),
     framing: e.framing,
-    setCookie: e.setCookie && {
-      ...e.setCookie,
-      kept: e.setCookie.kept && { name: t(e.setCookie.kept.name, vars), value: t(e.setCookie.kept.value, vars) },
-      fresh: e.setCookie.fresh && { name: t(e.setCookie.fresh.name, vars), not: t(e.setCookie.fresh.not, vars) },
+    setCookie: c && {
+      ...c,
+      kept: c.kept && { name: t(c.kept.name, vars), value: t(c.kept.value, vars) },
+      fresh: c.fresh && { name: t(c.fresh.name, vars), not: t(c.fresh.not, vars) },
+      value: c.value && renderMatches(c.value, vars),
     },
     keepAlive: e.keepAlive,
   };

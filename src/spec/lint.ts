@@ -1,8 +1,9 @@
 // Checks a schema cannot express: ids used twice, placeholders naming no
-// variable, regexes that do not compile, step fields that make no sense for
-// the spec's service. Each problem points at a path so the loader can give
+// variable, regexes that do not compile. (Keys a service does not use are the
+// schema's per-service step definitions; keys that cancel out, spec/honoured.ts.) Each problem points at a path so the loader can give
 // its line and column.
 import { knownFilter, replacePlaceholders, templateRefs } from './template.js';
+import { MATCHERS, MATCHER_KEYWORDS, type WrittenMatch } from './matchers.js';
 import type { Spec, Step } from './types.js';
 
 export interface LintProblem {
@@ -23,21 +24,8 @@ function* strings(value: unknown, path: Array<string | number>): Generator<[stri
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
 }
 
-const STREAM_ONLY: Array<keyof Step> = ['connect', 'then'];
-const HTTP_ONLY: Array<keyof Step> = ['request', 'raw', 'jar', 'capture', 'collect'];
-const HTTP_EXPECT = ['status', 'orClosed', 'headers', 'body', 'framing', 'setCookie', 'keepAlive'];
-const SOCKET_EXPECT = ['equals', 'contains', 'notContains', 'matches', 'length', 'noReply', 'closedWithinMs'];
-
 function stepProblems(spec: Spec, step: Step, at: Array<string | number>): LintProblem[] {
   const out: LintProblem[] = [];
-  if (spec.service === 'udp') {
-    for (const k of STREAM_ONLY) if (step[k] !== undefined) out.push({ path: at, key: k, message: `"${k}" is for tcp and http services, not udp` });
-  }
-  const http = spec.service === 'http';
-  for (const k of http ? ['send'] : HTTP_ONLY) if (step[k as keyof Step] !== undefined) out.push({ path: at, key: k, message: `"${k}" is for ${http ? 'udp and tcp' : 'http'} services, not ${spec.service}` });
-  for (const k of http ? SOCKET_EXPECT : HTTP_EXPECT) {
-    if (step.expect && k in step.expect) out.push({ path: [...at, 'expect'], key: k, message: `"${k}" is for ${http ? 'udp and tcp' : 'http'} services, not ${spec.service}${http && k !== 'noReply' && k !== 'closedWithinMs' ? ` (use expect.body.${k})` : ''}` });
-  }
   if (step.request && step.raw !== undefined) out.push({ path: at, key: 'raw', message: 'a step sends either a "request" or "raw" bytes, not both' });
   if (step.client && step.clients) out.push({ path: at, key: 'clients', message: 'a step uses either one named "client" or a group of "clients", not both' });
   for (const [p, key, re] of regexes(step, at)) {
@@ -54,8 +42,9 @@ function stepProblems(spec: Spec, step: Step, at: Array<string | number>): LintP
     const nested = nestedQuantifier(re);
     if (nested) out.push({ path: p, key, message: `regular expression /${re}/ repeats a group that itself repeats ("${nested}"): on a long reply that takes exponential time and hangs netgrade; rewrite it without the nesting` });
   }
+  // A step that sends nothing is skipped by its runner, so its expect would never be checked.
   const sends = step.send !== undefined || step.request !== undefined || step.raw !== undefined;
-  if (step.expect && !sends && !step.client) out.push({ path: at, key: 'expect', message: 'a step that expects a reply must send something, or read from a named "client"' });
+  if (step.expect && !sends) out.push({ path: at, key: 'expect', message: `a step that expects ${spec.service === 'http' ? 'a response must send a "request" or "raw" bytes' : 'a reply must "send" something'}` });
   return out;
 }
 
@@ -94,13 +83,19 @@ export function nestedQuantifier(source: string): string | undefined {
   return undefined;
 }
 
-/** Every regular expression a step holds, with where it stands. */
+/** Every regular expression a step holds, with where it stands: each matcher of the table that takes one, and body captures. */
 function regexes(step: Step, at: Array<string | number>): Array<[Array<string | number>, string, string]> {
   const out: Array<[Array<string | number>, string, string]> = [];
   const e = step.expect;
-  if (e?.matches !== undefined) out.push([[...at, 'expect'], 'matches', e.matches]);
-  if (e?.body?.matches !== undefined) out.push([[...at, 'expect', 'body'], 'matches', e.body.matches]);
-  for (const [name, h] of Object.entries(e?.headers ?? {})) if (h.matches !== undefined) out.push([[...at, 'expect', 'headers', name], 'matches', h.matches]);
+  const sets: Array<[Array<string | number>, WrittenMatch | undefined]> = [
+    [[...at, 'expect'], e],
+    [[...at, 'expect', 'body'], e?.body],
+    ...Object.entries(e?.headers ?? {}).map(([name, h]): [Array<string | number>, WrittenMatch] => [[...at, 'expect', 'headers', name], h]),
+    [[...at, 'expect', 'setCookie', 'value'], e?.setCookie?.value],
+  ];
+  for (const [p, set] of sets) {
+    for (const k of MATCHER_KEYWORDS) if (MATCHERS[k].arg === 'regex' && set?.[k] !== undefined) out.push([p, k, set[k] as string]);
+  }
   for (const [name, c] of Object.entries(step.capture ?? {})) if ('body' in c) out.push([[...at, 'capture', name], 'body', c.body]);
   return out;
 }

@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import { SpecError, type SpecProblem } from './errors.js';
 import { lintSpec } from './lint.js';
+import { unhonouredKeys } from './honoured.js';
+import { unknownTags } from './tags.js';
+import { unknownKeyMessage } from './unknown-key.js';
 import type { CaseDef, Spec } from './types.js';
 
 /** The package root, found from this file whether it runs from src/ (tests) or dist/src/ (the CLI). */
@@ -103,11 +106,11 @@ function splitPointer(instancePath: string): Array<string | number> {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function describeAjvError(e: ErrorObject): { message: string; key?: string } {
+function describeAjvError(e: ErrorObject, data: unknown): { message: string; key?: string } {
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':
-      return { message: `unknown property "${String(params.additionalProperty)}"`, key: String(params.additionalProperty) };
+      return { message: unknownKeyMessage(SCHEMA_PATH, splitPointer(e.instancePath), (data as { service?: unknown } | null)?.service, String(params.additionalProperty)), key: String(params.additionalProperty) };
     case 'required':
       return { message: `missing required property "${String(params.missingProperty)}"` };
     case 'enum':
@@ -129,12 +132,12 @@ function describeAjvError(e: ErrorObject): { message: string; key?: string } {
  * a person can act on: drop a oneOf/anyOf summary when a deeper error explains
  * it, and fold the branches' type errors at one path into one sentence.
  */
-function schemaProblems(src: Located, errors: ErrorObject[]): SpecProblem[] {
+function schemaProblems(src: Located, errors: ErrorObject[], data: unknown): SpecProblem[] {
   const kept = pruneBranches(errors);
   const byPath = new Map<string, string[]>();
   const out: SpecProblem[] = [];
   for (const e of kept) {
-    const { message, key } = describeAjvError(e);
+    const { message, key } = describeAjvError(e, data);
     const seen = byPath.get(e.instancePath + '\0' + (key ?? '')) ?? [];
     if (seen.includes(message)) continue;
     seen.push(message);
@@ -142,11 +145,12 @@ function schemaProblems(src: Located, errors: ErrorObject[]): SpecProblem[] {
     const p = splitPointer(e.instancePath);
     out.push({ file: src.file, ...locate(src, p, key), path: e.instancePath, message });
   }
-  return mergeTypeErrors(out);
+  // In file order: ajv reports the per-service step checks (an allOf) before the rest.
+  return mergeTypeErrors(out).sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-/** ajv's "must match exactly one schema in oneOf": says that a value failed, never why. */
-const isSummary = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'anyOf';
+/** ajv's "must match exactly one schema in oneOf" or "must match "then" schema": says that a value failed, never why. */
+const isSummary = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if';
 
 /** The oneOf/anyOf branch an error came from (its schema path up to `oneOf/N`), if any. */
 const branchOf = (e: ErrorObject) => /^(.*\/(?:oneOf|anyOf)\/\d+)\//.exec(e.schemaPath)?.[1];
@@ -202,7 +206,7 @@ function buildSpec(data: any, src: Located): Spec {
     location: { file: src.file, ...locate(src, ['cases', i]) },
   }));
   const vars = Object.fromEntries(Object.entries(data.vars ?? {}).map(([k, v]) => [k, String(v)]));
-  return { name: data.name, title: data.title, description: data.description, service: data.service, port: data.port, vars, cases, file: src.file };
+  return { name: data.name, title: data.title, description: data.description, service: data.service, port: data.port, vars, tags: data.tags ?? [], cases, file: src.file };
 }
 
 /** Parses YAML and validates it with a compiled schema; every problem comes with file:line:col. */
@@ -229,7 +233,7 @@ export function parseValidated(text: string, file: string, check: (data: unknown
     throw new SpecError([{ file, line: 1, col: 1, path: '', message: `YAML: ${(err as Error).message}` }]);
   }
   const { ok, errors } = check(data);
-  if (!ok) throw new SpecError(schemaProblems(src, errors));
+  if (!ok) throw new SpecError(schemaProblems(src, errors, data));
   return { data, src };
 }
 
@@ -237,7 +241,7 @@ export function parseValidated(text: string, file: string, check: (data: unknown
 export function parseSpec(text: string, file: string): Spec {
   const { data, src } = parseValidated(text, file, validate);
   const spec = buildSpec(data, src);
-  const problems = lintSpec(spec).map((l) => ({ file, ...locate(src, l.path, l.key), path: pointer(l.path), message: l.message }));
+  const problems = [...lintSpec(spec), ...unhonouredKeys(spec), ...unknownTags(spec)].map((l) => ({ file, ...locate(src, l.path, l.key), path: pointer(l.path), message: l.message }));
   if (problems.length > 0) throw new SpecError(problems);
   return spec;
 }

@@ -2,6 +2,8 @@
 // the source of truth for what a spec file may say; these types only add what
 // loading fills in (defaults, where each case stands in its file).
 
+import type { WrittenMatch } from './matchers.js';
+
 export type ServiceName = 'udp' | 'tcp' | 'http';
 
 export interface Location {
@@ -13,25 +15,11 @@ export interface Location {
 export type PayloadPart = string | { hex: string } | { repeat: string; bytes: number } | { text: string } | { each: string; count: number; separator?: string };
 export type Payload = PayloadPart | Array<PayloadPart | { delayMs: number }>;
 
-export interface TextMatch {
-  equals?: Payload;
-  contains?: string;
-  notContains?: string;
-  containsEach?: { each: string; count: number };
-  matches?: string;
-  length?: number;
-}
+/** Matchers on an HTTP body; which keywords exist is the matcher table's business (spec/matchers.ts). */
+export type TextMatch = WrittenMatch;
 
-export interface HeaderMatch {
+export interface HeaderMatch extends WrittenMatch {
   present?: boolean;
-  equals?: string;
-  notEquals?: string;
-  contains?: string;
-  matches?: string;
-  tokens?: string[];
-  imfFixdate?: true;
-  entityTag?: true;
-  notAfter?: string;
 }
 
 export interface SetCookieMatch {
@@ -42,16 +30,14 @@ export interface SetCookieMatch {
   persistent?: true;
   kept?: { name: string; value: string };
   fresh?: { name: string; not: string };
+  /** Matchers on the value of the first Set-Cookie. */
+  value?: WrittenMatch;
 }
 
 export type FramingRule = 'status-line' | 'crlf' | 'content-length' | 'no-body';
 
-export interface StepExpect {
-  equals?: Payload;
-  contains?: string;
-  notContains?: string;
-  matches?: string;
-  length?: number;
+/** A step's expectations: reply matchers and timing for udp/tcp, the rest for http (the schema keeps them apart). */
+export interface StepExpect extends WrittenMatch {
   replyWithinMs?: number;
   closedWithinMs?: number;
   noReply?: true;
@@ -125,6 +111,8 @@ export interface Spec {
   service: ServiceName;
   port: number;
   vars: Record<string, string>;
+  /** Tags the spec's cases may use besides the catalogue's (spec/tags.ts); none when absent. */
+  tags?: string[];
   cases: CaseDef[];
   file: string;
 }

@@ -88,7 +88,7 @@ describe('netgrade validate', () => {
     expect(r.stdout).toBe('');
     expect(lines(r.stderr)).toStrictEqual([
       'test/fixtures/specs/bad-connect.yaml:11:9 /cases/0/steps/0: "connect" needs "client" too',
-      'test/fixtures/specs/bad-udp-then.yaml:12:9 /cases/0/steps/0: "then" is for tcp and http services, not udp',
+      'test/fixtures/specs/bad-udp-then.yaml:12:9 /cases/0/steps/0: udp steps do not use "then" (tcp steps do)',
     ]);
     expect(r.stderr).not.toMatch(STACK);
   });

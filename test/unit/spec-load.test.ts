@@ -31,9 +31,9 @@ describe('loading a valid spec', () => {
     expect(spec.vars).toStrictEqual({ greeting: 'hello', count: '3' });
     const [first, second] = spec.cases;
     expect(first).toMatchObject({ id: 'fx.defaults', points: 1, exclusive: false, tags: ['core'] });
-    expect(first.location).toStrictEqual({ file: fx('valid-tcp.yaml'), line: 10, col: 5 });
+    expect(first.location).toStrictEqual({ file: fx('valid-tcp.yaml'), line: 11, col: 5 });
     expect(second).toMatchObject({ id: 'fx.explicit', points: 2.5, exclusive: true, tags: ['robust', 'extra'] });
-    expect(second.location).toStrictEqual({ file: fx('valid-tcp.yaml'), line: 19, col: 5 });
+    expect(second.location).toStrictEqual({ file: fx('valid-tcp.yaml'), line: 20, col: 5 });
   });
 
   it('keeps payloads as written, for the runner to render', () => {
@@ -45,7 +45,7 @@ describe('loading a valid spec', () => {
 
   it('parseSpec names the file it was given', () => {
     const text = readFileSync(fx('valid-tcp.yaml'), 'utf8');
-    expect(parseSpec(text, 'elsewhere.yaml').cases[0].location).toStrictEqual({ file: 'elsewhere.yaml', line: 10, col: 5 });
+    expect(parseSpec(text, 'elsewhere.yaml').cases[0].location).toStrictEqual({ file: 'elsewhere.yaml', line: 11, col: 5 });
   });
 });
 
@@ -116,7 +116,7 @@ describe('problems with file:line:col and a JSON pointer', () => {
   });
 
   it('then in a udp spec points at the key', () => {
-    expect(problems('bad-udp-then.yaml')).toStrictEqual([`${fx('bad-udp-then.yaml')}:12:9 /cases/0/steps/0: "then" is for tcp and http services, not udp`]);
+    expect(problems('bad-udp-then.yaml')).toStrictEqual([`${fx('bad-udp-then.yaml')}:12:9 /cases/0/steps/0: udp steps do not use "then" (tcp steps do)`]);
   });
 
   it('reports every problem of a file at once', () => {
@@ -125,6 +125,8 @@ describe('problems with file:line:col and a JSON pointer', () => {
       `${f}:1:7 /name: must match pattern "^[a-z0-9][a-z0-9-]*$"`,
       `${f}:4:7 /port: must be <= 65535`,
       `${f}:9:11 /cases/0/tags: must NOT have fewer than 1 items`,
+      // A udp step resends only while it waits for an expected reply.
+      `${f}:11:9 /cases/0/steps/0: "retries" needs "expect" too`,
       `${f}:12:18 /cases/0/steps/0/retries: must be >= 0`,
       `${f}:13:5 /cases/1: missing required property "title"`,
       `${f}:16:12 /cases/1/steps: must NOT have fewer than 1 items`,
@@ -134,7 +136,7 @@ describe('problems with file:line:col and a JSON pointer', () => {
   it('loadSpecs collects the problems of every file before throwing', () => {
     expect(problemsOf(() => loadSpecs([fx('bad-connect.yaml'), fx('valid-tcp.yaml'), fx('bad-udp-then.yaml')]))).toStrictEqual([
       `${fx('bad-connect.yaml')}:11:9 /cases/0/steps/0: "connect" needs "client" too`,
-      `${fx('bad-udp-then.yaml')}:12:9 /cases/0/steps/0: "then" is for tcp and http services, not udp`,
+      `${fx('bad-udp-then.yaml')}:12:9 /cases/0/steps/0: udp steps do not use "then" (tcp steps do)`,
     ]);
   });
 

@@ -47,7 +47,8 @@ export function loadProfile(file: string, known?: ProfileNames): Profile {
   const { Ajv } = require('ajv') as typeof import('ajv');
   check ??= new Ajv({ allErrors: true, strict: true }).compile(PROFILE_SCHEMA);
   const validate = (d: unknown) => ({ ok: check!(d) as boolean, errors: check!.errors ?? [] });
-  const { data, src } = parseValidated(readSource(file), file, validate);
+  const unknownKey = () => (p: Array<string | number>, key: string) => `unknown property "${key}"${p.length === 0 ? didYouMean(key, Object.keys(PROFILE_SCHEMA.properties)) : ''}`;
+  const { data, src } = parseValidated(readSource(file), file, validate, unknownKey);
   const problems: SpecProblem[] = [];
   if (known && Array.isArray(data.tags)) {
     (data.tags as string[]).forEach((t, i) => {

@@ -1,7 +1,7 @@
 // Checks a schema cannot express: ids used twice, placeholders naming no
-// variable, regexes that do not compile. (Keys a service does not use are the
-// schema's per-service step definitions; keys that cancel out, spec/honoured.ts.) Each problem points at a path so the loader can give
-// its line and column.
+// variable, regexes that do not compile. Each problem points at a path so the
+// loader can give its line and column. (Keys a service does not read are
+// refused by the schema's per-service steps; keys that cancel out, by honoured.ts.)
 import { knownFilter, replacePlaceholders, templateRefs } from './template.js';
 import { MATCHERS, MATCHER_KEYWORDS, type WrittenMatch } from './matchers.js';
 import type { Spec, Step } from './types.js';

@@ -106,11 +106,15 @@ function splitPointer(instancePath: string): Array<string | number> {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function describeAjvError(e: ErrorObject, data: unknown): { message: string; key?: string } {
+/** Words for a key the schema refuses at a path; the spec loader names the service that takes it. */
+export type UnknownKey = (path: Array<string | number>, key: string) => string;
+const plainUnknown: UnknownKey = (_path, key) => `unknown property "${key}"`;
+
+function describeAjvError(e: ErrorObject, unknownKey: UnknownKey): { message: string; key?: string } {
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':
-      return { message: unknownKeyMessage(SCHEMA_PATH, splitPointer(e.instancePath), (data as { service?: unknown } | null)?.service, String(params.additionalProperty)), key: String(params.additionalProperty) };
+      return { message: unknownKey(splitPointer(e.instancePath), String(params.additionalProperty)), key: String(params.additionalProperty) };
     case 'required':
       return { message: `missing required property "${String(params.missingProperty)}"` };
     case 'enum':
@@ -132,12 +136,12 @@ function describeAjvError(e: ErrorObject, data: unknown): { message: string; key
  * a person can act on: drop a oneOf/anyOf summary when a deeper error explains
  * it, and fold the branches' type errors at one path into one sentence.
  */
-function schemaProblems(src: Located, errors: ErrorObject[], data: unknown): SpecProblem[] {
+function schemaProblems(src: Located, errors: ErrorObject[], unknownKey: UnknownKey): SpecProblem[] {
   const kept = pruneBranches(errors);
   const byPath = new Map<string, string[]>();
   const out: SpecProblem[] = [];
   for (const e of kept) {
-    const { message, key } = describeAjvError(e, data);
+    const { message, key } = describeAjvError(e, unknownKey);
     const seen = byPath.get(e.instancePath + '\0' + (key ?? '')) ?? [];
     if (seen.includes(message)) continue;
     seen.push(message);
@@ -210,7 +214,12 @@ function buildSpec(data: any, src: Located): Spec {
 }
 
 /** Parses YAML and validates it with a compiled schema; every problem comes with file:line:col. */
-export function parseValidated(text: string, file: string, check: (data: unknown) => { ok: boolean; errors: ErrorObject[] }): { data: any; src: Located } {
+export function parseValidated(
+  text: string,
+  file: string,
+  check: (data: unknown) => { ok: boolean; errors: ErrorObject[] },
+  unknownKey: (data: unknown) => UnknownKey = () => plainUnknown,
+): { data: any; src: Located } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const src: Located = { doc, lines, file };
@@ -233,13 +242,14 @@ export function parseValidated(text: string, file: string, check: (data: unknown
     throw new SpecError([{ file, line: 1, col: 1, path: '', message: `YAML: ${(err as Error).message}` }]);
   }
   const { ok, errors } = check(data);
-  if (!ok) throw new SpecError(schemaProblems(src, errors, data));
+  if (!ok) throw new SpecError(schemaProblems(src, errors, unknownKey(data)));
   return { data, src };
 }
 
 /** Parses and validates one spec's text; throws SpecError listing every problem with file:line:col. */
 export function parseSpec(text: string, file: string): Spec {
-  const { data, src } = parseValidated(text, file, validate);
+  const specUnknown = (data: unknown): UnknownKey => (p, key) => unknownKeyMessage(SCHEMA_PATH, p, (data as { service?: unknown } | null)?.service, key);
+  const { data, src } = parseValidated(text, file, validate, specUnknown);
   const spec = buildSpec(data, src);
   const problems = [...lintSpec(spec), ...unhonouredKeys(spec), ...unknownTags(spec)].map((l) => ({ file, ...locate(src, l.path, l.key), path: pointer(l.path), message: l.message }));
   if (problems.length > 0) throw new SpecError(problems);

@@ -109,6 +109,11 @@ describe('profiles', () => {
     expect(resolvePlan(['udp-echo'], { profile: file }).profile).toMatchObject({ tags: ['core', 'robust'], weights: { cookies: 2, 'udp-echo': 0.5 } });
   });
 
+  it('a misspelt key of the profile itself gets a suggestion from the profile\'s keys', () => {
+    const file = profile('typo.yaml', 'tags: [core]\nwieghts: { kv-http: 2 }\n');
+    expect(problemsOf(() => loadProfile(file))).toStrictEqual([`${file}:2:1 /: unknown property "wieghts" (did you mean "weights"?)`]);
+  });
+
   it('without names to check against, a profile loads as written', () => {
     expect(loadProfile(profile('loose.yaml', 'tags: [whatever]\n')).tags).toStrictEqual(['whatever']);
   });

@@ -80,6 +80,11 @@ const ANY: readonly SubjectKind[] = SUBJECT_KINDS;
 const show = (b: Buffer | string, max = 512) => previewBytes(typeof b === 'string' ? Buffer.from(b, 'utf8') : b, max);
 /** A value as text: UTF-8 when its bytes are, else one character per byte (how header fields arrive). */
 export const textOf = (b: Buffer) => (isUtf8(b) ? b.toString('utf8') : b.toString('latin1'));
+/**
+ * A field value that is not UTF-8 is read one character per byte (RFC 9110 §5.5: historically
+ * ISO-8859-1), and so is a {{capture}} of it: such a value equals the same text the spec writes.
+ */
+const sameFieldText = (w: Buffer, s: Subject) => (s.kind === 'header' || s.kind === 'cookie') && !isUtf8(s.bytes) && textOf(s.bytes) === w.toString('utf8');
 const tokenList = (value: string) => value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 
 export const MATCHERS = {
@@ -89,7 +94,7 @@ export const MATCHERS = {
     description: 'Exactly these bytes (text as UTF-8, or a payload such as {hex: "0d0a"}).',
     schema: { $ref: '#/definitions/payload' },
     expected: (w) => show(w),
-    test: (w, s) => (s.bytes.equals(w) ? undefined : describeDifference(w, s.bytes, s.name)),
+    test: (w, s) => (s.bytes.equals(w) || sameFieldText(w, s) ? undefined : describeDifference(w, s.bytes, s.name)),
   }),
   notEquals: matcher({
     arg: 'text',

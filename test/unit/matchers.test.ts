@@ -125,6 +125,11 @@ describe('one sentence for the same wrong bytes, whatever the subject', () => {
     expect(checkResponse({ setCookie: { value: { length: 4 } } }, observe(withBody('')))?.message).toBe('the response has no Set-Cookie header');
   });
 
+  it('a header named with no matchers must be there', () => {
+    expect(checkResponse({ headers: [['ETag', {}]] }, observe(withBody('')))?.message).toBe('the response has no ETag header');
+    expect(checkResponse({ headers: [['ETag', { present: false }]] }, observe(withBody('')))).toBeUndefined();
+  });
+
   it('a missing header names what it should have been', () => {
     expect(checkResponse({ headers: [['ETag', { entityTag: true }]] }, observe(withBody('')))).toStrictEqual({ message: 'the response has no ETag header', expected: 'ETag: an entity-tag', actual: '(no ETag header)' });
   });

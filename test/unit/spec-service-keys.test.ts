@@ -135,6 +135,12 @@ describe('keys that their neighbours make a no-op', () => {
     ]);
   });
 
+  it('collect needs several requests to collect from', () => {
+    expect(problems(spec('http', '      - request: { target: / }\n        capture: { sid: { setCookie: value } }\n        collect: { sid: { distinct: true } }\n'))).toStrictEqual([
+      'r.yaml:13:9 /cases/0/steps/0: "collect" checks the values of several requests: use it with "repeat" or "clients"',
+    ]);
+  });
+
   it('a udp step that expects no reply sends once', () => {
     expect(problems(spec('udp', '      - send: x\n        retries: 2\n        expect: { noReply: true }\n'))).toStrictEqual([
       'r.yaml:12:9 /cases/0/steps/0: a step that expects no reply sends once: "retries" is not used with "noReply"',

@@ -1,6 +1,6 @@
 // A misspelt tag or spec name never silently selects or grades nothing: specs,
 // --tags, --skip-tags and profiles refuse names that do not exist, with "did you mean".
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { checkTags, resolvePlan } from '../../src/commands/run.js';
 import { loadProfile } from '../../src/run/grade.js';
 import { UsageError } from '../../src/run/run.js';
 import { SpecError, formatProblem } from '../../src/spec/errors.js';
-import { loadSpecs, parseSpec } from '../../src/spec/load.js';
+import { SCHEMA_PATH, loadSpecs, parseSpec } from '../../src/spec/load.js';
 import { CATALOGUE_TAGS } from '../../src/spec/tags.js';
 import { didYouMean, editDistance, similar } from '../../src/text/suggest.js';
 
@@ -61,6 +61,11 @@ describe('did you mean', () => {
 });
 
 describe('tags in a spec', () => {
+  it('editors offer the catalogue\'s tags (the schema lists them as examples)', () => {
+    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
+    expect(schema.definitions.case.properties.tags.items.examples).toStrictEqual(Object.keys(CATALOGUE_TAGS));
+  });
+
   it('a case tag outside the catalogue is refused where it stands, with a suggestion', () => {
     expect(problemsOf(() => parseSpec(spec('', '[cor]'), 'r.yaml'))).toStrictEqual([
       'r.yaml:9:12 /cases/0/tags/0: unknown tag "cor" (did you mean "core"?); tags are core, unicode, robust, rfc, security, kv, or add it to the spec\'s top-level "tags" list',

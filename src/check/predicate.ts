@@ -22,9 +22,9 @@ export function judge(set: MatchSet, subject: Subject): Mismatch | undefined {
     const want = set[keyword];
     if (want === undefined) continue;
     const m = entry(keyword);
-    const verdict = m.test(want as never, subject);
-    if (verdict === undefined) continue;
-    const { message, actual } = typeof verdict === 'string' ? { message: verdict, actual: previewBytes(subject.bytes, 512) } : verdict;
+    const judgement = m.test(want as never, subject);
+    if (judgement === undefined) continue;
+    const { message, actual } = typeof judgement === 'string' ? { message: judgement, actual: previewBytes(subject.bytes, 512) } : judgement;
     return { keyword, message, expected: m.expected(want as never), actual };
   }
   return undefined;

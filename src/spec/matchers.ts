@@ -58,7 +58,7 @@ export interface ArgValue {
 export type ArgKind = keyof ArgValue;
 
 /** A failed matcher: the sentence, and optionally an `actual` more telling than the value itself. */
-export type Verdict = undefined | string | { message: string; actual: string };
+export type Judgement = undefined | string | { message: string; actual: string };
 
 export interface Matcher<K extends ArgKind> {
   arg: K;
@@ -71,7 +71,7 @@ export interface Matcher<K extends ArgKind> {
   /** What the value should be, for a failure's `expected`. */
   expected: (want: ArgValue[K]) => string;
   /** Judges one subject: undefined when it holds, else why not. */
-  test: (want: ArgValue[K], s: Subject) => Verdict;
+  test: (want: ArgValue[K], s: Subject) => Judgement;
 }
 
 const matcher = <K extends ArgKind>(m: Matcher<K>): Matcher<K> => m;

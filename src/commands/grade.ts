@@ -27,6 +27,7 @@ export interface GradeFlags extends StartFlags {
   timeout?: string;
   set?: string[];
   profile?: string;
+  seed?: string;
   reporter?: string[];
   concurrency?: string;
 }

@@ -1,6 +1,7 @@
 // Parsing of the flag values shared by several commands. Each returns a value
 // or throws UsageError with a one-line message.
 import { UsageError } from '../run/run.js';
+import { MAX_SEED } from '../spec/draw.js';
 import type { ServiceName } from '../spec/types.js';
 
 const SERVICES: ServiceName[] = ['udp', 'tcp', 'http'];
@@ -43,6 +44,13 @@ export function parseMs(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0 || n > 600_000) throw new UsageError(`${flag}: "${text}" is not a time in milliseconds (1-600000)`);
   return Math.round(n);
+}
+
+/** --seed N: the seed a run's payloads are drawn from, as printed in an earlier report. */
+export function parseSeed(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > MAX_SEED) throw new UsageError(`--seed: "${text}" is not a seed (a whole number from 0 to ${MAX_SEED}, as a report prints it)`);
+  return n;
 }
 
 export function parseRegex(text: string | undefined): RegExp | undefined {

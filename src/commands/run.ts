@@ -11,7 +11,8 @@ import { didYouMean } from '../text/suggest.js';
 import type { ServiceName, Spec } from '../spec/types.js';
 import { parseLimits, parseStartTimeoutMs, prepareStart, type StartFlags } from '../server/flags.js';
 import { runWithServer } from '../server/session.js';
-import { parseMs, parsePorts, parseRegex, parseSets } from './options.js';
+import { randomSeed } from '../spec/draw.js';
+import { parseMs, parsePorts, parseRegex, parseSeed, parseSets } from './options.js';
 
 export interface RunFlags extends StartFlags {
   /** A command that starts the server under test, with {port:udp} {port:tcp} {port:http} placeholders. */
@@ -27,6 +28,7 @@ export interface RunFlags extends StartFlags {
   concurrency?: string;
   profile?: string;
   skipTags?: string;
+  seed?: string;
 }
 
 export function checkVars(specs: Spec[], sets: Record<string, string>): void {
@@ -47,7 +49,7 @@ export function checkTags(specs: Spec[], tags: string[] | 'all', flag = '--tags'
 }
 
 /** The flags that say what a run checks, shared by `run` and `grade`. */
-export type PlanFlags = Pick<RunFlags, 'tags' | 'skipTags' | 'grep' | 'set' | 'profile' | 'timeout'>;
+export type PlanFlags = Pick<RunFlags, 'tags' | 'skipTags' | 'grep' | 'set' | 'profile' | 'timeout' | 'seed'>;
 
 /** Specs, selection, variables, profile and timeout from the flags, each checked with a one-line usage error. */
 export function resolvePlan(specArgs: string[], flags: PlanFlags) {
@@ -63,12 +65,13 @@ export function resolvePlan(specArgs: string[], flags: PlanFlags) {
   const vars = parseSets(flags.set ?? []);
   checkVars(specs, vars);
   const timeoutMs = flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined;
-  return { specs, selection, vars, profile, timeoutMs };
+  const seed = flags.seed !== undefined ? parseSeed(flags.seed) : randomSeed();
+  return { specs, selection, vars, profile, timeoutMs, seed };
 }
 
 /** `netgrade run`: specs → run → reporters → exit code (0 all passed, 1 some failed). */
 export async function runCommand(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
-  const { specs, selection, vars, profile, timeoutMs } = resolvePlan(specArgs, flags);
+  const { specs, selection, vars, profile, timeoutMs, seed } = resolvePlan(specArgs, flags);
   let ports = parsePorts(flags.port ?? []);
   if (flags.start !== undefined && flags.reference) throw new UsageError('--start and --reference both start a server: choose one');
   const startOptions = flags.start !== undefined ? { startTimeoutMs: parseStartTimeoutMs(flags), limits: parseLimits(flags) } : undefined;
@@ -91,6 +94,7 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
       selection,
       vars,
       timeoutMs,
+      seed,
       concurrency: flags.concurrency ? Number(flags.concurrency) : undefined,
       signal,
       profile,

@@ -79,7 +79,8 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
       const { passed, failed, errored, skipped, points, maxPoints, durationMs } = result.summary;
       for (const [message, n] of commonCauses(bad)) outRaw(paint(inert(`${n} checks failed with the same cause: ${message}`), "bold"));
       out();
-      out(`Score: ${points}/${maxPoints} points in ${durationMs} ms`);
+      // The seed on the score line: a student who reports a failure can hand it on, and --seed repeats the run.
+      out(`Score: ${points}/${maxPoints} points in ${durationMs} ms (seed ${result.seed}; --seed ${result.seed} repeats these payloads)`);
       if (errored > 0) out(`${errored} could not be tested (errored; counted as failed below)`);
       const tail = skipped > 0 ? `, ${skipped} skipped` : '';
       outRaw(`${passed} passed, ${failed + errored} failed${tail}`);

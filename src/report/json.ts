@@ -26,7 +26,7 @@ export function caseJson(c: CaseResult) {
 }
 
 export function runJson(r: RunResult) {
-  return { version: r.version, target: r.target, summary: r.summary, specs: r.specs, cases: r.cases.map(caseJson), server: r.server };
+  return { version: r.version, seed: r.seed, target: r.target, summary: r.summary, specs: r.specs, cases: r.cases.map(caseJson), server: r.server };
 }
 
 export function jsonReporter(file: string): Reporter {

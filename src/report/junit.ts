@@ -112,7 +112,8 @@ export function junitXml(result: RunResult): string {
       .time(seconds(cases.reduce((n, c) => n + c.durationMs, 0)))
       .property('title', xmlText(spec.title))
       .property('file', xmlText(spec.file))
-      .property('target', xmlText(`${result.target.host}:${port ?? ''}/${spec.service}`));
+      .property('target', xmlText(`${result.target.host}:${port ?? ''}/${spec.service}`))
+      .property('seed', String(result.seed));
     for (const c of cases) addCase(suite.testCase(), c);
   }
   return builder.build() + '\n';

@@ -1,7 +1,7 @@
 import { FilterInputError, TemplateError } from '../spec/template.js';
 import type { CaseDef, Payload, Spec, Step } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
-import { CaseErrored, StepFailed, sleep, type CaseContext } from './context.js';
+import { CaseErrored, StepFailed, sleep, varsAt, type CaseContext } from './context.js';
 import type { CaseResult, Failure } from './result.js';
 import { Transcript } from './transcript.js';
 import { TcpClient } from '../transport/tcp.js';
@@ -17,6 +17,8 @@ export interface CaseRunOptions {
   signal: AbortSignal;
   /** Runs one step of the spec's service. */
   stepRunner: StepRunner;
+  /** The run's seed, which the spec's drawn values come from. */
+  seed: number;
 }
 
 /** Pauses written inside a payload (`{delayMs}` between parts, a split request): they come before the reads. */
@@ -63,7 +65,9 @@ function base(opts: CaseRunOptions) {
 export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
   const start = Date.now();
   const transcript = new Transcript(start);
-  const ctx: CaseContext = { spec: opts.spec, def: opts.def, endpoint: opts.endpoint, vars: { ...opts.vars }, transcript, defaultTimeoutMs: opts.defaultTimeoutMs, named: new Map(), opened: new Set(), signal: opts.signal };
+  const ctx: CaseContext = { spec: opts.spec, def: opts.def, endpoint: opts.endpoint, vars: { ...opts.vars }, transcript, defaultTimeoutMs: opts.defaultTimeoutMs, named: new Map(), opened: new Set(), signal: opts.signal, seed: opts.seed };
+  // A step that is neither repeated nor a group of clients sees the values drawn for client 1, repeat 1.
+  ctx.vars = varsAt(ctx, ctx.vars, { client: '1', i: '1' });
   let timer: NodeJS.Timeout | undefined;
   const budget = caseBudgetMs(opts.def, opts.defaultTimeoutMs);
   const overtime = new Promise<never>((_, reject) => {

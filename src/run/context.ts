@@ -1,6 +1,7 @@
 import type { Endpoint } from '../transport/errors.js';
 import type { TcpClient } from '../transport/tcp.js';
 import type { UdpClient } from '../transport/udp.js';
+import { drawnVars } from '../spec/draw.js';
 import type { CaseDef, Spec } from '../spec/types.js';
 import type { Failure } from './result.js';
 import type { Transcript } from './transcript.js';
@@ -21,6 +22,14 @@ export interface CaseContext {
   opened: Set<TcpClient | UdpClient>;
   /** Aborted when the run is interrupted. */
   signal: AbortSignal;
+  /** The run's seed, which the spec's drawn values come from. */
+  seed: number;
+}
+
+/** Variables for one client and repeat of a step: `client`, `i`, and the values drawn for them. */
+export function varsAt(ctx: CaseContext, base: Record<string, string>, at: { client: string; i: string }): Record<string, string> {
+  const drawn = ctx.spec.draw ? drawnVars(ctx.spec.draw, { seed: ctx.seed, spec: ctx.spec.name, caseId: ctx.def.id }, at) : {};
+  return { ...base, ...at, ...drawn };
 }
 
 /** A step failed: the server did something wrong. Carries the failure as data. */

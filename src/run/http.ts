@@ -11,7 +11,7 @@ import { regexLiteral, renderTemplate } from '../spec/template.js';
 import type { Capture, Step, StepExpect } from '../spec/types.js';
 import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
-import { CaseErrored, StepFailed, causedBy, sleep, type CaseContext } from './context.js';
+import { CaseErrored, StepFailed, causedBy, sleep, varsAt, type CaseContext } from './context.js';
 import { renderBytes, renderWrites, type Write } from './payload.js';
 import { renderMatches } from './expect.js';
 import { checkPauses, notReading, stepTimeout } from './socket.js';
@@ -257,7 +257,7 @@ export async function httpStepRunner(ctx: CaseContext, step: Step): Promise<void
     const label = step.client ?? (step.clients ? `client ${k}` : 'main');
     for (let i = 1; i <= repeat; i++) {
       try {
-        await httpExchange(ctx, step, label, { ...ctx.vars, client: String(k), i: String(i) });
+        await httpExchange(ctx, step, label, varsAt(ctx, ctx.vars, { client: String(k), i: String(i) }));
       } catch (err) {
         if (err instanceof StepFailed && repeat > 1) err.failure.message = `request ${i} of ${repeat}: ${err.failure.message}`;
         if (err instanceof StepFailed && clients > 1) err.failure.message = `${label}: ${err.failure.message}`;

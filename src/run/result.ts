@@ -77,6 +77,8 @@ export interface RunSummary {
 
 export interface RunResult {
   version: 1;
+  /** The seed payloads were drawn from; --seed repeats it. */
+  seed: number;
   target: Target;
   summary: RunSummary;
   specs: Array<{ name: string; title: string; file: string; service: ServiceName }>;

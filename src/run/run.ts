@@ -3,7 +3,7 @@
 // alongside others on a service that otherwise works is run again alone: so
 // concurrency can make a run faster but never changes a verdict.
 import { lookup } from 'node:dns/promises';
-import { randomBytes } from 'node:crypto';
+import { caseUid, randomSeed } from '../spec/draw.js';
 import { exclusionReason, type Selection } from '../spec/select.js';
 import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
@@ -32,6 +32,8 @@ export interface RunOptions {
   onCaseStart?: (c: { spec: string; id: string }) => void;
   /** Which cases earn points (default: core). */
   profile?: Profile;
+  /** The seed the spec's drawn values and {{uid}} come from (default: a random one); the same seed repeats a run. */
+  seed?: number;
   /** Step runners by service, to replace the built-in ones (tests). */
   stepRunners?: Partial<Record<ServiceName, StepRunner>>;
 }
@@ -136,8 +138,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const signal = opts.signal ?? new AbortController().signal;
   const { address, family } = await resolveHost(opts.host);
-  const runId = randomBytes(4).toString('hex');
-  let attempts = 0;
+  const seed = opts.seed ?? randomSeed();
+  const attempts = new Map<Planned, number>();
   const runners: Record<ServiceName, StepRunner> = { udp: runSocketStep, tcp: runSocketStep, http: httpStepRunner, ...opts.stepRunners };
 
   const planned: Planned[] = opts.specs.flatMap((spec) => spec.cases.map((def) => ({ spec, def, order: 0, reason: exclusionReason(def, opts.selection) })));
@@ -146,9 +148,13 @@ export async function run(opts: RunOptions): Promise<RunResult> {
 
   const attempt = (p: Planned): Promise<CaseResult> => {
     const endpoint: Endpoint = { host: opts.host, address, family, port: portFor(p.spec, opts.ports) };
-    const vars = { ...p.spec.vars, ...opts.vars, uid: `${runId}${(attempts++).toString(36)}`, host: opts.host, port: String(endpoint.port) };
+    // Per case, not per run: a case's uid must not depend on which other cases ran before it.
+    const tried = attempts.get(p) ?? 0;
+    attempts.set(p, tried + 1);
+    const uid = caseUid({ seed, spec: p.spec.name, caseId: p.def.id }, tried);
+    const vars = { ...p.spec.vars, ...opts.vars, uid, host: opts.host, port: String(endpoint.port) };
     opts.onCaseStart?.({ spec: p.spec.name, id: p.def.id });
-    return runCase({ spec: p.spec, def: p.def, endpoint, vars, defaultTimeoutMs: opts.timeoutMs ?? 2000, signal, stepRunner: runners[p.spec.service] });
+    return runCase({ spec: p.spec, def: p.def, endpoint, vars, defaultTimeoutMs: opts.timeoutMs ?? 2000, signal, stepRunner: runners[p.spec.service], seed });
   };
   const settle = (p: Planned, r: CaseResult) => {
     const graded = applyProfile([r], opts.profile ?? DEFAULT_PROFILE)[0];
@@ -166,6 +172,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const target: Target = { host: opts.host, ports: Object.fromEntries(opts.specs.map((s) => [s.service, portFor(s, opts.ports)])) };
   return {
     version: 1,
+    seed,
     target,
     summary: summarize(cases, Date.now() - started),
     specs: opts.specs.map((s) => ({ name: s.name, title: s.title, file: s.file, service: s.service })),

@@ -5,7 +5,7 @@ import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
 import { UdpClient } from '../transport/udp.js';
 import type { Step } from '../spec/types.js';
-import { CaseErrored, StepFailed, causedBy, sleep, type CaseContext } from './context.js';
+import { CaseErrored, StepFailed, causedBy, sleep, varsAt, type CaseContext } from './context.js';
 import { renderExpect, replyComplete } from './expect.js';
 import { renderBytes, renderWrites } from './payload.js';
 import { previewBytes } from '../text/escape.js';
@@ -122,7 +122,7 @@ async function udpBurst(ctx: CaseContext, step: Step, ref: ClientRef): Promise<B
     const deadline = Date.now() + timeoutMs;
     const pending: ReplyExpect[] = [];
     for (let i = 1; i <= n; i++) {
-      const vars = { ...ref.vars, i: String(i) };
+      const vars = varsAt(ctx, ref.vars, { client: ref.vars.client, i: String(i) });
       pending.push(renderExpect(step.expect ?? {}, vars));
       await client.send(renderBytes(step.send!, vars));
     }
@@ -226,7 +226,7 @@ async function series(ctx: CaseContext, step: Step, ref: ClientRef): Promise<voi
   const n = step.repeat ?? 1;
   for (let i = 1; i <= n; i++) {
     try {
-      await exchange(ctx, step, { ...ref, vars: { ...ref.vars, i: String(i) } });
+      await exchange(ctx, step, { ...ref, vars: varsAt(ctx, ref.vars, { client: ref.vars.client, i: String(i) }) });
     } catch (err) {
       if (err instanceof StepFailed && n > 1) err.failure.message = `message ${i} of ${n}: ${err.failure.message}`;
       throw err;
@@ -238,7 +238,7 @@ function clientRefs(ctx: CaseContext, step: Step): ClientRef[] {
   const n = step.clients ?? 1;
   return Array.from({ length: n }, (_, k) => ({
     label: step.client ?? (step.clients ? `client ${k + 1}` : 'main'),
-    vars: { ...ctx.vars, client: String(k + 1), i: '1' },
+    vars: varsAt(ctx, ctx.vars, { client: String(k + 1), i: '1' }),
   }));
 }
 

@@ -106,17 +106,23 @@ export const stepCaptures: CaptureNames = (step) => Object.keys(step.capture ?? 
 export function lintSpec(spec: Spec, captures: CaptureNames = stepCaptures): LintProblem[] {
   const out: LintProblem[] = [];
   const ids = new Set<string>();
+  const drawn = Object.keys(spec.draw ?? {});
+  for (const name of drawn) {
+    // A drawn value that shadowed a variable would make --set name=... silently do nothing.
+    const taken = (BUILTIN_VARS as readonly string[]).includes(name) ? 'a built-in variable' : Object.hasOwn(spec.vars, name) ? 'a variable under "vars"' : undefined;
+    if (taken) out.push({ path: ['draw'], key: name, message: `"${name}" is already ${taken}; give the drawn value another name` });
+  }
   spec.cases.forEach((c, ci) => {
     if (ids.has(c.id)) out.push({ path: ['cases', ci], key: 'id', message: `case id "${c.id}" is used twice in this spec` });
     ids.add(c.id);
-    const known = new Set<string>([...BUILTIN_VARS, ...Object.keys(spec.vars)]);
+    const known = new Set<string>([...BUILTIN_VARS, ...Object.keys(spec.vars), ...drawn]);
     const captured = new Set<string>();
     c.steps.forEach((step, si) => {
       const at = ['cases', ci, 'steps', si];
       out.push(...stepProblems(spec, step, at));
       for (const [s, p] of strings(step, at)) {
         for (const ref of templateRefs(s)) {
-          if (!known.has(ref.name)) out.push({ path: p, message: `unknown variable {{${ref.name}}}: declare it under "vars" or capture it in an earlier step` });
+          if (!known.has(ref.name)) out.push({ path: p, message: `unknown variable {{${ref.name}}}: declare it under "vars" or "draw", or capture it in an earlier step` });
           // {{n}} exists only while an `each` is expanded; anywhere else every run errored on it.
           else if (ref.name === 'n' && !Object.hasOwn(spec.vars, 'n') && !captured.has('n') && p[p.length - 1] !== 'each') out.push({ path: p, message: '{{n}} is only defined inside "each" (the number of the entry, 1 to count)' });
           for (const f of ref.filters) if (!knownFilter(f.name)) out.push({ path: p, message: `unknown filter "${f.name}" in {{${ref.name}}}` });

@@ -210,7 +210,7 @@ function buildSpec(data: any, src: Located): Spec {
     location: { file: src.file, ...locate(src, ['cases', i]) },
   }));
   const vars = Object.fromEntries(Object.entries(data.vars ?? {}).map(([k, v]) => [k, String(v)]));
-  return { name: data.name, title: data.title, description: data.description, service: data.service, port: data.port, vars, tags: data.tags ?? [], cases, file: src.file };
+  return { name: data.name, title: data.title, description: data.description, service: data.service, port: data.port, vars, tags: data.tags ?? [], draw: data.draw ?? {}, cases, file: src.file };
 }
 
 /** Parses YAML and validates it with a compiled schema; every problem comes with file:line:col. */

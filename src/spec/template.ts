@@ -41,6 +41,13 @@ const BASE_FILTERS: Record<string, Filter> = {
     return w;
   },
   date: shiftDate,
+  // half:1 and half:2 split a value in two by characters, to send a drawn sentence in two segments.
+  half: (v, arg) => {
+    if (arg !== '1' && arg !== '2') throw new TemplateError(`the half filter takes 1 or 2 (the first or second half), not "${arg ?? ''}"`);
+    const chars = [...v];
+    const mid = Math.ceil(chars.length / 2);
+    return (arg === '1' ? chars.slice(0, mid) : chars.slice(mid)).join('');
+  },
 };
 
 const filters: Record<string, Filter> = { ...BASE_FILTERS };

@@ -3,6 +3,7 @@
 // loading fills in (defaults, where each case stands in its file).
 
 import type { WrittenMatch } from './matchers.js';
+import type { Generator } from './draw.js';
 
 export type ServiceName = 'udp' | 'tcp' | 'http';
 
@@ -113,6 +114,8 @@ export interface Spec {
   vars: Record<string, string>;
   /** Tags the spec's cases may use besides the catalogue's (spec/tags.ts); none when absent. */
   tags?: string[];
+  /** Values drawn per run from the seed, by name (`draw:`). */
+  draw?: Record<string, Generator>;
   cases: CaseDef[];
   file: string;
 }

@@ -26,6 +26,7 @@ describe('the case budget', () => {
       vars: {},
       defaultTimeoutMs: 100,
       signal: new AbortController().signal,
+      seed: 1,
       // A step that opens a connection and then never finishes, as a bug in a step would.
       stepRunner: async (ctx) => {
         ctx.opened.add(await TcpClient.connect({ endpoint: ctx.endpoint, deadline: Date.now() + 1000 }));

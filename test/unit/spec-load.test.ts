@@ -102,7 +102,7 @@ describe('problems with file:line:col and a JSON pointer', () => {
   it('an unknown variable and an unknown filter', () => {
     const f = fx('bad-template.yaml');
     expect(problems('bad-template.yaml')).toStrictEqual([
-      `${f}:11:15 /cases/0/steps/0/send: unknown variable {{nope}}: declare it under "vars" or capture it in an earlier step`,
+      `${f}:11:15 /cases/0/steps/0/send: unknown variable {{nope}}: declare it under "vars" or "draw", or capture it in an earlier step`,
       `${f}:11:15 /cases/0/steps/0/send: unknown filter "shout" in {{uid}}`,
     ]);
   });

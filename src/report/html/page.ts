@@ -31,7 +31,7 @@ function header(result: RunResult): Html {
   const ports = Object.entries(result.target.ports).map(([service, port]) => `${service} ${port}`).join(', ');
   const count = (n: number, word: string, cls: string) => html`<li class="count ${cls}${n === 0 ? ' zero' : ''}"><b>${n}</b> ${word}</li>`;
   return html`<header class="top">
-<div class="title"><h1>netgrade report</h1><p class="target">${result.target.host} · ${ports} · ${plural(ran, 'check')} run in ${duration(durationMs)}</p></div>
+<div class="title"><h1>netgrade report</h1><p class="target">${result.target.host} · ${ports} · ${plural(ran, 'check')} run in ${duration(durationMs)} · <span class="seed" title="--seed ${result.seed} repeats these payloads">seed ${result.seed}</span></p></div>
 <div class="score"><div class="points"><b>${points}</b>/${maxPoints} points</div><div class="bar" title="${pct}%"><span style="width:${pct}%"></span></div></div>
 <ul class="counts">${count(passed, 'passed', 'passed')}${count(failed, 'failed', 'failed')}${count(errored, 'could not be tested', 'errored')}${count(skipped, 'skipped', 'skipped')}</ul>
 </header>`;

@@ -2,7 +2,8 @@
 // and shapes results for one-line assertions whose diffs show every case.
 import { run, type RunOptions } from '../../src/run/run.js';
 import type { CaseResult, CaseStatus, RunResult } from '../../src/run/result.js';
-import { loadSpecs } from '../../src/spec/load.js';
+import { drawnVars } from '../../src/spec/draw.js';
+import { loadSpec, loadSpecs } from '../../src/spec/load.js';
 import type { ServiceName } from '../../src/spec/types.js';
 
 export function runSpec(name: string | string[], ports: Partial<Record<ServiceName, number>>, extra: Partial<RunOptions> = {}): Promise<RunResult> {
@@ -28,4 +29,14 @@ export function outcomes(result: RunResult): Record<string, Outcome> {
 /** What outcomes() should be when every case passes except those given. */
 export function passedExcept(result: RunResult, except: Record<string, Outcome> = {}): Record<string, Outcome> {
   return Object.fromEntries(result.cases.map((c) => [c.id, except[c.id] ?? { status: 'passed' }]));
+}
+
+/** The seed of tests that key a fault on a drawn sentence: with it, every run draws the same values. */
+export const SEED = 20261128;
+
+/** The value a case draws for `name` under `seed` (default SEED), for a client and repeat: what netgrade will send. */
+export function drawnFor(spec: string, caseId: string, name: string, at: { seed?: number; client?: number; i?: number } = {}): string {
+  const draws = loadSpec(spec).draw ?? {};
+  if (!(name in draws)) throw new Error(`${spec} draws no "${name}"`);
+  return drawnVars({ [name]: draws[name] }, { seed: at.seed ?? SEED, spec, caseId }, { client: String(at.client ?? 1), i: String(at.i ?? 1) })[name];
 }

@@ -1,8 +1,8 @@
 // For each tcp-echo check, a server with one bug: that check fails with the
-// message a student reads, and every other case still passes (PROTOCOLS.md §2).
+// message a student reads, and every other case still passes (docs/protocols.md#tcp-echo).
 import { describe, expect, it } from 'vitest';
 import { asciiUpper, deadPort, startBrokenTcp, swapCase, upper, type BrokenServer } from '../helpers/broken-echo.js';
-import { outcomes, passedExcept, runSpec, statuses, type Outcome } from '../helpers/run-spec.js';
+import { drawnFor, outcomes, passedExcept, runSpec, SEED, statuses, type Outcome } from '../helpers/run-spec.js';
 
 const refused = (port: number) => `nothing is listening on 127.0.0.1:${port}/tcp: is your server running on that port?`;
 
@@ -14,19 +14,25 @@ interface Fault {
   stepLabel?: string;
 }
 
-// Faults keyed on the sentence's content stand in where no natural bug breaks one check only.
+// Faults keyed on a sentence stand in where no natural bug breaks one check only: the tests run
+// with a fixed seed, so drawnFor() knows the sentence a case will send.
+const basic = drawnFor('tcp-echo', 'tcp.basic', 's');
+const mixed = drawnFor('tcp-echo', 'tcp.mixed', 'mixed');
+const sequence = [1, 2, 3, 4, 5].map((i) => drawnFor('tcp-echo', 'tcp.sequential', 's', { i }));
+const segmented = drawnFor('tcp-echo', 'tcp.segmented', 's');
+const bytes = (s: string) => Buffer.byteLength(s);
+
 const FAULTS: Fault[] = [
   {
-    // Content-keyed: a newline on every reply would break every check; the one-chunk
-    // condition spares tcp.segmented, which sends the same sentence in two.
-    id: 'tcp.basic',
-    start: () => startBrokenTcp({ reply: (t, chunks) => (t === 'hello world' && chunks === 1 ? 'HELLO WORLD\n' : upper(t)) }),
+    id: 'tcp.basic', // content-keyed: a newline on every reply would break every check
+    start: () => startBrokenTcp({ reply: (t) => (t === basic ? upper(t) + '\n' : upper(t)) }),
     message: 'the reply has 1 extra byte at the end: "\\n"',
   },
   {
+    // Each mixed sentence starts with a capital, which swapping the case turns to lowercase.
     id: 'tcp.mixed',
     start: () => startBrokenTcp({ reply: swapCase }),
-    message: 'the reply differs only in letter case, first at character 1: "h" where "H" was expected',
+    message: `the reply differs only in letter case, first at character 1: "${mixed[0].toLowerCase()}" where "${mixed[0]}" was expected`,
   },
   {
     id: 'tcp.closes',
@@ -34,21 +40,9 @@ const FAULTS: Fault[] = [
     message: 'the server did not close the connection within 1000 ms after replying',
   },
   {
-    // Content-keyed: per run uid (the sentence's last word), so the scheduler's
-    // rerun of the failed case meets the same bug afresh.
+    // Content-keyed: only the first connection of the series is answered, in every attempt at the case.
     id: 'tcp.sequential',
-    start: () => {
-      const seen = new Set<string>();
-      return startBrokenTcp({
-        reply: (t) => {
-          if (!t.includes('of five')) return upper(t);
-          const uid = t.split(' ').at(-1)!;
-          if (seen.has(uid)) return null;
-          seen.add(uid);
-          return upper(t);
-        },
-      });
-    },
+    start: () => startBrokenTcp({ reply: (t) => (sequence.includes(t) && t !== sequence[0] ? null : upper(t)) }),
     message: 'message 2 of 5: the server closed the connection without replying',
   },
   {
@@ -70,7 +64,7 @@ const FAULTS: Fault[] = [
   {
     id: 'tcp.segmented',
     start: () => startBrokenTcp({ firstChunkOnly: true }),
-    message: 'the reply is cut short: 6 of 11 bytes came',
+    message: `the reply is cut short: ${bytes(segmented.slice(0, Math.ceil(segmented.length / 2)))} of ${bytes(segmented)} bytes came`,
   },
   {
     id: 'tcp.empty',
@@ -91,7 +85,7 @@ describe.concurrent('tcp-echo against a server with one bug', () => {
   it.for(FAULTS)('$id fails, and only $id', async ({ id, start, message, stepLabel }, { onTestFinished }) => {
     const server = await start();
     onTestFinished(() => server.close());
-    const result = await runSpec('tcp-echo', { tcp: server.port });
+    const result = await runSpec('tcp-echo', { tcp: server.port }, { seed: SEED });
     const text = typeof message === 'function' ? message(server.port) : message;
     const failure: Outcome = { status: 'failed', message: typeof text === 'string' ? text : expect.stringMatching(text), stepLabel: stepLabel ?? 'step 1' };
     expect(outcomes(result)).toEqual(passedExcept(result, { [id]: failure }));
@@ -110,7 +104,7 @@ describe.concurrent('tcp-echo against a server with one bug', () => {
     onTestFinished(() => server.close());
     const result = await runSpec('tcp-echo', { tcp: server.port });
     // Exclusive cases are not run alone against a service that answered nothing: they fail at once, saying why.
-    const exclusive = new Set(['tcp.concurrent', 'tcp.empty', 'tcp.reset']);
+    const exclusive = new Set(['tcp.closes', 'tcp.concurrent', 'tcp.empty', 'tcp.reset']);
     const notRun: Outcome = { status: 'failed', message: 'not run: the server answered none of the other tcp checks (no reply within 2000 ms), so this one cannot pass', stepLabel: undefined };
     const want = (id: string): Outcome => (exclusive.has(id) ? notRun : { status: 'failed', message: 'no reply within 2000 ms', stepLabel: 'step 1', ...silent[id] });
     expect(outcomes(result)).toEqual(Object.fromEntries(result.cases.map((c) => [c.id, want(c.id)])));

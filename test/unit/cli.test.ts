@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, it, expect } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/spec/load.js';
+import { drawnFor } from '../helpers/run-spec.js';
 
 const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
 
@@ -175,12 +176,13 @@ describe('netgrade run', () => {
 
   it('against the reference servers: exit 0 and a JSON report of the documented shape', async () => {
     const file = path.join(tmp, 'report.json');
-    const r = await cli(['run', 'udp-echo', 'tcp-echo', '--reference', '--tags', 'all', '--reporter', `json=${file}`]);
+    const r = await cli(['run', 'udp-echo', 'tcp-echo', '--reference', '--tags', 'all', '--seed', '7', '--reporter', `json=${file}`]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(file, 'utf8'));
-    expect(Object.keys(report)).toStrictEqual(['version', 'target', 'summary', 'specs', 'cases']);
+    expect(Object.keys(report)).toStrictEqual(['version', 'seed', 'target', 'summary', 'specs', 'cases']);
     expect(report.version).toBe(1);
+    expect(report.seed).toBe(7);
     expect(report.target.host).toBe('127.0.0.1');
     expect(Object.keys(report.target.ports)).toStrictEqual(['udp', 'tcp']);
     for (const port of Object.values(report.target.ports)) expect(port).toBeTypeOf('number');
@@ -197,17 +199,35 @@ describe('netgrade run', () => {
     // A passed case has no failure fields; JSON leaves out the undefined ones.
     expect(Object.keys(basic)).toStrictEqual(['id', 'spec', 'title', 'tags', 'status', 'durationMs', 'points', 'maxPoints', 'requirement', 'hint', 'source', 'location', 'transcript']);
     expect(basic).toMatchObject({ id: 'udp.basic', spec: 'udp-echo', title: 'Upper-cases a sentence', tags: ['core'], status: 'passed', points: 1, maxPoints: 1 });
-    expect(basic.requirement).toBe('A datagram holding "hello world" is answered with one datagram holding exactly "HELLO WORLD".');
-    expect(basic.location).toStrictEqual({ file: 'specs/udp-echo.yaml', line: 10, col: 5 });
+    expect(basic.requirement).toMatch(/^Two datagrams, each holding a different sentence/);
+    expect(basic.location).toStrictEqual({ file: 'specs/udp-echo.yaml', line: 21, col: 5 });
+    // The sentences the seed draws, each answered upper-cased.
+    const [s, t] = ['s', 't'].map((name) => drawnFor('udp-echo', 'udp.basic', name, { seed: 7 }));
     expect(basic.transcript.map((e: { kind: string; data: string }) => [e.kind, e.data])).toStrictEqual([
-      ['send', 'hello world'],
-      ['recv', 'HELLO WORLD'],
+      ['send', s],
+      ['recv', s.toUpperCase()],
+      ['send', t],
+      ['recv', t.toUpperCase()],
     ]);
     for (const c of report.cases) {
       expect(c.status).toBe('passed');
       expect(c.durationMs).toBeTypeOf('number');
       expect(Array.isArray(c.transcript)).toBe(true);
     }
+  });
+
+  it('prints the seed on the score line; --seed repeats it, and a run without one draws its own', async () => {
+    const seeded = await cli(['run', 'udp-echo', '--reference', '--grep', '^udp\\.basic$', '--seed', '42']);
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toMatch(/^Score: 1\/1 points in \d+ ms \(seed 42; --seed 42 repeats these payloads\)$/m);
+    const drawn = await cli(['run', 'udp-echo', '--reference', '--grep', '^udp\\.basic$']);
+    expect(drawn.stdout).toMatch(/^Score: 1\/1 points in \d+ ms \(seed (\d+); --seed \1 repeats these payloads\)$/m);
+  });
+
+  it('--seed that is not a whole number: exit 2 and one line', async () => {
+    const r = await cli(['run', 'udp-echo', '--seed', '4.5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('netgrade: --seed: "4.5" is not a seed (a whole number from 0 to 9007199254740991, as a report prints it)\n');
   });
 
   it('nothing listening: exit 1 and every case failed on the last line', async () => {
@@ -220,11 +240,12 @@ describe('netgrade run', () => {
 
   it('a server that replies with terminal escapes: shown as text, never a raw ESC byte', async () => {
     const port = await tcpServer(Buffer.from('\x1b[31mHELLO WORLD\x1b[0m'));
-    const r = await cli(['run', 'tcp-echo', '--port', `tcp=${port}`, '--grep', '^tcp\\.basic$']);
+    const r = await cli(['run', 'tcp-echo', '--port', `tcp=${port}`, '--grep', '^tcp\\.basic$', '--seed', '7']);
     expect(r.code).toBe(1);
     expect(r.raw.includes(0x1b)).toBe(false);
     expect(r.stdout).toContain('\\x1b[31m');
-    expect(r.stdout).toContain('  step 1: the reply differs at character 1: "\\x1b" where "H" was expected\n');
+    const first = drawnFor('tcp-echo', 'tcp.basic', 's', { seed: 7 })[0].toUpperCase();
+    expect(r.stdout).toContain(`  step 1: the reply differs at character 1: "\\x1b" where "${first}" was expected\n`);
     expect(r.stdout).toContain('  actual:   \\x1b[31mHELLO WORLD\\x1b[0m\n');
     expect(r.stdout).toMatch(/ {2}← "\\x1b\[31mHELLO WORLD\\x1b\[0m" \(20 bytes\)\n/);
     expect(lines(r.stdout)[0]).toBe(`netgrade: 1 check against 127.0.0.1 (tcp ${port})`);

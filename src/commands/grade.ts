@@ -91,7 +91,8 @@ export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: R
   const started = Date.now();
   const progress = makeProgress({ stream: env.stdout, total: subs.length, tty: Boolean(env.stdout.isTTY) && !env.env.CI });
   const rows = await gradeClass(subs, { ...options, jobs, progress });
-  env.stdout.write(['', ...summaryLines(rows, Date.now() - started), '', `gradebook: ${flags.out}/gradebook.csv`, ''].join('\n'));
+  const seed = `seed: ${run.seed} (--seed ${run.seed} sends every submission the same payloads again)`;
+  env.stdout.write(['', ...summaryLines(rows, Date.now() - started), '', `gradebook: ${flags.out}/gradebook.csv`, seed, ''].join('\n'));
   const incomplete = rows.length < subs.length || rows.some((r) => r.status === 'error' || r.status === 'interrupted');
   return incomplete ? 1 : 0;
 }

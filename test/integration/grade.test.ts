@@ -54,7 +54,7 @@ beforeAll(async () => {
     writeFileSync(path.join(classDir, student, 'server.mjs'), code + '\n');
   }
   mkdirSync(path.join(classDir, '.git')); // hidden folders are not submissions
-  first = await cli(['grade', ...COMMON, '--submissions', classDir, '--out', out, '--jobs', '3']);
+  first = await cli(['grade', ...COMMON, '--submissions', classDir, '--out', out, '--jobs', '3', '--seed', '11']);
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -88,8 +88,12 @@ describe('grading a class', () => {
       ...['tcp.basic', 'tcp.closes', 'tcp.max-size', 'tcp.mixed', 'tcp.sequential', 'udp.basic', 'udp.mixed', 'udp.sequential', 'udp.two-clients'].map((id) => `  ${id.padEnd(15)}  3 of 6`),
       '',
       `gradebook: ${out}/gradebook.csv`,
+      'seed: 11 (--seed 11 sends every submission the same payloads again)',
       '',
     ]);
+    // One seed for the class: every student's report carries it.
+    const folders = ['alice', 'bob', 'carol', 'dave', 'erin', '_HYPERLINK__x___zoe'];
+    expect(folders.map((f) => (reportOf(out, f) as { seed?: number }).seed)).toStrictEqual(folders.map(() => 11));
   });
 
   it('gradebook.csv, cell by cell', () => {

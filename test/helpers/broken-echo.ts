@@ -84,6 +84,8 @@ export interface TcpFaults {
   firstChunkOnly?: boolean;
   /** Reply but leave the connection open. */
   keepOpen?: boolean;
+  /** With keepOpen: close the connection left open when the next one is accepted (CPython closing a socket it no longer refers to). */
+  closeOnNextAccept?: boolean;
   /** One connection at a time; the next is answered only once the one before it has closed (a single-threaded server). */
   iterative?: boolean;
   /** After a connection that sends nothing: close the next sentence's connection unanswered, or stop listening. */
@@ -107,7 +109,10 @@ export function startBrokenTcp(f: TcpFaults = {}): Promise<BrokenServer> {
   const sockets = new Set<net.Socket>();
   let lastClosed = Promise.resolve();
   let dropNext = false;
+  let previous: net.Socket | undefined;
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    if (f.closeOnNextAccept) previous?.end();
+    previous = socket;
     sockets.add(socket);
     const closed = new Promise<void>((r) => socket.on('close', () => r())).then(() => void sockets.delete(socket));
     socket.on('error', (err: NodeJS.ErrnoException) => {

@@ -129,6 +129,7 @@ export function lintSpec(spec: Spec, captures: CaptureNames = stepCaptures): Lin
         }
       }
       for (const name of captures(step)) {
+        if (drawn.includes(name)) out.push({ path: [...at, 'capture'], key: name, message: `"${name}" is a drawn value (under "draw"); capture into another name` });
         known.add(name);
         captured.add(name);
       }

@@ -143,6 +143,14 @@ cases:
     expect(problems(spec('  s: { words: 3 }'))).toStrictEqual(['7:6 missing required property "sentence"', '7:8 unknown property "words"']);
   });
 
+  it('refuses a capture into a drawn name, which the drawn value would hide', () => {
+    const text = spec('  s: { sentence: lower }').replace('service: udp', 'service: http').replace(
+      /steps:[\s\S]*$/,
+      'steps:\n      - request: { target: / }\n        capture: { s: { header: ETag } }\n',
+    );
+    expect(problems(text)).toStrictEqual(['15:20 "s" is a drawn value (under "draw"); capture into another name']);
+  });
+
   it('refuses a drawn name that a variable already has', () => {
     expect(problems(spec('  s: { sentence: lower }\n  uid: { sentence: lower }\n  greeting: { letters: 3 }'))).toStrictEqual([
       '8:3 "uid" is already a built-in variable; give the drawn value another name',

@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 // Flags → a command → an exit code: 0 all passed, 1 some failed, 2 usage or spec error.
+// Each command's code is imported when that command runs: `--help`, `list` or a
+// student's `run` pay only for what they use (start-up, see `npm run bench`).
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { listCommand, validateCommand } from './commands/inspect.js';
-import { collect } from './commands/options.js';
+import { fileURLToPath } from 'node:url';
 import type { GradeFlags } from './commands/grade.js';
-import { runCommand, type RunFlags } from './commands/run.js';
-import { serveCommand } from './commands/serve.js';
-import { ReporterError, type ReporterEnv } from './report/reporter.js';
-import { UsageError } from './run/run.js';
-import { SpecError } from './spec/errors.js';
-import { PACKAGE_ROOT } from './spec/load.js';
+import type { RunFlags } from './commands/run.js';
+import type { ReporterEnv } from './report/reporter.js';
 import { inert } from './text/escape.js';
+
+/** Collects a repeatable option's values. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 // `netgrade list | head` closes stdout early: that is the reader's choice, not a crash.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -21,7 +21,13 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 const env: ReporterEnv = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
-const version = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+/** The version in the package.json above this file (dist/src/cli.js, or the bundle dist/cli/cli.js). */
+function packageVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version as string;
+}
+const version = packageVersion();
 
 /** Ctrl-C once: stop the run and report what finished; twice: leave at once. */
 function interruptSignal(): AbortSignal {
@@ -87,6 +93,7 @@ program
   .addOption(new Option('--concurrency <n>', 'cases in flight at once').default('16').hideHelp())
   .addHelpText('after', RUN_EXAMPLES)
   .action(async (specs: string[], flags: RunFlags) => {
+    const { runCommand } = await import('./commands/run.js');
     process.exitCode = await runCommand(specs, flags, env, interruptSignal());
   });
 startFlags(program.commands.find((c) => c.name() === 'run')!);
@@ -113,9 +120,8 @@ startFlags(
     .addOption(new Option('--concurrency <n>', 'cases in flight at once per submission').hideHelp())
     .addHelpText('after', GRADE_EXAMPLES)
     .action(async (specs: string[], flags: GradeFlags) => {
-      // Loaded on use, like merge: a student's `run` should not pay for the grading code's start-up.
-    const { gradeCommand } = await import('./commands/grade.js');
-    process.exitCode = await gradeCommand(specs, flags, env, interruptSignal());
+      const { gradeCommand } = await import('./commands/grade.js');
+      process.exitCode = await gradeCommand(specs, flags, env, interruptSignal());
     }),
 );
 
@@ -133,7 +139,8 @@ program
   .command('validate')
   .description('check spec files against the schema; prints file:line:col for every problem')
   .argument('<files...>')
-  .action((files: string[]) => {
+  .action(async (files: string[]) => {
+    const { validateCommand } = await import('./commands/inspect.js');
     process.exitCode = validateCommand(files, env);
   });
 
@@ -141,7 +148,8 @@ program
   .command('list')
   .description('list the cases of specs: id, points, tags, title')
   .argument('[spec...]')
-  .action((specs: string[]) => {
+  .action(async (specs: string[]) => {
+    const { listCommand } = await import('./commands/inspect.js');
     process.exitCode = listCommand(specs, env);
   });
 
@@ -151,6 +159,7 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <service=port>', 'port of a service; 0 picks a free one; repeatable', collect)
   .action(async (flags: { host: string; port?: string[] }) => {
+    const { serveCommand } = await import('./commands/serve.js');
     process.exitCode = await serveCommand(flags, env, interruptSignal());
   });
 
@@ -166,7 +175,13 @@ try {
   setTimeout(() => process.exit(), 2000).unref();
 } catch (err) {
   if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2;
-  else if (err instanceof SpecError) fail(`invalid input:\n${err.message}`);
+  else await failWith(err);
+}
+
+/** An error as one line and exit code 2; the error classes are loaded only on this path (start-up). */
+async function failWith(err: unknown): Promise<void> {
+  const [{ ReporterError }, { UsageError }, { SpecError }] = await Promise.all([import('./report/reporter.js'), import('./run/run.js'), import('./spec/errors.js')]);
+  if (err instanceof SpecError) fail(`invalid input:\n${err.message}`);
   else if (err instanceof UsageError || err instanceof ReporterError) fail(err.message);
   else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail(`a port is already in use: ${(err as Error).message}`);
   else fail(`internal error: ${(err as Error)?.stack ?? String(err)}`);

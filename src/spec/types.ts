@@ -115,4 +115,6 @@ export interface Spec {
   tags?: string[];
   cases: CaseDef[];
   file: string;
+  /** The absolute path it was read from (absent for text parsed in memory): tools that link to the file use it. */
+  path?: string;
 }

@@ -57,7 +57,7 @@ describe('workflow commands', () => {
   });
 
   it('annotate a failed case at its spec line, with requirement, message, expected, actual and hint', () => {
-    expect(annotation(byId('tcp.mixed'))).toBe(
+    expect(annotation(byId('tcp.mixed'), 'specs/tcp-echo.yaml')).toBe(
       '::error file=specs/tcp-echo.yaml,line=22,col=5,title=FAILED tcp.mixed%3A Leaves digits%2C punctuation & capitals <alone>::' +
         'Only lowercase letters change; "digits" & <punctuation> come back as they were.%0A' +
         'step 1: the reply differs from the expected one at byte 0%0A' +
@@ -68,7 +68,7 @@ describe('workflow commands', () => {
   });
 
   it('annotate an errored case as one netgrade could not test; a raw CR or ESC in its message is made inert first', () => {
-    expect(annotation(byId('tcp.max-size'))).toBe(
+    expect(annotation(byId('tcp.max-size'), 'specs/tcp-echo.yaml')).toBe(
       '::error file=specs/tcp-echo.yaml,line=56,col=5,title=ERROR tcp.max-size%3A Answers a 1024-byte sentence in full::' +
         'A sentence of 1024 lowercase letters in one write is answered with the same 1024 letters upper-cased.%0A' +
         'netgrade could not test this case: variable "size" is not a number:\\x0d\\x1b[2J 12x',

@@ -87,7 +87,7 @@ program
   .option('--grep <pattern>', 'run only cases whose id or title matches this regular expression')
   .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
   .option('--set <name=value>', 'set a spec variable; repeatable', collect)
-  .option('--reporter <name[=file]>', 'console, json=FILE; repeatable (default: console)', collect)
+  .option('--reporter <name[=file]>', 'console, json=FILE, junit=FILE, html=FILE, gradescope=FILE, github; repeatable (default: console)', collect)
   .option('--reference', 'start the bundled reference servers on free ports and test them')
   .option('--start <command>', 'start the server under test (sh -c); {port:udp} {port:tcp} {port:http} become its ports')
   .addOption(new Option('--concurrency <n>', 'cases in flight at once').default('16').hideHelp())

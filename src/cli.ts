@@ -3,13 +3,11 @@
 // Each command's code is imported when that command runs: `--help`, `list` or a
 // student's `run` pay only for what they use (start-up, see `npm run bench`).
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { GradeFlags } from './commands/grade.js';
 import type { RunFlags } from './commands/run.js';
 import type { ReporterEnv } from './report/reporter.js';
 import { inert } from './text/escape.js';
+import { netgradeVersion } from './version.js';
 
 /** Collects a repeatable option's values. */
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -21,13 +19,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 const env: ReporterEnv = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
-/** The version in the package.json above this file (dist/src/cli.js, or the bundle dist/cli/cli.js). */
-function packageVersion(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version as string;
-}
-const version = packageVersion();
+const version = netgradeVersion();
 
 /** Ctrl-C once: stop the run and report what finished; twice: leave at once. */
 function interruptSignal(): AbortSignal {
@@ -117,6 +109,8 @@ startFlags(
     .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
     .option('--set <name=value>', 'set a spec variable; repeatable', collect)
     .option('--reporter <name>', 'per-student files besides report.json: junit, html (default: every one available); repeatable', collect)
+    .option('--id-column <name>', 'name of gradebook.csv\'s first column, as the LMS expects it (default: student)')
+    .option('--gradebook-format <format>', 'csv, or excel (UTF-8 with a byte-order mark, for Excel on Windows)')
     .addOption(new Option('--concurrency <n>', 'cases in flight at once per submission').hideHelp())
     .addHelpText('after', GRADE_EXAMPLES)
     .action(async (specs: string[], flags: GradeFlags) => {
@@ -130,7 +124,9 @@ program
   .description('join the out folders of sharded grade runs into one folder and one gradebook')
   .argument('<dirs...>', 'the shards\' --out folders')
   .option('--out <dir>', 'the merged folder')
-  .action(async (dirs: string[], flags: { out?: string }) => {
+  .option('--id-column <name>', 'name of gradebook.csv\'s first column (default: student)')
+  .option('--gradebook-format <format>', 'csv, or excel (UTF-8 with a byte-order mark)')
+  .action(async (dirs: string[], flags: { out?: string; gradebookFormat?: string; idColumn?: string }) => {
     const { mergeCommand } = await import('./commands/merge.js');
     process.exitCode = mergeCommand(dirs, flags, env);
   });

@@ -84,6 +84,8 @@ export interface RunResult {
   cases: CaseResult[];
   /** The server netgrade started (run --start, grade); absent when it tested a running one. */
   server?: ServerReport;
+  /** the seed payloads were drawn from; --seed repeats it */
+  seed?: number;
 }
 
 /** A started server: its command, how it ended and the last of its output. */

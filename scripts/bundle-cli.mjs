@@ -1,6 +1,9 @@
 // Bundles the CLI into dist/cli/ for the published package: one file for the
 // start, plus a chunk per command and per report loaded when used. Loading one
 // file instead of ~80 small modules is most of netgrade's start-up (npm run bench).
+// The bundle holds every dependency, so the package installs with none: a
+// tarball installs offline, from no registry and no cache.
+import { readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /**
@@ -19,6 +22,24 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * Sources load some packages on first use with `createRequire(import.meta.url)`
+ * (ajv, for a profile or a schema changed since the build). With that line gone,
+ * `require('ajv')` is the free require esbuild bundles, still evaluated on first use.
+ */
+const CREATE_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/m;
+const bundledRequire = {
+  name: 'bundled-require',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      return CREATE_REQUIRE.test(text) ? { contents: text.replace(CREATE_REQUIRE, ''), loader: 'ts' } : undefined;
+    });
+  },
+};
+
+// Chunk names carry a hash: without a clean folder, old chunks would pile up and be packed.
+await rm('dist/cli', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist/cli',
@@ -33,6 +54,18 @@ await build({
   legalComments: 'eof',
   // Bundled CommonJS dependencies call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __netgradeRequire } from 'node:module'; const require = __netgradeRequire(import.meta.url);" },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, bundledRequire],
+  logLevel: 'warning',
+});
+
+// The schema validator compiled at build time requires ajv's runtime helpers: bundled in place, it needs none.
+await build({
+  entryPoints: ['dist/schema/spec-validator.cjs'],
+  outfile: 'dist/schema/spec-validator.cjs',
+  allowOverwrite: true,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
   logLevel: 'warning',
 });

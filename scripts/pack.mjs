@@ -4,7 +4,7 @@
 // install, `npm i github:OWNER/netgrade#v0.2.0`, builds with it.)
 //   node scripts/pack.mjs [DEST]   → prints the tarball's path
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -16,6 +16,7 @@ for (const built of ['dist/cli/cli.js', 'dist/schema/spec-validator.cjs']) {
   if (!existsSync(path.join(root, built))) throw new Error(`${built} is missing: run npm run build first`);
 }
 
+mkdirSync(dest, { recursive: true });
 const stage = mkdtempSync(path.join(os.tmpdir(), 'netgrade-pack-'));
 try {
   for (const entry of [...pkg.files, 'README.md', 'LICENSE']) {

@@ -91,7 +91,7 @@ async function throughput(port: number): Promise<number> {
   return r.requests.average;
 }
 
-const BUNDLE = path.resolve('dist/cli/cli.js');
+const BUNDLE = path.resolve('dist/cli/cli.cjs');
 
 /** Mean wall time of each command: hyperfine when installed, else 10 interleaved runs each. */
 async function meanMs(commands: string[][]): Promise<{ ms: number[]; tool: string }> {

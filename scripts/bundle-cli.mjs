@@ -1,6 +1,7 @@
-// Bundles the CLI into dist/cli/ for the published package: one file for the
-// start, plus a chunk per command and per report loaded when used. Loading one
-// file instead of ~80 small modules is most of netgrade's start-up (npm run bench).
+// Bundles the CLI into dist/cli/ for the published package: one CommonJS file
+// for the start (cli.cjs: flags and help), and ES modules under lib/ for each
+// command and report, loaded when used. Loading one file instead of ~80 small
+// modules is most of netgrade's start-up (npm run bench).
 // The bundle holds every dependency, so the package installs with none: a
 // tarball installs offline, from no registry and no cache.
 import { readFile, rm } from 'node:fs/promises';
@@ -40,9 +41,13 @@ const bundledRequire = {
 
 // Chunk names carry a hash: without a clean folder, old chunks would pile up and be packed.
 await rm('dist/cli', { recursive: true, force: true });
+
+/** What cli.ts imports on use: built as ES modules with shared chunks, under dist/cli/lib/. */
+const LAZY = ['commands/run', 'commands/grade', 'commands/merge', 'commands/inspect', 'commands/serve', 'report/reporter', 'run/run', 'spec/errors'];
+
 await build({
-  entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist/cli',
+  entryPoints: Object.fromEntries(LAZY.map((m) => [m, `src/${m}.ts`])),
+  outdir: 'dist/cli/lib',
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -55,6 +60,33 @@ await build({
   // Bundled CommonJS dependencies call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __netgradeRequire } from 'node:module'; const require = __netgradeRequire(import.meta.url);" },
   plugins: [lazyChildProcess, bundledRequire],
+  logLevel: 'warning',
+});
+
+/** cli.ts's `import('./commands/run.js')` and the like load the ES chunks above. */
+const lazyImports = {
+  name: 'lazy-imports',
+  setup(b) {
+    const names = new Set(LAZY.map((m) => `./${m}.js`));
+    b.onResolve({ filter: /^\.\/.*\.js$/ }, (args) => (args.kind === 'dynamic-import' && names.has(args.path) ? { path: `./lib/${args.path.slice(2)}`, external: true } : undefined));
+  },
+};
+
+// The entry is CommonJS: node starts a CommonJS file faster than an ES module, and
+// `--help`, `--version` or a usage error need nothing else.
+await build({
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli/cli.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'eof',
+  define: { 'import.meta.url': '__netgradeUrl' },
+  banner: { js: "const __netgradeUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [lazyChildProcess, lazyImports],
   logLevel: 'warning',
 });
 

@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const dest = path.resolve(process.argv[2] ?? root);
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-for (const built of ['dist/cli/cli.js', 'dist/schema/spec-validator.cjs']) {
+for (const built of ['dist/cli/cli.cjs', 'dist/schema/spec-validator.cjs']) {
   if (!existsSync(path.join(root, built))) throw new Error(`${built} is missing: run npm run build first`);
 }
 

@@ -1,5 +1,5 @@
 // netgrade's own version, from the package.json above this file: it runs as
-// dist/src/*.js (tsc), dist/cli/*.js (the bundle) or src/*.ts (tests).
+// dist/src/*.js (tsc), dist/cli/ (the bundle) or src/*.ts (tests).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVERS } from '../helpers/cli-process.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
-const BUNDLE = path.join(ROOT, 'dist/cli/cli.js');
+const BUNDLE = path.join(ROOT, 'dist/cli/cli.cjs');
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
 
 function newest(dir: string): number {
@@ -48,7 +48,7 @@ const npx = (args: string[]) => spawnSync('npx', ['--offline', 'netgrade', ...ar
 describe('the release tarball', () => {
   it('holds the bundle, the specs, the schema, LICENSE and README, and nothing of the sources or tests', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/cli/cli.js', 'dist/schema/spec-validator.cjs', 'schema/spec.schema.json', 'specs/udp-echo.yaml', 'specs/kv-http.yaml', 'scripts/ci-grade.sh']) expect(files).toContain(f);
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/cli/cli.cjs', 'dist/schema/spec-validator.cjs', 'schema/spec.schema.json', 'specs/udp-echo.yaml', 'specs/kv-http.yaml', 'scripts/ci-grade.sh']) expect(files).toContain(f);
     expect(files.filter((f) => /^(src|test|bench|reference)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map'))).toEqual([]);
   });
 
@@ -59,7 +59,7 @@ describe('the release tarball', () => {
     expect(manifest.version).toBe(VERSION);
     expect(manifest.scripts).toBeUndefined();
     expect(manifest.dependencies).toBeUndefined();
-    expect(manifest.bin).toEqual({ netgrade: 'dist/cli/cli.js' });
+    expect(manifest.bin).toEqual({ netgrade: 'dist/cli/cli.cjs' });
   });
 
   it('ships no source map, or none that points at a file it does not ship', () => {

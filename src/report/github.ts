@@ -105,13 +105,19 @@ export function failureText(r: CaseResult, limit = ANNOTATION_FIELD_LIMIT): stri
 
 const CLASSROOM_STATUS: Record<CaseStatus, ClassroomTest['status']> = { passed: 'pass', failed: 'fail', errored: 'error', skipped: 'fail' };
 
+/**
+ * The workflow hands `result` to the grading reporter in an environment variable,
+ * which Linux caps at 128 KiB: messages are cut to fit (the other reports have them whole).
+ */
+const RESULT_LIMIT = 96 * 1024;
+
 /** The run as a Classroom runner result; a case skipped with points at stake scores 0 and counts as failed. */
-export function classroomResult(result: RunResult): ClassroomResult {
+export function classroomResult(result: RunResult, messageLimit = 600): ClassroomResult {
   const graded = result.cases.filter((c) => c.status !== 'skipped' || c.maxPoints > 0);
   const tests = graded.map((c) => ({
     name: `${c.id}: ${c.title}`,
     status: CLASSROOM_STATUS[c.status],
-    message: c.status === 'passed' ? c.requirement : failureText(c) || (c.failure?.message ?? 'not run'),
+    message: cut(c.status === 'passed' ? c.requirement : failureText(c, 200) || (c.failure?.message ?? 'not run'), messageLimit),
     line_no: c.location.line,
     execution_time: `${(c.durationMs / 1000).toFixed(3)}s`,
     score: round2(c.points),
@@ -123,7 +129,9 @@ export function classroomResult(result: RunResult): ClassroomResult {
 /** `points`, `max-points` and `result` (base64 JSON) as lines for $GITHUB_OUTPUT. */
 export function outputLines(result: RunResult): string {
   const { points, maxPoints } = result.summary;
-  const encoded = Buffer.from(JSON.stringify(classroomResult(result)), 'utf8').toString('base64');
+  const encode = (limit: number) => Buffer.from(JSON.stringify(classroomResult(result, limit)), 'utf8').toString('base64');
+  let encoded = encode(600);
+  for (let limit = 200; encoded.length > RESULT_LIMIT && limit >= 25; limit = Math.floor(limit / 2)) encoded = encode(limit);
   return `points=${round2(points)}\nmax-points=${round2(maxPoints)}\nresult=${encoded}\n`;
 }
 

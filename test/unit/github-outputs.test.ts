@@ -58,6 +58,19 @@ describe('step outputs', () => {
     expect(result.tests.map((t) => t.status)).toEqual(['pass']);
   });
 
+  it('keeps result small enough for the environment variable the workflow passes it in (Linux: 128 KiB)', async () => {
+    const template = sampleRun().cases.find((c) => c.id === 'tcp.mixed')!;
+    const cases = Array.from({ length: 200 }, (_, i) => ({ ...template, id: `big.${i}`, failure: { ...template.failure!, actual: 'A'.repeat(50_000) } }));
+    const output = path.join(tmp, 'output-big');
+    const { env } = captureEnv({ GITHUB_OUTPUT: output }, tmp);
+    await githubReporter(env).onRunEnd({ ...sampleRun(), cases });
+    const { result } = readOutputs(output);
+    expect(result.length).toBeLessThanOrEqual(96 * 1024);
+    const decoded = JSON.parse(Buffer.from(result, 'base64').toString('utf8'));
+    expect(decoded.tests).toHaveLength(200);
+    expect(decoded.tests[0].message).toMatch(/^step 1: the reply differs/);
+  });
+
   it('writes no outputs when GITHUB_OUTPUT is not set, and keeps the Points notice', async () => {
     const { env, out } = captureEnv({}, tmp);
     await githubReporter(env).onRunEnd(sampleRun());

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotation, annotationFile, classroomResult, githubReporter } from '../../src/report/github.js';
 import type { ReporterEnv } from '../../src/report/reporter.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { CaseResult, RunResult } from '../../src/run/result.js';
 import { sampleRun } from '../fixtures/golden/sample-run.js';
 
 function captureEnv(vars: NodeJS.ProcessEnv, cwd: string): { env: ReporterEnv; out: () => string } {
@@ -60,7 +60,7 @@ describe('step outputs', () => {
 
   it('keeps result small enough for the environment variable the workflow passes it in (Linux: 128 KiB)', async () => {
     const template = sampleRun().cases.find((c) => c.id === 'tcp.mixed')!;
-    const cases = Array.from({ length: 200 }, (_, i) => ({ ...template, id: `big.${i}`, failure: { ...template.failure!, actual: 'A'.repeat(50_000) } }));
+    const cases: CaseResult[] = Array.from({ length: 200 }, (_, i) => ({ ...template, status: 'failed' as const, id: `big.${i}`, failure: { ...template.failure!, actual: 'A'.repeat(50_000) } }));
     const output = path.join(tmp, 'output-big');
     const { env } = captureEnv({ GITHUB_OUTPUT: output }, tmp);
     await githubReporter(env).onRunEnd({ ...sampleRun(), cases });

@@ -91,10 +91,51 @@ async function throughput(port: number): Promise<number> {
   return r.requests.average;
 }
 
+const BUNDLE = path.resolve('dist/cli/cli.cjs');
+
+/** Mean wall time of each command: hyperfine when installed, else 10 interleaved runs each. */
+async function meanMs(commands: string[][]): Promise<{ ms: number[]; cpuMs?: number[]; tool: string }> {
+  const hyperfine = await $`hyperfine --version`.nothrow();
+  if (hyperfine.exitCode === 0) {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'netgrade-hf-')), 'out.json');
+    const shown = commands.map((c) => c.map((a) => (/^[\w./=-]+$/.test(a) ? a : `'${a}'`)).join(' '));
+    await $`hyperfine -N --warmup 3 --runs 30 --export-json ${file} ${shown}`;
+    const results = JSON.parse(readFileSync(file, 'utf8')).results as Array<{ mean: number; user: number; system: number }>;
+    return { ms: results.map((r) => r.mean * 1000), cpuMs: results.map((r) => (r.user + r.system) * 1000), tool: 'hyperfine, 30 runs each' };
+  }
+  const totals = commands.map(() => 0);
+  for (let i = 0; i < 10; i++) {
+    for (const [k, c] of commands.entries()) {
+      const t = performance.now();
+      await $`${c}`.nothrow();
+      totals[k] += performance.now() - t;
+    }
+  }
+  return { ms: totals.map((t) => t / 10), tool: '10 interleaved runs each' };
+}
+
+/** `netgrade --help` beside `node -e 0`: the published bundle, and the tsc build for comparison. */
+async function startup(): Promise<string[]> {
+  const node = process.execPath;
+  const { ms, cpuMs, tool } = await meanMs([[node, '-e', '0'], [node, BUNDLE, '--help'], [node, CLI, '--help']]);
+  const [base, bundle, plain] = ms;
+  const lines = [
+    `node -e 0:                          ${base.toFixed(1)} ms (${tool})`,
+    `netgrade --help (dist/cli bundle):  ${bundle.toFixed(1)} ms  ratio ${(bundle / base).toFixed(2)}x  target <= 1.3x: ${bundle / base <= 1.3 ? 'met' : 'MISSED'}`,
+    `netgrade --help (dist/src, tsc):    ${plain.toFixed(1)} ms  ratio ${(plain / base).toFixed(2)}x`,
+  ];
+  // On a shared machine wall time swings with the load; CPU time (user + system) much less.
+  if (cpuMs) lines.push(`CPU time (user+sys): node -e 0 ${cpuMs[0].toFixed(1)} ms, bundle ${cpuMs[1].toFixed(1)} ms (${(cpuMs[1] / cpuMs[0]).toFixed(2)}x), tsc build ${cpuMs[2].toFixed(1)} ms (${(cpuMs[2] / cpuMs[0]).toFixed(2)}x)`);
+  return lines;
+}
+
 async function main() {
   const lines: string[] = [];
   const say = (s: string) => { lines.push(s); console.log(s); };
   say(`netgrade bench on ${os.cpus().length} cores, node ${process.version}`);
+
+  say('\n## Start-up (issue: at home where grading happens)');
+  for (const line of await startup()) say(line);
 
   say('\n## Echo (issue: foundation)');
   say(`udp+tcp --tags all vs reference, whole CLI run: ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--reference', '--tags', 'all']), 500)}`);

@@ -1,18 +1,16 @@
 #!/usr/bin/env node
 // Flags → a command → an exit code: 0 all passed, 1 some failed, 2 usage or spec error.
+// Each command's code is imported when that command runs: `--help`, `list` or a
+// student's `run` pay only for what they use (start-up, see `npm run bench`).
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { listCommand, validateCommand } from './commands/inspect.js';
-import { collect } from './commands/options.js';
 import type { GradeFlags } from './commands/grade.js';
-import { runCommand, type RunFlags } from './commands/run.js';
-import { serveCommand } from './commands/serve.js';
-import { ReporterError, type ReporterEnv } from './report/reporter.js';
-import { UsageError } from './run/run.js';
-import { SpecError } from './spec/errors.js';
-import { PACKAGE_ROOT } from './spec/load.js';
+import type { RunFlags } from './commands/run.js';
+import type { ReporterEnv } from './report/reporter.js';
 import { inert } from './text/escape.js';
+import { netgradeVersion } from './version.js';
+
+/** Collects a repeatable option's values. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 // `netgrade list | head` closes stdout early: that is the reader's choice, not a crash.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -21,7 +19,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 const env: ReporterEnv = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
-const version = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+const version = netgradeVersion();
 
 /** Ctrl-C once: stop the run and report what finished; twice: leave at once. */
 function interruptSignal(): AbortSignal {
@@ -82,12 +80,13 @@ program
   .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
   .option('--set <name=value>', 'set a spec variable; repeatable', collect)
   .option('--seed <n>', 'draw the payloads from this seed, as a report printed it, to repeat a run (default: a random one)')
-  .option('--reporter <name[=file]>', 'console, json=FILE; repeatable (default: console)', collect)
+  .option('--reporter <name[=file]>', 'console, json=FILE, junit=FILE, html=FILE, gradescope=FILE, github; repeatable (default: console)', collect)
   .option('--reference', 'start the bundled reference servers on free ports and test them')
   .option('--start <command>', 'start the server under test (sh -c); {port:udp} {port:tcp} {port:http} become its ports')
   .addOption(new Option('--concurrency <n>', 'cases in flight at once').default('16').hideHelp())
   .addHelpText('after', RUN_EXAMPLES)
   .action(async (specs: string[], flags: RunFlags) => {
+    const { runCommand } = await import('./commands/run.js');
     process.exitCode = await runCommand(specs, flags, env, interruptSignal());
   });
 startFlags(program.commands.find((c) => c.name() === 'run')!);
@@ -112,12 +111,13 @@ startFlags(
     .option('--set <name=value>', 'set a spec variable; repeatable', collect)
     .option('--seed <n>', 'draw every submission\'s payloads from this seed (default: a random one, in every report)')
     .option('--reporter <name>', 'per-student files besides report.json: junit, html (default: every one available); repeatable', collect)
+    .option('--id-column <name>', 'name of gradebook.csv\'s first column, as the LMS expects it (default: student)')
+    .option('--gradebook-format <format>', 'csv, or excel (UTF-8 with a byte-order mark, for Excel on Windows)')
     .addOption(new Option('--concurrency <n>', 'cases in flight at once per submission').hideHelp())
     .addHelpText('after', GRADE_EXAMPLES)
     .action(async (specs: string[], flags: GradeFlags) => {
-      // Loaded on use, like merge: a student's `run` should not pay for the grading code's start-up.
-    const { gradeCommand } = await import('./commands/grade.js');
-    process.exitCode = await gradeCommand(specs, flags, env, interruptSignal());
+      const { gradeCommand } = await import('./commands/grade.js');
+      process.exitCode = await gradeCommand(specs, flags, env, interruptSignal());
     }),
 );
 
@@ -126,7 +126,9 @@ program
   .description('join the out folders of sharded grade runs into one folder and one gradebook')
   .argument('<dirs...>', 'the shards\' --out folders')
   .option('--out <dir>', 'the merged folder')
-  .action(async (dirs: string[], flags: { out?: string }) => {
+  .option('--id-column <name>', 'name of gradebook.csv\'s first column (default: student)')
+  .option('--gradebook-format <format>', 'csv, or excel (UTF-8 with a byte-order mark)')
+  .action(async (dirs: string[], flags: { out?: string; gradebookFormat?: string; idColumn?: string }) => {
     const { mergeCommand } = await import('./commands/merge.js');
     process.exitCode = mergeCommand(dirs, flags, env);
   });
@@ -135,7 +137,8 @@ program
   .command('validate')
   .description('check spec files against the schema; prints file:line:col for every problem')
   .argument('<files...>')
-  .action((files: string[]) => {
+  .action(async (files: string[]) => {
+    const { validateCommand } = await import('./commands/inspect.js');
     process.exitCode = validateCommand(files, env);
   });
 
@@ -143,7 +146,8 @@ program
   .command('list')
   .description('list the cases of specs: id, points, tags, title')
   .argument('[spec...]')
-  .action((specs: string[]) => {
+  .action(async (specs: string[]) => {
+    const { listCommand } = await import('./commands/inspect.js');
     process.exitCode = listCommand(specs, env);
   });
 
@@ -153,6 +157,7 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <service=port>', 'port of a service; 0 picks a free one; repeatable', collect)
   .action(async (flags: { host: string; port?: string[] }) => {
+    const { serveCommand } = await import('./commands/serve.js');
     process.exitCode = await serveCommand(flags, env, interruptSignal());
   });
 
@@ -161,14 +166,24 @@ function fail(message: string): void {
   process.exitCode = 2;
 }
 
-try {
-  await program.parseAsync(process.argv);
-  // The command is done and its reports are written: a socket a misbehaving server left
-  // half-open must not keep netgrade alive. (stdout and stderr are synchronous here.)
-  setTimeout(() => process.exit(), 2000).unref();
-} catch (err) {
-  if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2;
-  else if (err instanceof SpecError) fail(`invalid input:\n${err.message}`);
+// No top-level await: the published bundle's entry is CommonJS, which starts faster (npm run bench).
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+    // The command is done and its reports are written: a socket a misbehaving server left
+    // half-open must not keep netgrade alive. (stdout and stderr are synchronous here.)
+    setTimeout(() => process.exit(), 2000).unref();
+  } catch (err) {
+    if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2;
+    else await failWith(err);
+  }
+}
+void main();
+
+/** An error as one line and exit code 2; the error classes are loaded only on this path (start-up). */
+async function failWith(err: unknown): Promise<void> {
+  const [{ ReporterError }, { UsageError }, { SpecError }] = await Promise.all([import('./report/reporter.js'), import('./run/run.js'), import('./spec/errors.js')]);
+  if (err instanceof SpecError) fail(`invalid input:\n${err.message}`);
   else if (err instanceof UsageError || err instanceof ReporterError) fail(err.message);
   else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail(`a port is already in use: ${(err as Error).message}`);
   else fail(`internal error: ${(err as Error)?.stack ?? String(err)}`);

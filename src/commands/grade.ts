@@ -5,6 +5,7 @@ import { REPORTERS } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { UsageError } from '../run/run.js';
 import { gradeClass } from '../grade/grade.js';
+import { parseCsvOptions } from '../grade/gradebook.js';
 import { makeProgress } from '../grade/progress.js';
 import { loadRoster, parseShard, scanFolder, takeShard, type Submission } from '../grade/roster.js';
 import { summaryLines } from '../grade/summary.js';
@@ -30,6 +31,8 @@ export interface GradeFlags extends StartFlags {
   seed?: string;
   reporter?: string[];
   concurrency?: string;
+  gradebookFormat?: string;
+  idColumn?: string;
 }
 
 /** Per-student files by reporter name; a reporter is offered only if the registry has it. */
@@ -70,6 +73,7 @@ export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: R
   if (!flags.out) throw new UsageError('grade: --out DIR is required (reports and gradebook.csv go there)');
   if (Boolean(flags.submissions) === Boolean(flags.roster)) throw new UsageError('grade: give either --submissions DIR or --roster FILE');
   const run = runOptions(specArgs, flags);
+  const csv = parseCsvOptions(flags);
   // A bad template is one usage error now, not one error row per student later.
   if (flags.start !== undefined) checkTemplate(flags.start, run.specs.map((s) => s.service));
   let subs = flags.roster ? loadRoster(flags.roster) : scanFolder(flags.submissions!);
@@ -90,7 +94,7 @@ export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: R
 
   const started = Date.now();
   const progress = makeProgress({ stream: env.stdout, total: subs.length, tty: Boolean(env.stdout.isTTY) && !env.env.CI });
-  const rows = await gradeClass(subs, { ...options, jobs, progress });
+  const rows = await gradeClass(subs, { ...options, jobs, progress, csv });
   const seed = `seed: ${run.seed} (--seed ${run.seed} sends every submission the same payloads again)`;
   env.stdout.write(['', ...summaryLines(rows, Date.now() - started), '', `gradebook: ${flags.out}/gradebook.csv`, seed, ''].join('\n'));
   const incomplete = rows.length < subs.length || rows.some((r) => r.status === 'error' || r.status === 'interrupted');

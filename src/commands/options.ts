@@ -62,5 +62,3 @@ export function parseRegex(text: string | undefined): RegExp | undefined {
   }
 }
 
-/** Collects a repeatable option's values. */
-export const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -2,7 +2,7 @@
 // under its own deadline, so that one that hangs, floods or crashes costs the
 // others nothing; then the gradebook.
 import type { GradeRow } from './gradebook.js';
-import { writeGradebook } from './gradebook.js';
+import { writeGradebook, type CsvOptions } from './gradebook.js';
 import type { Progress } from './progress.js';
 import type { Submission } from './roster.js';
 import { gradeSubmission, type ClassOptions } from './submission.js';
@@ -10,6 +10,8 @@ import { gradeSubmission, type ClassOptions } from './submission.js';
 export interface GradeClassOptions extends ClassOptions {
   jobs: number;
   progress?: Progress;
+  /** How gradebook.csv is written (--id-column, --gradebook-format). */
+  csv?: CsvOptions;
 }
 
 /** Grades every submission (none after an interrupt) and writes DIR/grades.json and DIR/gradebook.csv. */
@@ -27,6 +29,6 @@ export async function gradeClass(subs: Submission[], opts: GradeClassOptions): P
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, subs.length)) }, lane));
   opts.progress?.close();
-  writeGradebook(opts.out, { version: 1, specs: opts.run.specs.map((s) => s.name), profile: opts.run.profile?.name ?? 'default', rows });
+  writeGradebook(opts.out, { version: 1, specs: opts.run.specs.map((s) => s.name), profile: opts.run.profile?.name ?? 'default', rows }, opts.csv);
   return rows;
 }

@@ -1,5 +1,6 @@
 // The class's results: one row per submission, kept as grades.json (what
-// `merge` reads) and rendered as gradebook.csv (what a spreadsheet reads).
+// `merge` reads) and rendered as gradebook.csv (what a spreadsheet or an LMS
+// imports: numbers in numeric columns only, so nothing turns into a date).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../report/files.js';
@@ -7,6 +8,7 @@ import type { RunResult } from '../run/result.js';
 import { UsageError } from '../run/run.js';
 import { csvLine } from './csv.js';
 import { byStudent } from './roster.js';
+import { netgradeVersion } from '../version.js';
 
 /** How grading a submission went, as a word in the gradebook. */
 export type SubmissionStatus =
@@ -35,6 +37,8 @@ export interface GradeRow {
   /** Why the status is not "graded": the server's exit or start failure, the error. */
   message?: string;
   durationMs: number;
+  /** the seed payloads were drawn from; --seed repeats it */
+  seed?: number;
 }
 
 export interface Gradebook {
@@ -42,6 +46,14 @@ export interface Gradebook {
   specs: string[];
   profile: string;
   rows: GradeRow[];
+  /** The netgrade version that graded (absent in books written before 0.2). */
+  netgrade?: string;
+}
+
+/** How gradebook.csv is written: the first column's name, and `excel` for a UTF-8 BOM (Excel on Windows reads UTF-8 only with one). */
+export interface CsvOptions {
+  idColumn?: string;
+  format?: 'csv' | 'excel';
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -53,22 +65,42 @@ export function rowFromResult(student: string, result: RunResult, status: Submis
     specs[c.spec].maxPoints = round(specs[c.spec].maxPoints + c.maxPoints);
   }
   const failed = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored').map((c) => c.id);
-  return { student, status, points: round(result.summary.points), maxPoints: round(result.summary.maxPoints), specs, failed, message, durationMs: result.summary.durationMs };
+  return { student, status, points: round(result.summary.points), maxPoints: round(result.summary.maxPoints), specs, failed, message, durationMs: result.summary.durationMs, seed: result.seed };
 }
 
-export function gradebookCsv(book: Gradebook): string {
-  const header = csvLine(['student', 'points', 'max', ...book.specs, 'failed', 'status']);
+/** The reason column: empty when graded, else the first line of why (the crash names its case). */
+export function reason(r: GradeRow): string {
+  if (r.status === 'graded') return '';
+  const first = (r.message ?? '').split('\n')[0].trim();
+  return first || r.status;
+}
+
+/** A blank cell rather than 0 where a submission has no number (a spec it never ran). */
+const num = (n: number | undefined): number | '' => (n === undefined ? '' : n);
+
+export function gradebookCsv(book: Gradebook, opts: CsvOptions = {}): string {
+  const specCols = book.specs.flatMap((s) => [s, `${s} max`]);
+  const header = csvLine([opts.idColumn ?? 'student', 'points', 'max', ...specCols, 'status', 'reason', 'failed', 'seed', 'netgrade version']);
+  const version = book.netgrade ?? '';
   const rows = [...book.rows].sort(byStudent).map((r) =>
-    csvLine([r.student, r.points, r.maxPoints, ...book.specs.map((s) => (r.specs[s] ? `${r.specs[s].points}/${r.specs[s].maxPoints}` : '')), r.failed.join(' '), r.status]),
+    csvLine([r.student, r.points, r.maxPoints, ...book.specs.flatMap((s) => [num(r.specs[s]?.points), num(r.specs[s]?.maxPoints)]), r.status, reason(r), r.failed.join(' '), num(r.seed), version]),
   );
-  return header + rows.join('');
+  return (opts.format === 'excel' ? '\ufeff' : '') + header + rows.join('');
 }
 
 /** Writes DIR/grades.json and DIR/gradebook.csv from the same rows. */
-export function writeGradebook(dir: string, book: Gradebook): void {
-  const sorted = { ...book, rows: [...book.rows].sort(byStudent) };
+export function writeGradebook(dir: string, book: Gradebook, opts: CsvOptions = {}): void {
+  const sorted = { ...book, netgrade: book.netgrade ?? netgradeVersion(), rows: [...book.rows].sort(byStudent) };
   writeFileAtomic(path.join(dir, 'grades.json'), JSON.stringify(sorted, null, 2) + '\n');
-  writeFileAtomic(path.join(dir, 'gradebook.csv'), gradebookCsv(sorted));
+  writeFileAtomic(path.join(dir, 'gradebook.csv'), gradebookCsv(sorted, opts));
+}
+
+/** --gradebook-format and --id-column, checked. */
+export function parseCsvOptions(flags: { gradebookFormat?: string; idColumn?: string }): CsvOptions {
+  const format = flags.gradebookFormat ?? 'csv';
+  if (format !== 'csv' && format !== 'excel') throw new UsageError(`--gradebook-format: "${format}" is not csv or excel`);
+  if (flags.idColumn !== undefined && flags.idColumn.trim() === '') throw new UsageError('--id-column: give the column name the LMS expects (e.g. github_username)');
+  return { format, idColumn: flags.idColumn };
 }
 
 export function readGradebook(dir: string): Gradebook {

@@ -4,10 +4,10 @@
 import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../run/run.js';
-import { readGradebook, writeGradebook, type Gradebook } from './gradebook.js';
+import { readGradebook, writeGradebook, type CsvOptions, type Gradebook } from './gradebook.js';
 import { safeName } from './submission.js';
 
-export function mergeShards(dirs: string[], out: string): Gradebook {
+export function mergeShards(dirs: string[], out: string, csv: CsvOptions = {}): Gradebook {
   if (dirs.length === 0) throw new UsageError('merge: name the shards\' out folders');
   const target = path.resolve(out);
   if (dirs.some((d) => path.resolve(d) === target)) throw new UsageError(`merge: --out ${out} is one of the shards; choose a new folder`);
@@ -29,7 +29,7 @@ export function mergeShards(dirs: string[], out: string): Gradebook {
       if (existsSync(from)) cpSync(from, path.join(out, safeName(row.student)), { recursive: true });
     }
   }
-  const merged: Gradebook = { version: 1, specs: first.specs, profile: first.profile, rows: books.flatMap((b) => b.book.rows) };
-  writeGradebook(out, merged);
+  const merged: Gradebook = { version: 1, specs: first.specs, profile: first.profile, rows: books.flatMap((b) => b.book.rows), netgrade: first.netgrade };
+  writeGradebook(out, merged, csv);
   return merged;
 }

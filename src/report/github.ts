@@ -1,6 +1,8 @@
 // GitHub Actions: an annotation per failed case pointing at the case in its
-// spec, a Markdown job summary, and the two notices GitHub Classroom reads.
+// spec, a Markdown job summary, the step outputs (points, max-points and the
+// `result` GitHub Classroom's grading reporter reads), and the plain notices.
 import { appendFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { CaseResult, CaseStatus, RunResult } from '../run/result.js';
 import { inert } from '../text/escape.js';
 import type { Reporter, ReporterEnv } from './reporter.js';
@@ -38,17 +40,99 @@ function cut(s: string, max = FIELD_LIMIT): string {
   return `${s.slice(0, end)}… (${s.length - end} more characters; the JUnit and JSON reports have them all)`;
 }
 
-/** The annotation of a failed or errored case, at the case in its spec file. */
-export function annotation(r: CaseResult): string {
+/**
+ * Where an annotation lands: the spec's path relative to GITHUB_WORKSPACE (the
+ * checkout, which is what GitHub resolves `file=` against), or none when the
+ * spec is outside it (a built-in in node_modules or a global install): a path
+ * there could land on a student's own file of the same name.
+ */
+export function annotationFile(specPath: string | undefined, workspace: string | undefined): string | undefined {
+  if (!specPath || !workspace) return undefined;
+  const rel = path.relative(path.resolve(workspace), path.resolve(specPath));
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
+/** The annotation of a failed or errored case: at the case in its spec file when `file` is given, else on the run. */
+export function annotation(r: CaseResult, file?: string): string {
   const f = r.failure;
   const why = `${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`;
   const lines = [r.requirement, r.status === 'errored' ? `netgrade could not test this case: ${why}` : why];
   if (f?.expected !== undefined) lines.push(`expected: ${cut(f.expected, ANNOTATION_FIELD_LIMIT)}`);
   if (f?.actual !== undefined) lines.push(`actual:   ${cut(f.actual, ANNOTATION_FIELD_LIMIT)}`);
   if (r.hint) lines.push(`hint: ${r.hint}`);
-  const { file, line, col } = r.location;
+  const { line, col } = r.location;
   const title = `${STATUS_WORDS[r.status].word} ${r.id}: ${r.title}`;
-  return workflowCommand('error', { file: inert(file), line, col, title: inert(title) }, inert(lines.join('\n')));
+  if (file !== undefined) return workflowCommand('error', { file: inert(file), line, col, title: inert(title) }, inert(lines.join('\n')));
+  // No file to point at: the message says where the case is.
+  lines.push(`spec: ${r.location.file}:${line}:${col}`);
+  return workflowCommand('error', { title: inert(title) }, inert(lines.join('\n')));
+}
+
+// ---- step outputs: GitHub Classroom ----------------------------------------
+
+/** A case as Classroom's grading reporter reads it (education/autograding-grading-reporter). */
+export interface ClassroomTest {
+  name: string;
+  status: 'pass' | 'fail' | 'error';
+  message: string;
+  line_no: number;
+  /** As classroom-resources' command grader writes it: seconds with an `s`. */
+  execution_time: string;
+  score: number;
+}
+
+/** One runner's result: the reporter sums `score` over `tests` and `max_score` over runners. */
+export interface ClassroomResult {
+  version: 1;
+  status: 'pass' | 'fail' | 'error';
+  max_score: number;
+  tests: ClassroomTest[];
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The failure as plain text: message, expected, actual, hint. */
+export function failureText(r: CaseResult, limit = ANNOTATION_FIELD_LIMIT): string {
+  const f = r.failure;
+  if (!f) return '';
+  const lines = [`${f.stepLabel ? `${f.stepLabel}: ` : ''}${f.message}`];
+  if (f.expected !== undefined) lines.push(`expected: ${cut(f.expected, limit)}`);
+  if (f.actual !== undefined) lines.push(`actual:   ${cut(f.actual, limit)}`);
+  if (r.hint) lines.push(`hint: ${r.hint}`);
+  return inert(lines.join('\n'));
+}
+
+const CLASSROOM_STATUS: Record<CaseStatus, ClassroomTest['status']> = { passed: 'pass', failed: 'fail', errored: 'error', skipped: 'fail' };
+
+/**
+ * The workflow hands `result` to the grading reporter in an environment variable,
+ * which Linux caps at 128 KiB: messages are cut to fit (the other reports have them whole).
+ */
+const RESULT_LIMIT = 96 * 1024;
+
+/** The run as a Classroom runner result; a case skipped with points at stake scores 0 and counts as failed. */
+export function classroomResult(result: RunResult, messageLimit = 600): ClassroomResult {
+  const graded = result.cases.filter((c) => c.status !== 'skipped' || c.maxPoints > 0);
+  const tests = graded.map((c) => ({
+    name: `${c.id}: ${c.title}`,
+    status: CLASSROOM_STATUS[c.status],
+    message: cut(c.status === 'passed' ? c.requirement : failureText(c, 200) || (c.failure?.message ?? 'not run'), messageLimit),
+    line_no: c.location.line,
+    execution_time: `${(c.durationMs / 1000).toFixed(3)}s`,
+    score: round2(c.points),
+  }));
+  const status = tests.some((t) => t.status === 'fail') ? 'fail' : tests.some((t) => t.status === 'error') ? 'error' : 'pass';
+  return { version: 1, status, max_score: round2(result.summary.maxPoints), tests };
+}
+
+/** `points`, `max-points` and `result` (base64 JSON) as lines for $GITHUB_OUTPUT. */
+export function outputLines(result: RunResult): string {
+  const { points, maxPoints } = result.summary;
+  const encode = (limit: number) => Buffer.from(JSON.stringify(classroomResult(result, limit)), 'utf8').toString('base64');
+  let encoded = encode(600);
+  for (let limit = 200; encoded.length > RESULT_LIMIT && limit >= 25; limit = Math.floor(limit / 2)) encoded = encode(limit);
+  return `points=${round2(points)}\nmax-points=${round2(maxPoints)}\nresult=${encoded}\n`;
 }
 
 /** The notices GitHub Classroom's autograding reads the score from. */
@@ -149,7 +233,9 @@ export function githubReporter(env: ReporterEnv): Reporter {
   return {
     onRunEnd(result) {
       const bad = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
-      for (const c of bad.slice(0, ANNOTATION_LIMIT)) env.stdout.write(annotation(c) + '\n');
+      const specPaths = new Map(result.specs.map((s) => [s.name, s.path]));
+      const workspace = env.env.GITHUB_WORKSPACE || env.cwd;
+      for (const c of bad.slice(0, ANNOTATION_LIMIT)) env.stdout.write(annotation(c, annotationFile(specPaths.get(c.spec), workspace)) + '\n');
       if (bad.length > ANNOTATION_LIMIT) {
         const more = `${bad.length - ANNOTATION_LIMIT} more cases failed; GitHub shows ${ANNOTATION_LIMIT} annotations per step: the job summary and the reports list them all`;
         env.stdout.write(workflowCommand('notice', { title: 'netgrade' }, more) + '\n');
@@ -160,6 +246,8 @@ export function githubReporter(env: ReporterEnv): Reporter {
         const budget = SUMMARY_LIMIT - fileSize(file);
         if (budget > 0) appendFileSync(file, jobSummary(result, budget));
       }
+      // A plain `run:` step and the action both expose these as step outputs.
+      if (env.env.GITHUB_OUTPUT) appendFileSync(env.env.GITHUB_OUTPUT, outputLines(result));
       const { points, maxPoints } = result.summary;
       for (const line of classroomLines(points, maxPoints)) env.stdout.write(line + '\n');
     },

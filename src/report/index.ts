@@ -29,6 +29,10 @@ export const REPORTERS: Record<string, Factory> = {
     const file = needsFile('junit', arg);
     return atEnd(async () => (await import('./junit.js')).junitReporter(file));
   },
+  gradescope: (arg) => {
+    const file = needsFile('gradescope', arg);
+    return atEnd(async () => (await import('./gradescope.js')).gradescopeReporter(file));
+  },
   github: (_arg, env) => atEnd(async () => (await import('./github.js')).githubReporter(env)),
 };
 

@@ -81,7 +81,8 @@ export interface RunResult {
   seed: number;
   target: Target;
   summary: RunSummary;
-  specs: Array<{ name: string; title: string; file: string; service: ServiceName }>;
+  /** `file` as messages name it; `path` absolute (for links such as annotations), when read from disk. */
+  specs: Array<{ name: string; title: string; file: string; path?: string; service: ServiceName }>;
   cases: CaseResult[];
   /** The server netgrade started (run --start, grade); absent when it tested a running one. */
   server?: ServerReport;

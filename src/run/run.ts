@@ -175,7 +175,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     seed,
     target,
     summary: summarize(cases, Date.now() - started),
-    specs: opts.specs.map((s) => ({ name: s.name, title: s.title, file: s.file, service: s.service })),
+    specs: opts.specs.map((s) => ({ name: s.name, title: s.title, file: s.file, path: s.path, service: s.service })),
     cases,
   };
 }

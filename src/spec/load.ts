@@ -269,7 +269,7 @@ export function readSource(file: string): string {
 /** Loads a spec by built-in name or path. */
 export function loadSpec(arg: string): Spec {
   const file = resolveSpecPath(arg);
-  return parseSpec(readSource(file), displayName(file));
+  return { ...parseSpec(readSource(file), displayName(file)), path: path.resolve(file) };
 }
 
 /** Loads several specs, reporting the problems of all of them at once, and refusing a case id used twice. */

@@ -118,4 +118,6 @@ export interface Spec {
   draw?: Record<string, Generator>;
   cases: CaseDef[];
   file: string;
+  /** The absolute path it was read from (absent for text parsed in memory): tools that link to the file use it. */
+  path?: string;
 }

@@ -57,7 +57,7 @@ describe('workflow commands', () => {
   });
 
   it('annotate a failed case at its spec line, with requirement, message, expected, actual and hint', () => {
-    expect(annotation(byId('tcp.mixed'))).toBe(
+    expect(annotation(byId('tcp.mixed'), 'specs/tcp-echo.yaml')).toBe(
       '::error file=specs/tcp-echo.yaml,line=22,col=5,title=FAILED tcp.mixed%3A Leaves digits%2C punctuation & capitals <alone>::' +
         'Only lowercase letters change; "digits" & <punctuation> come back as they were.%0A' +
         'step 1: the reply differs from the expected one at byte 0%0A' +
@@ -68,7 +68,7 @@ describe('workflow commands', () => {
   });
 
   it('annotate an errored case as one netgrade could not test; a raw CR or ESC in its message is made inert first', () => {
-    expect(annotation(byId('tcp.max-size'))).toBe(
+    expect(annotation(byId('tcp.max-size'), 'specs/tcp-echo.yaml')).toBe(
       '::error file=specs/tcp-echo.yaml,line=56,col=5,title=ERROR tcp.max-size%3A Answers a 1024-byte sentence in full::' +
         'A sentence of 1024 lowercase letters in one write is answered with the same 1024 letters upper-cased.%0A' +
         'netgrade could not test this case: variable "size" is not a number:\\x0d\\x1b[2J 12x',
@@ -259,15 +259,26 @@ describe('scripts/ci-grade.sh', () => {
 });
 
 describe('docs/classroom-workflow.yml', () => {
-  it('checks out, sets up Node 20, starts the server, grades with ci-grade.sh and uploads reports/ even on failure', () => {
+  // What education/autograding-grading-reporter reads: a check run named after the job
+  // (Classroom's template job id), checks: write, GITHUB_TOKEN, and <ID>_RESULTS per runner.
+  it('is the workflow Classroom expects: job, permissions, the action\'s result wired to the grading reporter', () => {
     const wf = parse(readFileSync(path.join(ROOT, 'docs/classroom-workflow.yml'), 'utf8'));
-    const steps: Array<Record<string, any>> = wf.jobs.grade.steps;
+    expect(wf.name).toBe('Autograding Tests');
+    expect(wf.permissions).toMatchObject({ checks: 'write', actions: 'read', contents: 'read' });
+    const job = wf.jobs['run-autograding-tests'];
+    expect(job.name).toBeUndefined(); // the check run is named by the job id
+    const steps: Array<Record<string, any>> = job.steps;
     const uses = (name: string) => steps.find((s) => String(s.uses ?? '').startsWith(`${name}@`));
     expect(uses('actions/checkout')).toBeDefined();
-    expect(uses('actions/setup-node')?.with).toEqual({ 'node-version': 20 });
-    expect(steps.find((s) => s.name === 'Start the server')?.run).toMatch(/python3 server\.py .*&$/);
-    expect(steps.find((s) => s.name === 'Grade')?.run).toContain('/netgrade/scripts/ci-grade.sh');
-    expect(uses('actions/upload-artifact')).toMatchObject({ if: 'always()', with: { path: 'reports/' } });
-    expect(wf.jobs.grade.env.NETGRADE_REPORTERS).toContain('junit=reports/junit.xml');
+    const grader = steps.find((s) => /\/netgrade@/.test(String(s.uses ?? '')))!;
+    expect(grader.id).toBe('netgrade');
+    expect(grader.with).toMatchObject({ specs: expect.any(String), start: expect.stringContaining('{port:tcp}'), 'fail-on-failure': 'false' });
+    const reporter = uses('education/autograding-grading-reporter')!;
+    const runners = String(reporter.with.runners).split(',').map((r) => r.trim());
+    expect(runners).toEqual(['netgrade']);
+    for (const id of runners) expect(reporter.env[`${id.toUpperCase()}_RESULTS`]).toBe(`\${{ steps.${id}.outputs.result }}`);
+    expect(reporter.env.GITHUB_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
+    expect(steps.indexOf(reporter)).toBe(steps.length - 1);
+    expect(uses('actions/upload-artifact')).toMatchObject({ if: 'always()', with: { path: 'netgrade-reports/' } });
   });
 });

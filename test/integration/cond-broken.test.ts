@@ -12,7 +12,7 @@ import { parseEntityTags } from '../../reference/http/conditional.js';
 import { formatHttpDate } from '../../reference/http/date.js';
 import type { Faults } from '../../reference/http/server.js';
 import { loadSpecs } from '../../src/spec/load.js';
-import { dateOf, editRequest, editResponse, on, reqHeader, resHeader, runHttpSpec, startBrokenHttp, unconditional, type Handle } from '../helpers/broken-cond.js';
+import { dateOf, editRequest, type HttpRequest, type HttpResponse, editResponse, on, reqHeader, resHeader, runHttpSpec, startBrokenHttp, unconditional, type Handle } from '../helpers/broken-cond.js';
 import { outcomes, passedExcept, type Outcome } from '../helpers/run-spec.js';
 
 const SPEC = loadSpecs(['conditional-get'])[0];
@@ -46,19 +46,6 @@ function shiftedLastModified(shift: number, write: (ms: number) => string, read:
 const inKst = (ms: number) => formatHttpDate(ms).replace('GMT', 'KST');
 const fromKst = (v: string) => dateOf(v.replace(/ KST$/, ' GMT'));
 
-/** An ETag computed once, at the first request: If-None-Match is judged against that frozen tag. */
-function frozenEtag(): Faults {
-  let frozen: string | undefined;
-  return handle((req, next) => {
-    const current = resHeader(next(unconditional(req)), 'etag')!;
-    frozen ??= current;
-    const inm = reqHeader(req, 'if-none-match');
-    const asCurrent = (tag: string) => (tag.replace(/^W\//, '') === frozen ? tag.replace(frozen, current) : tag);
-    const judged = inm === undefined || inm.trim() === '*' ? req : editRequest(req, { 'if-none-match': parseEntityTags(inm).map(asCurrent).join(', ') });
-    return editResponse(next(judged), { etag: frozen });
-  });
-}
-
 /** Bytes after the header block of every 304, framed as a 200's body would be. */
 function bodyOn304(out: Buffer, res: { status: number }): Buffer {
   if (res.status !== 304) return out;
@@ -66,8 +53,54 @@ function bodyOn304(out: Buffer, res: { status: number }): Buffer {
   return Buffer.concat([out.subarray(0, out.length - 2), Buffer.from(`Content-Length: ${body.length}\r\n\r\n${body}`, 'latin1')]);
 }
 
-// Every capture of the ETag (seven cases read it from a first GET) fails with it.
-const NEEDS_ETAG = ['cond.inm.match', 'cond.304.no-body', 'cond.304.etag', 'cond.after-update', 'cond.inm.weak', 'cond.inm.list', 'cond.head'];
+// Every capture of the ETag fails with it. cond.304.no-body is not among them: it takes
+// whichever validator the server offers, here Last-Modified.
+const NEEDS_ETAG = ['cond.inm.match', 'cond.inm.nomatch', 'cond.304.etag', 'cond.after-update', 'cond.after-put', 'cond.precedence', 'cond.inm.weak', 'cond.inm.list', 'cond.head'];
+
+/**
+ * An ETag of the server's own making: `tagOf` computes it for each request, and If-None-Match is
+ * judged against it (a tag equal to it by weak comparison stands for the reference's current one).
+ */
+function madeUpEtag(tagOf: (req: HttpRequest, full: HttpResponse) => string): Faults {
+  return handle((req, next) => {
+    const full = next(unconditional(req));
+    const current = resHeader(full, 'etag')!;
+    const mine = tagOf(req, full);
+    const inm = reqHeader(req, 'if-none-match');
+    const asCurrent = (tag: string) => (tag.replace(/^W\//, '') === mine ? tag.replace(mine, current) : tag);
+    const judged = inm === undefined || inm.trim() === '*' ? req : editRequest(req, { 'if-none-match': parseEntityTags(inm).map(asCurrent).join(', ') });
+    return editResponse(next(judged), { etag: mine });
+  });
+}
+
+/** The ETag is refreshed in the PUT handler only: adding a pair with POST leaves it as it was. */
+function etagRefreshedByPutOnly(): Faults {
+  let tag: string | undefined;
+  let stale = true;
+  const reads = madeUpEtag((_req, full) => {
+    if (stale || tag === undefined) tag = resHeader(full, 'etag')!;
+    stale = false;
+    return tag;
+  });
+  return {
+    handle: (req, next) => {
+      if (req.method === 'PUT' && req.target === '/update') stale = true;
+      return reads.handle!(req, next);
+    },
+  };
+}
+
+/** Last-Modified frozen at the first request, and If-Modified-Since judged against that date. */
+function frozenLastModified(): Faults {
+  let frozen: string | undefined;
+  return handle((req, next) => {
+    const full = next(unconditional(req));
+    frozen ??= resHeader(full, 'last-modified')!;
+    const since = dateOf(reqHeader(req, 'if-modified-since'));
+    const judged = reqHeader(req, 'if-none-match') !== undefined || since === undefined ? req : editRequest(req, { 'if-modified-since': since >= dateOf(frozen)! ? formatHttpDate(Date.now() + HOUR) : formatHttpDate(0) });
+    return editResponse(next(judged), { 'last-modified': frozen });
+  });
+}
 
 const FAULTS: Fault[] = [
   {
@@ -97,16 +130,22 @@ const FAULTS: Fault[] = [
     faults: shiftedLastModified(9 * HOUR, inKst, fromKst),
     message: /^Last-Modified "\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" ends in KST; HTTP dates are always GMT \(the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate\)$/,
     stepLabel: 'step 1',
-    alsoFails: Object.fromEntries(
+    alsoFails: {
+      ...Object.fromEntries(
       [
-        ['cond.ims.later', 'GET with a later If-Modified-Since'],
+        ['cond.ims.match', 'control, a day earlier'],
+        ['cond.ims.later', 'control, a day earlier'],
         ['cond.ims.older', 'GET with an older If-Modified-Since'],
       ].map(([id, stepLabel]) => [id, { status: 'failed', stepLabel, message: expect.stringMatching(/^"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" is not an HTTP date, so netgrade cannot compute a date from it$/) }]),
     ),
+    // And the one that compares the new Last-Modified with the old one cannot compare KST dates.
+    'cond.ims.after-update': failed(/^Last-Modified "\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" ends in KST; HTTP dates are always GMT$/, 'GET with the old Last-Modified'),
+    },
   },
   {
-    // Not isolable by nature: cond.304.no-body and cond.304.etag send byte for byte the same two
-    // requests as cond.inm.match and need its 304 before they can judge the 304 itself.
+    // Not isolable by nature: cond.304.no-body and cond.304.etag send byte for byte the same
+    // request as cond.inm.match and need its 304 before they can judge the 304 itself, and the
+    // controls of cond.inm.nomatch and cond.precedence are that very request.
     id: 'cond.inm.match',
     bug: 'If-None-Match with exactly the current tag ignored',
     faults: handle((req, next) => {
@@ -115,23 +154,28 @@ const FAULTS: Fault[] = [
     }),
     message: 'expected status 304, got 200',
     stepLabel: 'GET with If-None-Match',
-    alsoFails: Object.fromEntries(['cond.304.no-body', 'cond.304.etag'].map((id) => [id, failed('expected status 304, got 200', 'GET with If-None-Match')])),
+    alsoFails: {
+      'cond.304.no-body': failed('expected status 304, got 200', 'conditional GET'),
+      'cond.304.etag': failed('expected status 304, got 200', 'GET with If-None-Match'),
+      'cond.inm.nomatch': failed('expected status 304, got 200', 'control, the current tag'),
+      'cond.precedence': failed('expected status 304, got 200', 'control, If-None-Match alone'),
+    },
   },
   {
-    // Keyed on the made-up tag this case sends: a server that answers 304 to any If-None-Match
-    // would also fail cond.after-update (old tag) and cond.precedence (same tag, with a date).
+    // A 200, but not the representation: keyed on the made-up tag the controls send, whose
+    // checks look at the status alone (cond.after-update's old tag gets the real listing).
     id: 'cond.inm.nomatch',
-    bug: 'a tag that does not match answered 304',
+    bug: 'a tag that does not match answered 200 without the listing',
     faults: handle((req, next) => {
-      const keyed = reqHeader(req, 'if-none-match')?.includes('"nomatch-') && reqHeader(req, 'if-modified-since') === undefined;
-      return next(keyed ? editRequest(req, { 'if-none-match': '*' }) : req);
+      const res = next(req);
+      return res.status === 200 && reqHeader(req, 'if-none-match')?.includes('"nomatch-') ? { ...res, body: 'modified\n' } : res;
     }),
-    message: 'expected status 200, got 304',
-    stepLabel: 'step 1',
+    message: 'the body is not the expected bytes',
+    stepLabel: 'GET with another tag',
   },
   {
-    // "Last-Modified < since" instead of "<=": an equal date is taken as modified. A server that
-    // ignored If-Modified-Since altogether would fail cond.ims.later as well.
+    // "Last-Modified < since" instead of "<=": an equal date is taken as modified. Not isolable by
+    // nature: the controls of cond.ims.older, cond.ims.invalid and cond.precedence are that request.
     id: 'cond.ims.match',
     bug: 'If-Modified-Since compared with < instead of <=',
     faults: handle((req, next) => {
@@ -142,6 +186,11 @@ const FAULTS: Fault[] = [
     }),
     message: 'expected status 304, got 200',
     stepLabel: 'GET with If-Modified-Since',
+    alsoFails: {
+      'cond.ims.older': failed('expected status 304, got 200', 'control, Last-Modified itself'),
+      'cond.ims.invalid': failed('expected status 304, got 200', 'control, Last-Modified itself'),
+      'cond.precedence': failed('expected status 304, got 200', 'control, If-Modified-Since alone'),
+    },
   },
   {
     id: 'cond.ims.later',
@@ -156,11 +205,17 @@ const FAULTS: Fault[] = [
     stepLabel: 'GET with a later If-Modified-Since',
   },
   {
-    // Any valid date means "the client has it": older dates get 304 too.
+    // A copy older than an hour gets a 200 that is not the representation. (Answering such dates
+    // 304 would fail the controls of cond.ims.match and cond.ims.later, which send a day-old date.)
     id: 'cond.ims.older',
-    bug: 'any valid If-Modified-Since answered 304',
-    faults: handle((req, next) => (dateOf(reqHeader(req, 'if-modified-since')) === undefined ? next(req) : next(editRequest(req, { 'if-modified-since': formatHttpDate(Date.now() + HOUR) })))),
-    message: 'expected status 200, got 304',
+    bug: 'an old If-Modified-Since answered 200 without the listing',
+    faults: handle((req, next) => {
+      const res = next(req);
+      const since = dateOf(reqHeader(req, 'if-modified-since'));
+      const old = since !== undefined && since < dateOf(resHeader(res, 'last-modified'))! - HOUR;
+      return res.status === 200 && old ? { ...res, body: 'your copy is old\n' } : res;
+    }),
+    message: 'the body is not the expected bytes',
     stepLabel: 'GET with an older If-Modified-Since',
   },
   {
@@ -173,7 +228,7 @@ const FAULTS: Fault[] = [
       return next(ims !== undefined && dateOf(ims) === undefined ? editRequest(req, { 'if-modified-since': formatHttpDate(Date.now() + HOUR) }) : req);
     }),
     message: 'expected status 200, got 304',
-    stepLabel: 'step 1',
+    stepLabel: 'GET with an invalid date',
   },
   {
     id: 'cond.304.no-body',
@@ -181,7 +236,7 @@ const FAULTS: Fault[] = [
     faults: { bytes: (out, _req, res) => bodyOn304(out, res) },
     // The count is checked exactly in the known-bug test below; the engine now reports 26.
     message: /^\d+ bytes came after a 304 response, which must not have a body$/,
-    stepLabel: 'GET with If-None-Match',
+    stepLabel: 'conditional GET',
   },
   {
     id: 'cond.304.etag',
@@ -194,12 +249,27 @@ const FAULTS: Fault[] = [
     stepLabel: 'GET with If-None-Match',
   },
   {
-    // Computed at start-up and judged consistently: the old tag still "matches", so 304.
+    // Judged consistently: the old tag still "matches", so 304.
     id: 'cond.after-update',
-    bug: 'an ETag that never changes',
-    faults: frozenEtag(),
+    bug: 'an ETag refreshed by PUT only',
+    faults: etagRefreshedByPutOnly(),
     message: 'expected status 200, got 304',
     stepLabel: 'GET with the old ETag',
+  },
+  {
+    // The issue's example: an ETag that counts keys does not change when a value does.
+    id: 'cond.after-put',
+    bug: 'an ETag that counts the keys',
+    faults: madeUpEtag((_req, full) => `"keys-${(full.body ?? '').split('\n').filter(Boolean).length}"`),
+    message: 'expected status 200, got 304',
+    stepLabel: 'GET with the old ETag',
+  },
+  {
+    id: 'cond.ims.after-update',
+    bug: 'a Last-Modified that never moves',
+    faults: frozenLastModified(),
+    message: 'expected status 200, got 304',
+    stepLabel: 'GET with the old Last-Modified',
   },
   {
     id: 'cond.precedence',
@@ -233,7 +303,7 @@ const FAULTS: Fault[] = [
     bug: '"*" not honoured',
     faults: handle((req, next) => next(reqHeader(req, 'if-none-match')?.trim() === '*' ? editRequest(req, { 'if-none-match': null }) : req)),
     message: 'expected status 304, got 200',
-    stepLabel: 'step 1',
+    stepLabel: 'GET with If-None-Match *',
   },
   {
     id: 'cond.head',
@@ -267,22 +337,30 @@ describe.concurrent('conditional-get against broken servers', () => {
 
 // ---- a static file on another server ----------------------------------------
 
-/** node:http serving one file at /index.html with ETag, Last-Modified and RFC 9110 §13.2.2 304s. */
-async function startStaticServer(file: string): Promise<{ port: number; close(): Promise<void> }> {
+interface StaticOptions {
+  etag: boolean;
+  lastModified: boolean;
+}
+
+/**
+ * node:http serving one file at /index.html with RFC 9110 §13.2.2 304s, offering an ETag, a
+ * Last-Modified, or both (Python's http.server offers Last-Modified only).
+ */
+async function startStaticServer(file: string, offer: StaticOptions): Promise<{ port: number; close(): Promise<void> }> {
   const body = await readFile(file);
   const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
   const lastModified = formatHttpDate((await stat(file)).mtimeMs);
   const notModified = (req: IncomingMessage): boolean => {
     const inm = req.headers['if-none-match'];
-    // §13.1.2: "*" or any listed tag equal by the weak comparison.
-    if (inm !== undefined) return inm.trim() === '*' || parseEntityTags(inm).some((t) => t.replace(/^W\//, '') === etag);
-    // §13.1.3: only without If-None-Match; an invalid date is ignored.
+    // §13.1.2: "*" matches any current representation; a listed tag only the ETag, if there is one.
+    if (inm !== undefined) return inm.trim() === '*' || (offer.etag && parseEntityTags(inm).some((t) => t.replace(/^W\//, '') === etag));
+    // §13.1.3: only without If-None-Match, only with a Last-Modified; an invalid date is ignored.
     const since = dateOf(req.headers['if-modified-since']);
-    return since !== undefined && dateOf(lastModified)! <= since;
+    return offer.lastModified && since !== undefined && dateOf(lastModified)! <= since;
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url !== '/index.html' || (req.method !== 'GET' && req.method !== 'HEAD')) return void res.writeHead(404, { 'Content-Length': 0 }).end();
-    const validators = { ETag: etag, 'Last-Modified': lastModified };
+    const validators = { ...(offer.etag && { ETag: etag }), ...(offer.lastModified && { 'Last-Modified': lastModified }) };
     if (notModified(req)) return void res.writeHead(304, validators).end();
     res.writeHead(200, { ...validators, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': body.length });
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -297,17 +375,41 @@ async function startStaticServer(file: string): Promise<{ port: number; close():
   };
 }
 
+const noCapture = (header: string, name: string) => failed(`the response has no ${header} header, which the next request needs (as {{${name}}})`, 'GET');
+
+/**
+ * What each case earns against a static file with only one validator: a check fails only when it
+ * is about the validator the server does not offer, and cond.304.no-body gets its 304 either way.
+ */
+const STATIC: Array<{ offer: StaticOptions; fails: Record<string, Outcome> }> = [
+  { offer: { etag: true, lastModified: true }, fails: {} },
+  {
+    offer: { etag: false, lastModified: true },
+    fails: {
+      'cond.etag': failed('the response has no ETag header', 'step 1'),
+      ...Object.fromEntries(['cond.inm.match', 'cond.inm.nomatch', 'cond.304.etag', 'cond.precedence', 'cond.inm.weak', 'cond.inm.list', 'cond.head'].map((id) => [id, noCapture('ETag', 'etag')])),
+    },
+  },
+  {
+    offer: { etag: true, lastModified: false },
+    fails: {
+      'cond.last-modified': failed('the response has no Last-Modified header', 'step 1'),
+      ...Object.fromEntries(['cond.ims.match', 'cond.ims.later', 'cond.ims.older', 'cond.ims.invalid', 'cond.precedence'].map((id) => [id, noCapture('Last-Modified', 'lm')])),
+    },
+  },
+];
+
 describe.concurrent('conditional-get against a static file', () => {
-  it('passes every case but the one that needs the KV store', async ({ onTestFinished }) => {
+  it.for(STATIC)('offering ETag $offer.etag and Last-Modified $offer.lastModified, each case fails only for its own reason', async ({ offer, fails }, { onTestFinished }) => {
     const dir = await mkdtemp(join(tmpdir(), 'netgrade-static-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(join(dir, 'index.html'), '<!doctype html>\n<title>lab</title>\n<p>hello</p>\n');
-    const server = await startStaticServer(join(dir, 'index.html'));
+    const server = await startStaticServer(join(dir, 'index.html'), offer);
     onTestFinished(() => server.close());
-    // The spec's advice: leave out the case tagged kv; select the rest by id.
-    const ids = SPEC.cases.filter((c) => !c.tags.includes('kv')).map((c) => c.id.replace(/\./g, '\\.'));
-    const grep = new RegExp(`^(${ids.join('|')})$`);
-    const result = await runHttpSpec('conditional-get', server.port, { vars: { resource: '/index.html' }, selection: { tags: 'all', grep } });
-    expect(outcomes(result)).toEqual(passedExcept(result, { 'cond.after-update': { status: 'skipped', message: `not selected: does not match --grep ${grep.source}`, stepLabel: undefined } }));
+    // The spec's advice: leave out the cases tagged kv.
+    const result = await runHttpSpec('conditional-get', server.port, { vars: { resource: '/index.html' }, selection: { tags: 'all', skipTags: ['kv'] } });
+    const notSelected = Object.fromEntries(SPEC.cases.filter((c) => c.tags.includes('kv')).map((c) => [c.id, { status: 'skipped' as const, message: 'not selected: tag kv is left out (--skip-tags)', stepLabel: undefined }]));
+    expect(outcomes(result)).toEqual(passedExcept(result, { ...notSelected, ...fails }));
+    expect(outcomes(result)['cond.304.no-body']).toEqual({ status: 'passed' });
   });
 });

@@ -70,6 +70,34 @@ function countingIds(): Faults {
   });
 }
 
+/** Ids from the clock, as time.time_ns() gives them (never the same twice here). */
+function clockIds(): Faults {
+  const aliases = new Aliases();
+  let last = 0n;
+  return visits((req, next) => {
+    const res = next(aliases.inbound(req));
+    if (setCookieId(res) === undefined) return res;
+    const now = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+    last = now > last ? now : last + 1n;
+    return aliases.outbound(res, String(last));
+  });
+}
+
+/** A request with an id the server never issued gets, as its "new" id, the last id issued before. */
+function reissuingLast(): Faults {
+  const aliases = new Aliases();
+  let lastIssued: string | undefined;
+  return visits((req, next) => {
+    const claimed = cookieIds(req)[0];
+    const res = next(aliases.inbound(req));
+    const id = setCookieId(res);
+    if (id === undefined) return res;
+    const unknown = claimed !== undefined && lastIssued !== undefined && claimed !== lastIssued;
+    if (!unknown) return ((lastIssued = id), res);
+    return aliases.outbound(res, lastIssued!);
+  });
+}
+
 /**
  * One counter for everybody: a session is shown every visit anyone made since it began.
  * Alone, a session counts right (cookie.count, re-run alone after a failure alongside
@@ -112,10 +140,10 @@ const FAULTS: Fault[] = [
       'cookie.attrs': failed('the response has no Set-Cookie header', 'step 1'),
       'cookie.kept': failed('the response has no Set-Cookie header to read the cookie name from', 'first visit'),
       'cookie.count': failed(notVisit(2), 'visit 2'),
-      'cookie.independent': failed(notVisit(2), 'A, visit 2'),
+      'cookie.independent': failed('the response has no Set-Cookie header to read the cookie name from', 'A, visit 1'),
       'cookie.multiple': failed('the response has no Set-Cookie header to read the cookie name from', 'first visit'),
       'cookie.cache-control': failed('the response has no Set-Cookie header', 'step 1'),
-      'cookie.forged': failed('the response has no Set-Cookie header to read the cookie name from', 'learn the cookie name'),
+      'cookie.forged': failed('the response has no Set-Cookie header to read the cookie name from', "a fresh client's id"),
       'cookie.random': failed('request 1 of 20: the response has no Set-Cookie header to read the cookie value from', 'step 1'),
     },
   },
@@ -206,15 +234,30 @@ const FAULTS: Fault[] = [
     stepLabel: 'visit with a forged id',
   },
   {
+    // An id was made up for the forged request, but it is the last one the server issued.
+    id: 'cookie.forged',
+    bug: 'an unknown id answered with the last id issued',
+    faults: reissuingLast,
+    message: new RegExp(`^the server issued sid=${ID} again, an id it had already given another session; every new session needs its own id$`),
+    stepLabel: 'visit with a forged id',
+    // One case at a time, so the last id issued is the one this case saw: the check knows only those.
+    run: { concurrency: 1 },
+  },
+  {
+    // Other cases start sessions in between, so the counter's steps are uneven; still rising.
     id: 'cookie.random',
     bug: 'ids from a counter',
     faults: countingIds,
-    message: /^the values of sessionIds count up \(session-0+\d+, session-0+\d+, session-0+\d+\), so the next one is easy to guess; use a random 128-bit value$/,
+    message: /^the 20 values of sessionIds are all rising as strings \(session-0+\d+, session-0+\d+, session-0+\d+\), as a clock or a counter gives, so the next one is easy to guess; use a random 128-bit value$/,
     stepLabel: 'step 1',
-    // One case at a time. Engine bug: countsUp (src/check/collect.ts) wants equal steps, and
-    // other cases starting sessions meanwhile make a counter's steps uneven (6, 11, 13, 14, ...),
-    // so at the default concurrency this server passes cookie.random.
-    run: { concurrency: 1 },
+  },
+  {
+    // Python's str(time.time_ns()): 19 digits, distinct, long enough, and always rising.
+    id: 'cookie.random',
+    bug: 'ids from the clock in nanoseconds',
+    faults: clockIds,
+    message: /^the 20 values of sessionIds are all rising as strings \(\d{19}, \d{19}, \d{19}\), as a clock or a counter gives, so the next one is easy to guess; use a random 128-bit value$/,
+    stepLabel: 'step 1',
   },
 ];
 

@@ -121,14 +121,14 @@ export const COND_FAULTS: CondFault[] = [
     stepLabel: 'step 1',
     alsoFails: {
       ...Object.fromEntries(
-      [
-        ['cond.ims.match', 'control, a day earlier'],
-        ['cond.ims.later', 'control, a day earlier'],
-        ['cond.ims.older', 'GET with an older If-Modified-Since'],
-      ].map(([id, stepLabel]) => [id, failed(/^"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" is not an HTTP date, so netgrade cannot compute a date from it$/, stepLabel)]),
-    ),
-    // And the one that compares the new Last-Modified with the old one cannot compare KST dates.
-    'cond.ims.after-update': failed(/^Last-Modified "\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" ends in KST; HTTP dates are always GMT$/, 'GET with the old Last-Modified'),
+        [
+          ['cond.ims.match', 'control, a day earlier'],
+          ['cond.ims.later', 'control, a day earlier'],
+          ['cond.ims.older', 'GET with an older If-Modified-Since'],
+        ].map(([id, stepLabel]) => [id, failed(/^"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" is not an HTTP date, so netgrade cannot compute a date from it$/, stepLabel)]),
+      ),
+      // And the one that compares the new Last-Modified with the old one cannot compare KST dates.
+      'cond.ims.after-update': failed(/^Last-Modified "\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" ends in KST; HTTP dates are always GMT$/, 'GET with the old Last-Modified'),
     },
   },
   {

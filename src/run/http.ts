@@ -261,7 +261,7 @@ function answeredEarly(client: TcpClient, sent: number, pieces: number): void {
   const when = `after piece ${sent} of ${pieces}, before the whole request had arrived`;
   const hint = 'a server must keep reading until the empty line after the headers and then Content-Length bytes of body';
   if (early.length > 0) throw new StepFailed({ message: `the server answered ${when}; ${hint}`, expected: 'no answer before the last piece', actual: previewBytes(early, 256) });
-  if (client.peerClosedAt !== undefined || client.error) throw new StepFailed({ message: `the server closed the connection ${when}; ${hint}`, expected: 'no answer before the last piece', actual: '(close)', cause: client.error?.code });
+  if (client.peerClosedAt !== undefined || client.error) throw new StepFailed({ message: `the server closed the connection ${when}; ${hint}`, expected: 'no answer before the last piece', actual: '(close)', ...(client.error && { cause: client.error.code }) });
 }
 
 async function storeCookies(ctx: CaseContext, name: string, res: HttpResponse, url: string): Promise<void> {

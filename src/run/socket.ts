@@ -37,7 +37,11 @@ export function notReading(bytes: number, timeoutMs: number): { message: string 
 export async function writeOrFail(client: TcpClient, data: Buffer, deadline: number, timeoutMs: number): Promise<void> {
   const outcome = await client.write(data, deadline);
   if (outcome === 'timeout') throw new StepFailed(notReading(data.length, timeoutMs));
-  if (outcome === 'closed') throw new StepFailed({ message: `the server closed the connection before netgrade had sent everything (${data.length} bytes were left to send)`, cause: client.error?.code });
+  if (outcome !== 'closed') return;
+  // What the server sent before it closed says why: it answered what it had so far.
+  const early = client.unread();
+  const said = early.length > 0 ? `, after replying "${previewBytes(early, 80)}"` : '';
+  throw new StepFailed({ message: `the server closed the connection before netgrade had sent everything (${data.length} bytes were left to send)${said}`, ...(client.error && { cause: client.error.code }) });
 }
 
 function failFrom(err: unknown): never {

@@ -80,7 +80,7 @@ describe('a YAML alias bomb', () => {
 describe('a placeholder in a header name', () => {
   it('names a variable like any other: an unknown one is a spec problem', () => {
     expect(problems(spec('http', '      - request: { target: /, headers: { "{{nope}}": x } }\n'))).toEqual([
-      'r.yaml:11:54 /cases/0/steps/0/request/headers/{{nope}}: unknown variable {{nope}}: declare it under "vars" or capture it in an earlier step',
+      'r.yaml:11:54 /cases/0/steps/0/request/headers/{{nope}}: unknown variable {{nope}}: declare it under "vars" or "draw", or capture it in an earlier step',
     ]);
   });
 

@@ -178,6 +178,10 @@ async function main() {
     const mod = (await import(gradeBench)) as { gradeBench: () => Promise<string[]> };
     for (const line of await mod.gradeBench()) say(line);
   }
+
+  say('\n## Every check fails somewhere (check id → servers that fail it)');
+  const { gauntletTable } = await import('./gauntlet.js');
+  for (const line of await gauntletTable()) say(line);
 }
 
 await main();

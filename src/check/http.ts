@@ -21,7 +21,8 @@ export interface SetCookieExpect {
   httpOnly?: boolean;
   persistent?: boolean;
   kept?: { name: string; value: string };
-  fresh?: { name: string; not: string };
+  /** The response sets cookie `name` to a new value: not `not` (an id the client made up), none of `notIssued` (ids issued before). */
+  fresh?: { name: string; not?: string; notIssued?: string[] };
   /** Matchers on the value of the first Set-Cookie. */
   value?: MatchSet;
 }
@@ -115,6 +116,7 @@ const FRAMING: Record<FramingRule, { codes: DeviationCode[]; rule: string }> = {
   crlf: { codes: ['lf-line-end'], rule: 'every line ending in CRLF, the header block in CRLF CRLF' },
   'content-length': { codes: ['no-content-length', 'content-length-mismatch', 'bad-content-length'], rule: 'a Content-Length equal to the body length in bytes' },
   'no-body': { codes: ['body-not-allowed'], rule: 'no bytes after the header block' },
+  'header-syntax': { codes: ['bad-header-line'], rule: 'every header line "name: value", the name a token, the value free of control characters' },
 };
 
 function framing(e: HttpExpect, o: HttpObservation): Failure | undefined {
@@ -197,7 +199,8 @@ export function setCookieProblem(m: SetCookieExpect, res: HttpResponse, now: Dat
   }
   if (m.fresh) {
     const c = cookies.find((x) => x.check.name === m.fresh!.name)!;
-    if (c.check.value === m.fresh.not) return `the server adopted the id the client made up (${m.fresh.name}=${show(m.fresh.not)}) instead of issuing a fresh one`;
+    if (m.fresh.not !== undefined && c.check.value === m.fresh.not) return `the server adopted the id the client made up (${m.fresh.name}=${show(m.fresh.not)}) instead of issuing a fresh one`;
+    if (m.fresh.notIssued?.includes(c.check.value ?? '')) return `the server issued ${m.fresh.name}=${show(c.check.value ?? '')} again, an id it had already given another session; every new session needs its own id`;
   }
   return undefined;
 }

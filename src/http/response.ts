@@ -230,6 +230,7 @@ function parseStatusLine(line: string, devs: Deviation[]): Pick<HttpResponse, 'v
     devs.push(dev('missing-reason', `status line ${quote(line)} has no reason phrase (expected ${expectedLine(out.status)})`));
   } else if (tail[0] === ' ') {
     out.reason = tail.slice(1); // an empty reason is fine; the SP is what is required
+    checkReason(out.reason, bad);
   } else if (tail[0] === '\t') {
     out.reason = tail.replace(/^[ \t]+/, '');
     bad(`status line ${quote(line)} has a tab after the status code (expected exactly one space)`);
@@ -238,6 +239,12 @@ function parseStatusLine(line: string, devs: Deviation[]): Pick<HttpResponse, 'v
     bad(`status line ${quote(line)} has no space between the status code and the reason phrase`);
   }
   return out;
+}
+
+// RFC 9112 §4: reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ); a control byte (NUL, ESC, DEL) is none of them.
+function checkReason(reason: string, bad: (message: string) => void): void {
+  const ctl = /[\x00-\x08\x0a-\x1f\x7f]/.exec(reason);
+  if (ctl) bad(`the reason phrase ${quote(reason)} holds the control character ${quote(ctl[0])}; only tabs, spaces and visible characters are allowed (RFC 9112 §4)`);
 }
 
 function checkVersion(version: string, bad: (message: string) => void): void {
@@ -251,6 +258,9 @@ function expectedLine(status: number): string {
   const reason = STATUS_CODES[status];
   return reason ? `"HTTP/1.1 ${status} ${reason}"` : `"HTTP/1.1 ${status} " followed by a reason phrase`;
 }
+
+// RFC 9110 §5.6.2: token = 1*tchar.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 // RFC 9112 §5: field-line = field-name ":" OWS field-value OWS; §5.2 obs-fold is joined with SP.
 function parseHeaderLines(lines: Line[], devs: Deviation[]): Array<[string, string]> {
@@ -270,6 +280,9 @@ function parseHeaderLines(lines: Line[], devs: Deviation[]): Array<[string, stri
     if (colon === 0) { bad(`${where} has no header name before the colon; it was ignored`); return; }
     const name = line.text.slice(0, colon);
     if (/[ \t]$/.test(name)) bad(`${where} has whitespace between the header name and the colon, which RFC 9112 §5.1 forbids`);
+    else if (!TOKEN.test(name)) bad(`${where} has a header name that is not a token (letters, digits and !#$%&'*+-.^_\`|~ only, RFC 9110 §5.1)`);
+    const ctl = /[\x00-\x08\x0a-\x1f\x7f]/.exec(line.text.slice(colon + 1));
+    if (ctl) bad(`${where} has the control character ${quote(ctl[0])} in its value, which RFC 9110 §5.5 forbids`);
     headers.push([name.replace(/[ \t]+$/, ''), trimOws(line.text.slice(colon + 1))]);
   });
   return headers;

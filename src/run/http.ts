@@ -14,7 +14,9 @@ import { TcpClient } from '../transport/tcp.js';
 import { CaseErrored, StepFailed, causedBy, sleep, varsAt, type CaseContext } from './context.js';
 import { renderBytes, renderWrites, type Write } from './payload.js';
 import { renderMatches } from './expect.js';
-import { checkPauses, notReading, stepTimeout } from './socket.js';
+import { checkPauses, stepTimeout, writeOrFail } from './socket.js';
+import { formatImfFixdate, parseHttpDate } from '../http/date.js';
+import { previewBytes } from '../text/escape.js';
 
 /** After a response on a connection that should close, how long to wait for stray bytes or the close. */
 const SETTLE_MS = 100;
@@ -46,7 +48,7 @@ function renderHttpExpect(e: StepExpect, vars: Record<string, string>): HttpExpe
     setCookie: c && {
       ...c,
       kept: c.kept && { name: t(c.kept.name, vars), value: t(c.kept.value, vars) },
-      fresh: c.fresh && { name: t(c.fresh.name, vars), not: t(c.fresh.not, vars) },
+      fresh: c.fresh && { name: t(c.fresh.name, vars), not: c.fresh.not && t(c.fresh.not, vars), notIssued: c.fresh.notIssued?.map((v) => t(v, vars)) },
       value: c.value && renderMatches(c.value, vars),
     },
     keepAlive: e.keepAlive,
@@ -74,7 +76,8 @@ async function requestWrites(ctx: CaseContext, step: Step, vars: Record<string, 
     method,
     target,
     version: r.version ?? 'HTTP/1.1',
-    headers: Object.entries(r.headers ?? {}).map(([n, v]) => [n, v === null ? null : t(v, vars)]),
+    // Names are templates too: {{validatorName}} is If-None-Match or If-Modified-Since, whichever the server offers.
+    headers: Object.entries(r.headers ?? {}).map(([n, v]) => [t(n, vars), v === null ? null : t(v, vars)]),
     body: r.body === undefined ? undefined : renderBytes(r.body, vars),
     host: hostHeader(ctx.endpoint.host, ctx.endpoint.port),
     close: !step.client,
@@ -154,13 +157,28 @@ async function readResponse(client: TcpClient, method: string, deadline: number,
   return { response: parsed?.response, partial, deviations, timedOut: !parsed && r.timedOut, error: r.error, peerClosed: client.peerClosedAt !== undefined || r.capped, capped };
 }
 
-function capture(c: Capture, res: HttpResponse): string | undefined {
+/**
+ * The validator a response offers, ETag first, else Last-Modified (RFC 9110 §13.2.2 tests
+ * If-None-Match first): the request header that tests it, a value that matches, or one that
+ * does not. A check about 304 responses then gets its 304 from a server with either validator.
+ */
+function validator(res: HttpResponse, part: 'name' | 'value' | 'stale', vars: Record<string, string>): string | undefined {
+  const etag = headerAll(res, 'etag');
+  if (etag.length > 0) return { name: 'If-None-Match', value: fieldText(etag.join(', ')), stale: `"nomatch-${vars.uid}"` }[part];
+  const lm = header(res, 'last-modified');
+  if (lm === undefined) return undefined;
+  if (part === 'stale') return parseHttpDate(lm) ? formatImfFixdate(new Date(parseHttpDate(lm)!.date.getTime() - 86_400_000)) : undefined;
+  return part === 'name' ? 'If-Modified-Since' : lm;
+}
+
+function capture(c: Capture, res: HttpResponse, vars: Record<string, string>): string | undefined {
   // As text whose UTF-8 is the bytes the server sent, so {{name}} puts those bytes back on the wire.
   if ('header' in c) return headerAll(res, c.header).length > 0 ? fieldText(headerAll(res, c.header).join(', ')) : undefined;
   if ('body' in c) {
     const m = new RegExp(c.body, 'u').exec(res.body.toString('utf8'));
     return m ? (m[1] ?? m[0]) : undefined;
   }
+  if ('validator' in c) return validator(res, c.validator, vars);
   const first = headerAll(res, 'set-cookie')[0];
   const parsed = first === undefined ? undefined : checkSetCookie(first);
   return c.setCookie === 'name' ? parsed?.name : parsed?.value;
@@ -169,12 +187,13 @@ function capture(c: Capture, res: HttpResponse): string | undefined {
 function missingCapture(c: Capture, name: string): string {
   if ('header' in c) return `the response has no ${c.header} header, which the next request needs (as {{${name}}})`;
   if ('body' in c) return `the body does not match /${c.body}/, so {{${name}}} cannot be read from it`;
+  if ('validator' in c) return `the response has neither an ETag nor a valid Last-Modified header, so a conditional request cannot be made (as {{${name}}})`;
   return `the response has no Set-Cookie header to read the cookie ${c.setCookie} from`;
 }
 
 function takeCaptures(ctx: CaseContext, step: Step, res: HttpResponse, vars: Record<string, string>): void {
   for (const [name, c] of Object.entries(step.capture ?? {})) {
-    const value = capture(c, res);
+    const value = capture(c, res, vars);
     if (value === undefined) throw new StepFailed({ message: missingCapture(c, name), actual: `HTTP ${res.status ?? '?'}; ${header(res, 'content-type') ?? 'no Content-Type'}` });
     ctx.vars[name] = value;
     vars[name] = value;
@@ -210,9 +229,10 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
   try {
     if (!fresh && !client.open) throw new StepFailed({ message: 'the server had already closed this connection, after the previous response, without sending Connection: close' });
     if (step.expect) checkPauses(writes, timeoutMs);
-    for (const w of writes) {
+    for (const [k, w] of writes.entries()) {
       await sleep(w.delayMs, ctx.signal);
-      if (!(await client.write(w.data, deadline))) throw new StepFailed(notReading(w.data.length, timeoutMs));
+      if (k > 0) answeredEarly(client, k, writes.length);
+      await writeOrFail(client, w.data, deadline, timeoutMs);
     }
     const got = await readResponse(client, method, deadline, fresh);
     let closedAfter: boolean | undefined;
@@ -233,6 +253,15 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
   } finally {
     if (fresh) client.close();
   }
+}
+
+/** A request sent in pieces: the server must wait for all of them before it answers or closes. */
+function answeredEarly(client: TcpClient, sent: number, pieces: number): void {
+  const early = client.unread();
+  const when = `after piece ${sent} of ${pieces}, before the whole request had arrived`;
+  const hint = 'a server must keep reading until the empty line after the headers and then Content-Length bytes of body';
+  if (early.length > 0) throw new StepFailed({ message: `the server answered ${when}; ${hint}`, expected: 'no answer before the last piece', actual: previewBytes(early, 256) });
+  if (client.peerClosedAt !== undefined || client.error) throw new StepFailed({ message: `the server closed the connection ${when}; ${hint}`, expected: 'no answer before the last piece', actual: '(close)', ...(client.error && { cause: client.error.code }) });
 }
 
 async function storeCookies(ctx: CaseContext, name: string, res: HttpResponse, url: string): Promise<void> {

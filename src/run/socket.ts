@@ -33,6 +33,17 @@ export function notReading(bytes: number, timeoutMs: number): { message: string 
   return { message: `the server stopped reading: netgrade could not finish writing ${bytes} bytes within ${timeoutMs} ms` };
 }
 
+/** Writes one piece of a request or message; a piece the server did not take is a failure, never a silent success. */
+export async function writeOrFail(client: TcpClient, data: Buffer, deadline: number, timeoutMs: number): Promise<void> {
+  const outcome = await client.write(data, deadline);
+  if (outcome === 'timeout') throw new StepFailed(notReading(data.length, timeoutMs));
+  if (outcome !== 'closed') return;
+  // What the server sent before it closed says why: it answered what it had so far.
+  const early = client.unread();
+  const said = early.length > 0 ? `, after replying "${previewBytes(early, 80)}"` : '';
+  throw new StepFailed({ message: `the server closed the connection before netgrade had sent everything (${data.length} bytes were left to send)${said}`, ...(client.error && { cause: client.error.code }) });
+}
+
 function failFrom(err: unknown): never {
   if (err instanceof NetError) throw new StepFailed({ message: err.message, cause: err.code });
   throw err;
@@ -182,7 +193,7 @@ async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
     if (step.expect) checkPauses(writes, timeoutMs);
     for (const w of writes) {
       await sleep(w.delayMs, ctx.signal);
-      if (!(await client.write(w.data, deadline))) throw new StepFailed(notReading(w.data.length, timeoutMs));
+      await writeOrFail(client, w.data, deadline, timeoutMs);
     }
     const then = step.then ?? (step.client ? 'keep-open' : 'half-close');
     if (then === 'reset') return client.reset();

@@ -21,7 +21,13 @@ export type CaptureNames = (step: Step) => string[];
 function* strings(value: unknown, path: Array<string | number>): Generator<[string, Array<string | number>]> {
   if (typeof value === 'string') yield [value, path];
   else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], [...path, i]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      // Header names may be templates ({{validatorName}}); they name variables too.
+      if (k.includes('{{')) yield [k, [...path, k]];
+      yield* strings(v, [...path, k]);
+    }
+  }
 }
 
 function stepProblems(spec: Spec, step: Step, at: Array<string | number>): LintProblem[] {

@@ -201,6 +201,20 @@ export const MATCHERS = {
       return mine.date.getTime() > ref.date.getTime() ? `${s.name} (${value}) is later than ${other} (${theirs}); it must not be in the future` : undefined;
     },
   }),
+  laterThan: matcher({
+    arg: 'text',
+    subjects: ['header'],
+    description: 'An HTTP date later than this one (e.g. a Last-Modified captured before a change).',
+    schema: { type: 'string' },
+    expected: (w) => `later than ${w}`,
+    test: (before, s) => {
+      const value = s.bytes.toString('latin1');
+      const mine = parseHttpDate(value);
+      if (!mine) return `${s.name} ${explainDate(value)}`;
+      const ref = parseHttpDate(before);
+      return ref && mine.date.getTime() > ref.date.getTime() ? undefined : `${s.name} is "${escapeBytes(s.bytes)}"; after the change it must be later than "${escapeBytes(Buffer.from(before))}"`;
+    },
+  }),
 } as const;
 
 export type MatcherKeyword = keyof typeof MATCHERS;

@@ -30,12 +30,12 @@ export interface SetCookieMatch {
   httpOnly?: true;
   persistent?: true;
   kept?: { name: string; value: string };
-  fresh?: { name: string; not: string };
+  fresh?: { name: string; not?: string; notIssued?: string[] };
   /** Matchers on the value of the first Set-Cookie. */
   value?: WrittenMatch;
 }
 
-export type FramingRule = 'status-line' | 'crlf' | 'content-length' | 'no-body';
+export type FramingRule = 'status-line' | 'crlf' | 'content-length' | 'no-body' | 'header-syntax';
 
 /** A step's expectations: reply matchers and timing for udp/tcp, the rest for http (the schema keeps them apart). */
 export interface StepExpect extends WrittenMatch {
@@ -61,12 +61,13 @@ export interface HttpRequestDef {
   split?: { pieces: number; delayMs: number };
 }
 
-export type Capture = { header: string } | { body: string } | { setCookie: 'name' | 'value' };
+export type Capture = { header: string } | { body: string } | { setCookie: 'name' | 'value' } | { validator: 'name' | 'value' | 'stale' };
 
 export interface CollectCheck {
   distinct?: true;
   minLength?: number;
   notCountingUp?: true;
+  unordered?: true;
   count?: number;
 }
 

@@ -1,6 +1,9 @@
 import net from 'node:net';
 import { NetError, fromSocketError, describeEndpoint, MAX_EXCHANGE_BYTES, type Endpoint, type WireListener } from './errors.js';
 
+/** What became of a write: handed to the kernel, not taken before the deadline, or the connection was gone. */
+export type WriteOutcome = 'sent' | 'timeout' | 'closed';
+
 /** What a read saw, whether or not it got what it waited for. */
 export interface ReadResult {
   bytes: Buffer;
@@ -123,18 +126,20 @@ export class TcpClient {
   }
 
   /**
-   * Writes and waits until the bytes are handed to the kernel, or the deadline: false means
-   * they were not (the server stopped reading and the buffers are full). Without a deadline a
-   * large send to a server that never reads waited forever and kept netgrade from exiting.
+   * Writes and waits until the bytes are handed to the kernel, or the deadline. 'timeout': they
+   * were not (the server stopped reading and the buffers are full); without a deadline a large
+   * send to a server that never reads waited forever. 'closed': the connection was closed or
+   * reset first, so the bytes never left; reporting that as sent let a server that answered
+   * before the whole request arrived pass.
    */
-  async write(data: Buffer, deadline = Infinity): Promise<boolean> {
-    if (!this.socket.writable) return true;
+  async write(data: Buffer, deadline = Infinity): Promise<WriteOutcome> {
+    if (!this.socket.writable || this.socket.destroyed) return 'closed';
     this.opts.onWire?.({ kind: 'send', data });
-    return new Promise<boolean>((resolve) => {
-      const timer = Number.isFinite(deadline) ? setTimeout(() => resolve(false), Math.max(0, deadline - Date.now())) : undefined;
-      this.socket.write(data, () => {
+    return new Promise<WriteOutcome>((resolve) => {
+      const timer = Number.isFinite(deadline) ? setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now())) : undefined;
+      this.socket.write(data, (err) => {
         clearTimeout(timer);
-        resolve(true);
+        resolve(err ? 'closed' : 'sent');
       });
     });
   }

@@ -26,6 +26,22 @@ export function runHttpSpec(name: string, port: number, extra: Partial<RunOption
   return runSpec(name, { http: port }, { stepRunners: { http: httpStepRunner }, ...extra });
 }
 
+// ---- expected failures ------------------------------------------------------
+
+/** A failure a broken server must cause, as data (a RegExp where the message holds run-unique values). */
+export interface ExpectedFailure {
+  status: 'failed';
+  message: string | RegExp;
+  stepLabel: string;
+}
+
+export const failed = (message: string | RegExp, stepLabel: string): ExpectedFailure => ({ status: 'failed', message, stepLabel });
+
+/** Expected failures as outcomes a test compares with, each RegExp turned into the runner's matcher. */
+export function asOutcomes<M>(expected: Record<string, ExpectedFailure>, matching: (re: RegExp) => M): Record<string, { status: 'failed'; message: string | M; stepLabel: string }> {
+  return Object.fromEntries(Object.entries(expected).map(([id, f]) => [id, { ...f, message: typeof f.message === 'string' ? f.message : matching(f.message) }]));
+}
+
 // ---- requests ---------------------------------------------------------------
 
 export const reqHeader = (req: HttpRequest, name: string): string | undefined => headerValue(req, name.toLowerCase());

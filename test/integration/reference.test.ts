@@ -29,13 +29,13 @@ describe.concurrent('the reference servers pass the built-in specs', () => {
     for (let round = 0; round < 2; round++) {
       const result = await runSpec(builtinSpecNames(), server.ports, { profile: ALL });
       expect(outcomes(result)).toEqual(passedExcept(result));
-      expect(result.summary.passed).toBe(69);
+      expect(result.summary.passed).toBe(72);
     }
   });
 
   it('counts every catalogue id exactly once', () => {
     const ids = loadSpecs(builtinSpecNames()).flatMap((s) => s.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBe(69);
+    expect(ids.length).toBe(72);
   });
 });

@@ -2,6 +2,7 @@
 // message a student reads, and every other case still passes (docs/protocols.md#tcp-echo).
 import { describe, expect, it } from 'vitest';
 import { asciiUpper, deadPort, startBrokenTcp, swapCase, upper, type BrokenServer } from '../helpers/broken-echo.js';
+import { previewBytes } from '../../src/text/escape.js';
 import { drawnFor, outcomes, passedExcept, runSpec, SEED, statuses, type Outcome } from '../helpers/run-spec.js';
 
 const refused = (port: number) => `nothing is listening on 127.0.0.1:${port}/tcp: is your server running on that port?`;
@@ -64,7 +65,8 @@ const FAULTS: Fault[] = [
   {
     id: 'tcp.segmented',
     start: () => startBrokenTcp({ firstChunkOnly: true }),
-    message: `the reply is cut short: ${bytes(segmented.slice(0, Math.ceil(segmented.length / 2)))} of ${bytes(segmented)} bytes came`,
+    // It replies to the first piece and closes; the second piece then finds the connection gone.
+    message: `the server closed the connection before netgrade had sent everything (${bytes(segmented.slice(Math.ceil(segmented.length / 2)))} bytes were left to send), after replying "${previewBytes(Buffer.from(upper(segmented.slice(0, Math.ceil(segmented.length / 2)))), 80)}"`,
   },
   {
     id: 'tcp.empty',

@@ -398,6 +398,25 @@ describe('parseResponse: header lines', () => {
   });
 });
 
+describe('parseResponse: field and reason-phrase characters (RFC 9110 §5.5, RFC 9112 §4)', () => {
+  it('reports a header name that is not a token and a control character in a value', () => {
+    const { response } = complete(parseResponse(b(
+      'HTTP/1.1 200 OK\r\nX Trace: 1\r\nX-Note: a\x00b\r\nX-Tab: a\tb\r\nX-Latin: caf\xe9\r\nContent-Length: 0\r\n\r\n'), GET_OPEN));
+    expect(response.deviations).toEqual([
+      { code: 'bad-header-line', message: 'line 2 ("X Trace: 1") has a header name that is not a token (letters, digits and !#$%&\'*+-.^_`|~ only, RFC 9110 §5.1)' },
+      { code: 'bad-header-line', message: 'line 3 ("X-Note: a\\x00b") has the control character "\\x00" in its value, which RFC 9110 §5.5 forbids' },
+    ]);
+  });
+
+  it('accepts tabs, spaces, visible characters and obs-text in the reason phrase, and reports a control character', () => {
+    expect(codes(complete(parseResponse(b('HTTP/1.1 200 All\tfine \xe9!\r\nContent-Length: 0\r\n\r\n'), GET_OPEN)).response)).toEqual([]);
+    const { response } = complete(parseResponse(b('HTTP/1.1 200 O\x7fK\r\nContent-Length: 0\r\n\r\n'), GET_OPEN));
+    expect(response.deviations).toEqual([
+      { code: 'bad-status-line', message: 'the reason phrase "O\\x7fK" holds the control character "\\x7f"; only tabs, spaces and visible characters are allowed (RFC 9112 §4)' },
+    ]);
+  });
+});
+
 describe('parseResponse: robustness', () => {
   it('never throws on arbitrary bytes', () => {
     let seed = 12345;

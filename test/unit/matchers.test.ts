@@ -41,7 +41,7 @@ describe('the schema and the table agree', () => {
 
   it('the reply, body, header and cookie homes take the keywords the table gives them', () => {
     expect(Object.keys(matcherProperties('reply'))).toStrictEqual(['equals', 'notEquals', 'length', 'contains', 'notContains', 'matches', 'containsEach']);
-    expect(Object.keys(matcherProperties('header'))).toStrictEqual(['equals', 'notEquals', 'length', 'contains', 'notContains', 'matches', 'tokens', 'imfFixdate', 'entityTag', 'notAfter']);
+    expect(Object.keys(matcherProperties('header'))).toStrictEqual(['equals', 'notEquals', 'length', 'contains', 'notContains', 'matches', 'tokens', 'imfFixdate', 'entityTag', 'notAfter', 'laterThan']);
     expect(Object.keys(schema.definitions.tcpExpect.properties)).toStrictEqual([...Object.keys(matcherProperties('reply')), 'replyWithinMs', 'closedWithinMs', 'noReply']);
     expect(Object.keys(schema.definitions.headerMatch.properties)).toStrictEqual([...Object.keys(matcherProperties('header')), 'present']);
   });
@@ -65,6 +65,13 @@ const EXAMPLES: Record<MatcherKeyword, { want: MatchSet; pass: Subject; fail: Su
     fail: { ...subject('Sun, 06 Nov 1994 08:49:39 GMT', 'header'), header: () => 'Sun, 06 Nov 1994 08:49:38 GMT' },
     message: 'X (Sun, 06 Nov 1994 08:49:39 GMT) is later than Date (Sun, 06 Nov 1994 08:49:38 GMT); it must not be in the future',
     expected: 'not later than Date',
+  },
+  laterThan: {
+    want: { laterThan: 'Sun, 06 Nov 1994 08:49:37 GMT' },
+    pass: subject('Sun, 06 Nov 1994 08:49:38 GMT', 'header'),
+    fail: subject('Sun, 06 Nov 1994 08:49:37 GMT', 'header'),
+    message: 'X is "Sun, 06 Nov 1994 08:49:37 GMT"; after the change it must be later than "Sun, 06 Nov 1994 08:49:37 GMT"',
+    expected: 'later than Sun, 06 Nov 1994 08:49:37 GMT',
   },
 };
 

@@ -76,3 +76,16 @@ describe('a YAML alias bomb', () => {
     expect(problems(text)).toEqual(['r.yaml:1:1 /: YAML: Excessive alias count indicates a resource exhaustion attack']);
   });
 });
+
+describe('a placeholder in a header name', () => {
+  it('names a variable like any other: an unknown one is a spec problem', () => {
+    expect(problems(spec('http', '      - request: { target: /, headers: { "{{nope}}": x } }\n'))).toEqual([
+      'r.yaml:11:54 /cases/0/steps/0/request/headers/{{nope}}: unknown variable {{nope}}: declare it under "vars" or "draw", or capture it in an earlier step',
+    ]);
+  });
+
+  it('and a captured one is known to the steps after it', () => {
+    const steps = '      - request: { target: / }\n        capture: { h: { validator: name }, v: { validator: value } }\n      - request: { target: /, headers: { "{{h}}": "{{v}}" } }\n';
+    expect(problems(spec('http', steps))).toEqual([]);
+  });
+});

@@ -143,6 +143,15 @@ describe('TcpClient', () => {
     expect(closedAt).toBeTypeOf('number');
     expect(closedAt).toBe(client.peerClosedAt);
   });
+
+  // A request's later pieces written after the server closed never left: that is no success.
+  it('a write after the server closed is "closed", a write it takes is "sent"', async () => {
+    const port = await tcpServer((s) => s.once('data', () => s.end()));
+    const client = await connect(port);
+    expect(await client.write(Buffer.from('first'), soon(2000))).toBe('sent');
+    await client.waitForClose(soon(2000));
+    expect(await client.write(Buffer.from('second'), soon(2000))).toBe('closed');
+  });
 });
 
 /** A UDP server that answers each datagram with `reply(msg)` (or not, when it returns undefined). */

@@ -80,9 +80,12 @@ program
   .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
   .option('--set <name=value>', 'set a spec variable; repeatable', collect)
   .option('--seed <n>', 'draw the payloads from this seed, as a report printed it, to repeat a run (default: a random one)')
-  .option('--reporter <name[=file]>', 'console, json=FILE, junit=FILE, html=FILE, gradescope=FILE, github; repeatable (default: console)', collect)
+  .option('--reporter <name[=file]>', 'json=FILE (json=- for stdout), junit=FILE, html=FILE, gradescope=FILE, github; repeatable; the console stays on', collect)
   .option('--reference', 'start the bundled reference servers on free ports and test them')
   .option('--start <command>', 'start the server under test (sh -c); {port:udp} {port:tcp} {port:http} become its ports')
+  .option('--bail', 'stop at the first case that fails')
+  .option('--watch', 'with --start: run again whenever a file in the server\'s folder changes')
+  .option('--verbose', 'list every case, with the transcripts of passing ones')
   .addOption(new Option('--concurrency <n>', 'cases in flight at once').default('16').hideHelp())
   .addHelpText('after', RUN_EXAMPLES)
   .action(async (specs: string[], flags: RunFlags) => {
@@ -122,6 +125,18 @@ startFlags(
 );
 
 program
+  .command('init')
+  .description('write netgrade.config (the specs and your start command) so that `npx netgrade` alone runs them; --course: a starter spec, profile and workflow')
+  .argument('[spec...]', 'the specs your server must pass (default: udp-echo tcp-echo)')
+  .option('--start <command>', 'how your server starts; {port} becomes the port netgrade picks')
+  .option('--course', 'for an instructor: a starter spec, a grading profile and a GitHub workflow')
+  .option('--force', 'replace files that exist')
+  .action(async (specs: string[], flags: { start?: string; course?: boolean; force?: boolean }) => {
+    const { initCommand } = await import('./commands/init.js');
+    process.exitCode = initCommand(specs, flags, env);
+  });
+
+program
   .command('merge')
   .description('join the out folders of sharded grade runs into one folder and one gradebook')
   .argument('<dirs...>', 'the shards\' --out folders')
@@ -146,9 +161,10 @@ program
   .command('list')
   .description('list the cases of specs: id, points, tags, title')
   .argument('[spec...]')
-  .action(async (specs: string[]) => {
+  .option('--format <format>', 'text, or markdown (the README\'s check catalogue)', 'text')
+  .action(async (specs: string[], flags: { format: string }) => {
     const { listCommand } = await import('./commands/inspect.js');
-    process.exitCode = listCommand(specs, env);
+    process.exitCode = listCommand(specs, env, flags.format);
   });
 
 program
@@ -166,10 +182,19 @@ function fail(message: string): void {
   process.exitCode = 2;
 }
 
+/** `npx netgrade [--flags]` in a folder with netgrade.config runs what it says. */
+async function withConfig(argv: string[]): Promise<string[]> {
+  const first = argv[2];
+  if (first !== undefined && (!first.startsWith('-') || ['-h', '--help', '-V', '--version'].includes(first))) return argv;
+  const { configArgs } = await import('./commands/init.js');
+  const args = configArgs(process.cwd());
+  return args ? [...argv.slice(0, 2), 'run', ...args, ...argv.slice(2)] : argv;
+}
+
 // No top-level await: the published bundle's entry is CommonJS, which starts faster (npm run bench).
 async function main(): Promise<void> {
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync(await withConfig(process.argv));
     // The command is done and its reports are written: a socket a misbehaving server left
     // half-open must not keep netgrade alive. (stdout and stderr are synchronous here.)
     setTimeout(() => process.exit(), 2000).unref();

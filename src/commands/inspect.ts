@@ -2,6 +2,8 @@ import { inert } from '../text/escape.js';
 import { SpecError, formatProblem } from '../spec/errors.js';
 import { builtinSpecNames, loadSpec, loadSpecs } from '../spec/load.js';
 import type { ReporterEnv } from '../report/reporter.js';
+import { UsageError } from '../run/run.js';
+import type { Spec } from '../spec/types.js';
 
 /** `netgrade validate`: every problem of every file, exit 0 only when all are valid. */
 export function validateCommand(files: string[], env: ReporterEnv): number {
@@ -19,9 +21,29 @@ export function validateCommand(files: string[], env: ReporterEnv): number {
   return bad > 0 ? 2 : 0;
 }
 
-/** `netgrade list`: ids, titles, tags and points of the chosen (default: built-in) specs. */
-export function listCommand(specArgs: string[], env: ReporterEnv): number {
+const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The specs' cases as Markdown: a heading and a table per spec (README's catalogue is this, generated). */
+export function catalogueMarkdown(specs: Spec[]): string {
+  const out: string[] = [];
+  for (const spec of specs) {
+    const doc = spec.cases.map((c) => /^(docs\/[\w./-]+\.md#[\w-]+)/.exec(c.source ?? '')?.[1]).find(Boolean);
+    out.push(`#### ${spec.name} (service \`${spec.service}\`, default port ${spec.port})${doc ? ` · [protocol](${doc})` : ''}`, '');
+    out.push('| id | tags | points | what must hold |', '|---|---|---|---|');
+    for (const c of spec.cases) out.push(`| \`${c.id}\` | ${cell(c.tags.join(', '))} | ${c.points} | ${cell(c.requirement)} |`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** `netgrade list`: ids, titles, tags and points of the chosen (default: built-in) specs; `--format markdown` for docs. */
+export function listCommand(specArgs: string[], env: ReporterEnv, format = 'text'): number {
   const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
+  if (format === 'markdown') {
+    env.stdout.write(catalogueMarkdown(specs));
+    return 0;
+  }
+  if (format !== 'text') throw new UsageError(`--format: "${format}" is not a format (text, markdown)`);
   for (const spec of specs) {
     env.stdout.write(inert(`${spec.name}  (${spec.service}, port ${spec.port})  ${spec.title}\n`));
     const width = Math.max(...spec.cases.map((c) => c.id.length));

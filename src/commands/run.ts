@@ -1,8 +1,9 @@
 import { startReference } from '../../reference/index.js';
 import { Multiplexer } from '../report/reporter.js';
-import { makeReporter } from '../report/index.js';
+import { chooseReporters, makeReporter } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { run, UsageError, type RunOptions } from '../run/run.js';
+import { summarize, type CaseResult, type RunResult } from '../run/result.js';
 import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { allTags, exclusionReason, parseTags } from '../spec/select.js';
@@ -29,6 +30,12 @@ export interface RunFlags extends StartFlags {
   profile?: string;
   skipTags?: string;
   seed?: string;
+  /** Stop at the first case that fails; the cases not run yet are skipped. */
+  bail?: boolean;
+  /** Every case in the console, and the transcripts of passing ones. */
+  verbose?: boolean;
+  /** With --start: run again whenever a file under the server's folder changes. */
+  watch?: boolean;
 }
 
 export function checkVars(specs: Spec[], sets: Record<string, string>): void {
@@ -69,20 +76,45 @@ export function resolvePlan(specArgs: string[], flags: PlanFlags) {
   return { specs, selection, vars, profile, timeoutMs, seed };
 }
 
+/** After --bail stopped the run at `first`: cases cut short or never started read as skipped, with why. */
+export function afterBail(result: RunResult, first: CaseResult): RunResult {
+  const why = `not run: --bail stopped the run when ${first.id} failed`;
+  const cases = result.cases.map((c): CaseResult => {
+    if (c.spec === first.spec && c.id === first.id) return c;
+    if (c.status === 'passed' || c.status === 'skipped' || c.status === 'failed') return c;
+    return { ...c, status: 'skipped', failure: { message: why }, points: 0, maxPoints: 0, transcript: [] };
+  });
+  return { ...result, cases, summary: summarize(cases, result.summary.durationMs) };
+}
+
 /** `netgrade run`: specs → run → reporters → exit code (0 all passed, 1 some failed). */
 export async function runCommand(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
+  if (flags.watch) {
+    const { watchCommand } = await import('./watch.js');
+    return watchCommand(specArgs, flags, env, signal);
+  }
+  return runOnce(specArgs, flags, env, signal);
+}
+
+/** One run of `netgrade run`. */
+export async function runOnce(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
   const { specs, selection, vars, profile, timeoutMs, seed } = resolvePlan(specArgs, flags);
   let ports = parsePorts(flags.port ?? []);
   if (flags.start !== undefined && flags.reference) throw new UsageError('--start and --reference both start a server: choose one');
   const startOptions = flags.start !== undefined ? { startTimeoutMs: parseStartTimeoutMs(flags), limits: parseLimits(flags) } : undefined;
   const started = flags.start !== undefined ? await prepareStart({ template: flags.start, specs, given: ports, host: flags.host }) : undefined;
   if (started) ports = started.ports;
-  const defaults = env.env.GITHUB_ACTIONS === 'true' ? ['console', 'github'] : ['console'];
-  const names = flags.reporter?.length ? flags.reporter : defaults;
-  const reporters = new Multiplexer(names.map((n) => makeReporter(n, env)), env.stderr);
+  const made = chooseReporters(flags.reporter, env).map((n) => makeReporter(n, env, { verbose: flags.verbose }));
+  const reporters = new Multiplexer(made, env.stderr);
 
   const reference = flags.reference ? await startReference({ host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, 0])) as Partial<Record<ServiceName, number>> }) : undefined;
   if (reference) ports = reference.ports;
+  // --bail: the first failure stops the run, as Ctrl-C would.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) stop.abort();
+  let first: CaseResult | undefined;
   try {
     const selected = specs.reduce((n, s) => n + s.cases.filter((c) => !exclusionReason(c, selection)).length, 0);
     const target = { host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, ports[s.service] ?? s.port])) };
@@ -96,15 +128,25 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
       timeoutMs,
       seed,
       concurrency: flags.concurrency ? Number(flags.concurrency) : undefined,
-      signal,
+      signal: stop.signal,
       profile,
-      onCaseEnd: (r) => reporters.onCaseEnd(r),
+      onCaseEnd: (r) => {
+        if (flags.bail && !first && (r.status === 'failed' || r.status === 'errored') && !stop.signal.aborted) {
+          first = r;
+          stop.abort();
+        }
+        reporters.onCaseEnd(r);
+      },
     };
-    const result = started && startOptions ? await runWithServer({ run: runOptions, start: { command: started.command, ...startOptions } }) : await run(runOptions);
+    let result: RunResult = started && startOptions ? await runWithServer({ run: runOptions, start: { command: started.command, ...startOptions } }) : await run(runOptions);
+    if (first) result = afterBail(result, first);
+    result = { ...result, profile: { name: profile.name, tags: profile.tags } };
     await reporters.onRunEnd(result);
+    for (const m of made) if (m.file && m.file !== '-') env.stderr.write(`netgrade: wrote ${m.file}\n`);
     const { failed, errored } = result.summary;
     return failed + errored > 0 || reporters.failures > 0 ? 1 : 0;
   } finally {
+    signal.removeEventListener('abort', onAbort);
     await reference?.close();
   }
 }

@@ -1,8 +1,16 @@
+// The human reporter, one story per run: the banner when the server itself is
+// the problem, the specs in spec order with the cases that need work, each
+// failure once (grouped when one cause explains several), then the score,
+// what earns points and what was skipped and why.
 import { inert } from '../text/escape.js';
 import type { CaseResult, RunResult } from '../run/result.js';
+import { groupByCause, hintFor, type CauseGroup } from './causes.js';
+import { pairLines } from './diff.js';
 import type { Reporter, ReporterEnv, RunInfo } from './reporter.js';
+import { sourceText } from './source.js';
 import { STATUS_WORDS } from './status.js';
-import { excerpt } from './transcript-text.js';
+import { bannerOf, scoreLine, skippedLine, skipReason, specGroups, type Banner } from './story.js';
+import { excerptLines } from './transcript-text.js';
 
 const CODES = { green: 32, red: 31, yellow: 33, gray: 90, bold: 1, dim: 2 } as const;
 type Style = keyof typeof CODES;
@@ -10,8 +18,10 @@ type Style = keyof typeof CODES;
 export interface ConsoleOptions {
   /** Colour output; default: on a TTY, unless NO_COLOR is set (FORCE_COLOR forces it). */
   color?: boolean;
-  /** Print passing cases too (default: yes). */
-  showPassed?: boolean;
+  /** Every case under its spec, with the transcripts of passing cases too. */
+  verbose?: boolean;
+  /** A one-line status rewritten in place while cases run; default: on a TTY. */
+  progress?: boolean;
 }
 
 function useColor(env: ReporterEnv): boolean {
@@ -20,70 +30,119 @@ function useColor(env: ReporterEnv): boolean {
   return Boolean(env.stdout.isTTY);
 }
 
-/** Failure messages shared by three or more cases (a server that is not running, say), most common first. */
-function commonCauses(bad: CaseResult[]): Array<[string, number]> {
-  const counts = new Map<string, number>();
-  for (const r of bad) if (r.failure) counts.set(r.failure.message, (counts.get(r.failure.message) ?? 0) + 1);
-  return [...counts].filter(([, n]) => n >= 3).sort((a, b) => b[1] - a[1]);
-}
+const bad = (c: CaseResult) => c.status === 'failed' || c.status === 'errored';
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The human reporter: a line per case as it ends, then each failure in full, then the totals. */
+/** The console reporter; see the file comment. */
 export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Reporter {
   const color = opts.color ?? useColor(env);
+  const progress = opts.progress ?? Boolean(env.stdout.isTTY);
   const paint = (s: string, style: Style) => (color ? `\x1b[${CODES[style]}m${s}\x1b[0m` : s);
   // Every string passes through inert(): server bytes were escaped already, but a spec or
   // an error message must not be able to put a control sequence on the terminal either.
-  const out = (line = '') => env.stdout.write(inert(line) + '\n');
-  const outRaw = (line: string) => env.stdout.write(line + '\n');
+  const out = (line = '', style?: Style) => env.stdout.write((style ? paint(inert(line), style) : inert(line)) + '\n');
+  const raw = (line: string) => env.stdout.write(line + '\n');
+  let selected = 0;
+  let done = 0;
+  let failing = 0;
 
-  const caseLine = (r: CaseResult) => {
-    const s = STATUS_WORDS[r.status];
-    const mark = paint(s.mark, s.color);
-    const time = paint(`(${r.durationMs} ms)`, 'gray');
-    outRaw(`${mark} ${inert(r.id)}  ${inert(r.title)} ${time}`);
+  const mark = (r: CaseResult) => paint(STATUS_WORDS[r.status].mark, STATUS_WORDS[r.status].color);
+  const idList = (cases: CaseResult[]) => cases.map((c) => c.id).join(', ');
+
+  const bannerBlock = (b: Banner) => {
+    raw(`${paint('✗', 'red')} ${paint(inert(b.title), 'bold')}`);
+    out(`  ${b.cause}`);
+    if (b.command) out(`  command: ${b.command}`);
+    if (b.stderr && b.stderr.length > 0) {
+      out(`  ${b.stream ?? 'stderr'} (last ${plural(b.stderr.length, 'line')}${b.stderrOmitted ? ` of ${b.stderr.length + b.stderrOmitted}` : ''}):`);
+      for (const l of b.stderr) out(`  │ ${l}`);
+    } else if (b.kind !== 'not listening') out('  stderr: (nothing)');
+    if (b.advice) out(`  ${b.advice}`);
+    out();
   };
 
-  const failureBlock = (r: CaseResult) => {
+  const failureBlock = (r: CaseResult, group?: CauseGroup) => {
     const s = STATUS_WORDS[r.status];
     const loc = `${r.location.file}:${r.location.line}:${r.location.col}`;
-    outRaw(`${paint(s.word, s.color)}  ${paint(inert(r.id), 'bold')}  ${inert(r.title)}  ${paint(inert(`(${loc})`), 'gray')}`);
+    raw(`${paint(s.word, s.color)}  ${paint(inert(r.id), 'bold')}  ${inert(r.title)}  ${paint(inert(`(${loc})`), 'gray')}`);
     out(`  requirement: ${r.requirement}`);
+    const source = sourceText(r.source, env.cwd);
+    if (source) out(`  see: ${source}`, 'gray');
     if (r.failure) out(`  ${r.failure.stepLabel ? `${r.failure.stepLabel}: ` : ''}${r.failure.message}`);
-    if (r.failure?.expected !== undefined) out(`  expected: ${r.failure.expected}`);
-    if (r.failure?.actual !== undefined) out(`  actual:   ${r.failure.actual}`);
+    if (r.failure) for (const l of pairLines(r.failure.expected, r.failure.actual)) out(`  ${l}`);
     if (r.transcript.length > 0) {
       out('  transcript:');
-      for (const line of excerpt(r.transcript)) out(`  ${line}`);
+      for (const line of excerptLines(r.transcript)) out(`  ${line}`);
     }
-    if (r.hint) out(`  hint: ${r.hint}`);
+    const hint = group ? undefined : hintFor(r);
+    if (hint) out(`  hint: ${hint}`);
     out();
+  };
+
+  const groupBlock = (g: CauseGroup) => {
+    out(`${plural(g.cases.length, 'check')} fail for one reason: ${g.cause.headline}`, 'bold');
+    if (g.cause.hint) out(`  fix: ${g.cause.hint}`);
+    out(`  ${idList(g.cases)}`);
+    out();
+  };
+
+  const passedBlock = (r: CaseResult) => {
+    for (const line of excerptLines(r.transcript)) out(`      ${line}`, 'gray');
   };
 
   return {
     onRunStart(info: RunInfo) {
+      selected = info.selected;
       const ports = Object.entries(info.target.ports).map(([s, p]) => `${s} ${p}`).join(', ');
-      out(`netgrade: ${info.selected} check${info.selected === 1 ? "" : "s"} against ${info.target.host} (${ports})`);
+      out(`netgrade: ${plural(info.selected, 'check')} against ${info.target.host} (${ports})`);
       out();
     },
     onCaseEnd(r) {
-      if (r.status === 'skipped') return;
-      if (r.status === 'passed' && opts.showPassed === false) return;
-      caseLine(r);
+      if (!progress || r.status === 'skipped') return;
+      done++;
+      if (bad(r)) failing++;
+      // A status line rewritten in place: the story itself waits for the run's end, in spec order.
+      env.stdout.write(`\r\x1b[2K${inert(`running ${done}/${selected}${failing ? `, ${failing} failing` : ''}: ${r.id}`)}`);
     },
     onRunEnd(result: RunResult) {
-      const bad = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
-      if (bad.length > 0) {
-        out();
-        for (const r of bad) failureBlock(r);
+      if (progress && done > 0) env.stdout.write('\r\x1b[2K');
+      const banner = bannerOf(result);
+      const decided = new Set(banner?.decided ?? []);
+      if (banner) bannerBlock(banner);
+
+      for (const { spec, cases } of specGroups(result)) {
+        const ran = cases.filter((c) => c.status !== 'skipped');
+        const passed = ran.filter((c) => c.status === 'passed').length;
+        const points = cases.reduce((n, c) => n + c.points, 0);
+        const max = cases.reduce((n, c) => n + c.maxPoints, 0);
+        const ok = ran.every((c) => c.status === 'passed');
+        const head = `${spec.name}  ${spec.title}  ${passed}/${ran.length} passed${max > 0 ? `, ${points}/${max} points` : ''}`;
+        raw(`${paint(ok ? '✓' : '✗', ok ? 'green' : 'red')} ${paint(inert(head), ok ? 'green' : 'bold')}`);
+        const shown = cases.filter((c) => (opts.verbose ? true : bad(c)) && !decided.has(c));
+        for (const c of shown) {
+          const extra = c.status === 'skipped' ? `  (${skipReason(c)})` : c.status === 'passed' ? ` (${c.durationMs} ms)` : '';
+          raw(`    ${mark(c)} ${inert(c.id)}  ${inert(c.title)}${paint(inert(extra), 'gray')}`);
+          if (opts.verbose && c.status === 'passed') passedBlock(c);
+        }
+        const byBanner = cases.filter((c) => decided.has(c));
+        if (byBanner.length > 0) raw(`    ${paint('✗', 'red')} ${inert(`${byBanner.length} not passed (${banner!.kind}): ${idList(byBanner)}`)}`);
       }
-      const { passed, failed, errored, skipped, points, maxPoints, durationMs } = result.summary;
-      for (const [message, n] of commonCauses(bad)) outRaw(paint(inert(`${n} checks failed with the same cause: ${message}`), "bold"));
       out();
-      // The seed on the score line: a student who reports a failure can hand it on, and --seed repeats the run.
-      out(`Score: ${points}/${maxPoints} points in ${durationMs} ms (seed ${result.seed}; --seed ${result.seed} repeats these payloads)`);
+
+      const rest = result.cases.filter((c) => bad(c) && !decided.has(c));
+      const { groups, alone } = groupByCause(rest);
+      for (const g of groups) groupBlock(g);
+      // A grouped case still shows its first example in full: the exchange is the evidence.
+      const examples = new Set(groups.map((g) => g.cases[0]));
+      for (const r of rest.filter((c) => alone.includes(c) || examples.has(c))) failureBlock(r, groups.find((g) => g.cases[0] === r));
+
+      const { passed, failed, errored, durationMs } = result.summary;
+      out(`${scoreLine(result)} in ${durationMs} ms`);
+      // The seed on a line of its own: a student who reports a failure can hand it on, and --seed repeats the run.
+      if (result.seed !== undefined) out(`seed ${result.seed} (--seed ${result.seed} repeats these payloads)`);
       if (errored > 0) out(`${errored} could not be tested (errored; counted as failed below)`);
-      const tail = skipped > 0 ? `, ${skipped} skipped` : '';
-      outRaw(`${passed} passed, ${failed + errored} failed${tail}`);
+      const skipped = skippedLine(result);
+      raw(`${passed} passed, ${failed + errored} failed${skipped ? `, ${inert(skipped)}` : ''}`);
     },
   };
 }

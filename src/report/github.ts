@@ -6,7 +6,10 @@ import path from 'node:path';
 import type { CaseResult, CaseStatus, RunResult } from '../run/result.js';
 import { inert } from '../text/escape.js';
 import type { Reporter, ReporterEnv } from './reporter.js';
+import { hintFor } from './causes.js';
+import { pairLines } from './diff.js';
 import { STATUS_WORDS } from './status.js';
+import { bannerOf, type Banner } from './story.js';
 
 /** GitHub keeps at most 1 MiB of summary per step; stay a little under it. */
 export const SUMMARY_LIMIT = 1024 * 1024 - 1024;
@@ -169,9 +172,21 @@ function failureSection(r: CaseResult): string {
   const out = [`#### ${SUMMARY_MARK[r.status]} ${mdText(r.id)}: ${mdText(r.title)}`, '', `${mdText(`${file}:${line}:${col}`)} · ${mdText(r.requirement)}`, ''];
   const why = `${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`;
   out.push(`**${r.status === 'errored' ? 'netgrade could not test this case' : 'Failed'}:** ${mdText(why)}`, '');
-  const shown = [f?.expected !== undefined ? `expected: ${cut(f.expected)}` : '', f?.actual !== undefined ? `actual:   ${cut(f.actual)}` : ''].filter(Boolean);
+  const shown = f ? pairLines(f.expected === undefined ? undefined : cut(f.expected), f.actual === undefined ? undefined : cut(f.actual)) : [];
   if (shown.length > 0) out.push(codeBlock(shown.join('\n')));
-  if (r.hint) out.push(`> **Hint:** ${mdText(r.hint)}`, '');
+  const hint = hintFor(r);
+  if (hint) out.push(`> **Hint:** ${mdText(hint)}`, '');
+  return out.join('\n') + '\n';
+}
+
+/** The server itself was the problem: said once, first, with the tail of its output. */
+function bannerMarkdown(b: Banner): string {
+  const out = [`> [!CAUTION]`, `> **${mdText(b.title)}:** ${mdText(b.cause)}`];
+  if (b.command) out.push(`> command: \`${b.command.replace(/`/g, "'")}\``);
+  if (b.advice) out.push(`> ${mdText(b.advice)}`);
+  if (b.decided.length > 0) out.push(`> ${b.decided.length} checks could not pass because of this: ${b.decided.map((c) => mdText(c.id)).join(', ')}`);
+  out.push('');
+  if (b.stderr && b.stderr.length > 0) out.push(`Last ${b.stderr.length} lines of its ${b.stream ?? 'stderr'}:`, '', codeBlock(b.stderr.join('\n')));
   return out.join('\n') + '\n';
 }
 
@@ -184,13 +199,16 @@ function summaryChunks(result: RunResult): Chunk[] {
   const { passed, failed, errored, skipped, points, maxPoints } = result.summary;
   const counts = [`${passed} passed`, `${failed} failed`, errored > 0 ? `${errored} could not be tested` : '', skipped > 0 ? `${skipped} skipped` : ''].filter(Boolean);
   const chunks: Chunk[] = [{ kind: 'head', text: `## netgrade: ${points}/${maxPoints} points\n\n${counts.join(', ')}\n\n` }];
+  const banner = bannerOf(result);
+  if (banner) chunks.push({ kind: 'head', text: bannerMarkdown(banner) });
   for (const spec of result.specs) {
     const cases = result.cases.filter((c) => c.spec === spec.name);
     chunks.push({ kind: 'head', text: `### ${mdText(spec.name)}: ${mdText(spec.title)}\n\n| | Case | Title | Points |\n|---|---|---|---|\n` });
     for (const c of cases) chunks.push({ kind: 'row', text: `| ${SUMMARY_MARK[c.status]} | ${mdText(c.id)} | ${mdText(c.title)} | ${c.points}/${c.maxPoints} |\n` });
     chunks.push({ kind: 'head', text: '\n' });
   }
-  const bad = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
+  const decided = new Set(banner?.decided ?? []);
+  const bad = result.cases.filter((c) => (c.status === 'failed' || c.status === 'errored') && !decided.has(c));
   if (bad.length > 0) chunks.push({ kind: 'head', text: '### Failures\n\n' });
   for (const c of bad) chunks.push({ kind: 'failure', text: failureSection(c) + '\n' });
   return chunks;

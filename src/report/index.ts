@@ -1,8 +1,15 @@
+import path from 'node:path';
 import { consoleReporter } from './console.js';
 import { jsonReporter } from './json.js';
 import { ReporterError, type Reporter, type ReporterEnv } from './reporter.js';
 
-type Factory = (arg: string | undefined, env: ReporterEnv) => Reporter;
+/** How the run was asked to report, beyond the reporter's own argument. */
+export interface ReporterFlags {
+  /** --verbose: every case, and the transcripts of passing ones. */
+  verbose?: boolean;
+}
+
+type Factory = (arg: string | undefined, env: ReporterEnv, flags: ReporterFlags) => Reporter;
 
 function needsFile(name: string, arg: string | undefined): string {
   if (!arg) throw new ReporterError(`the ${name} reporter writes a file: use --reporter ${name}=FILE`);
@@ -19,11 +26,12 @@ function atEnd(load: () => Promise<Reporter>): Reporter {
 
 /** Every reporter by the name used on the command line. */
 export const REPORTERS: Record<string, Factory> = {
-  console: (_arg, env) => consoleReporter(env),
-  json: (arg) => jsonReporter(needsFile('json', arg)),
-  html: (arg) => {
+  console: (_arg, env, flags) => consoleReporter(env, { verbose: flags.verbose }),
+  json: (arg, env) => jsonReporter(needsFile('json', arg), env.stdout),
+  html: (arg, env) => {
     const file = needsFile('html', arg);
-    return atEnd(async () => (await import('./html.js')).htmlReporter(file));
+    const subject = env.subject ?? path.basename(env.cwd);
+    return atEnd(async () => (await import('./html.js')).htmlReporter(file, { subject }));
   },
   junit: (arg) => {
     const file = needsFile('junit', arg);
@@ -36,12 +44,25 @@ export const REPORTERS: Record<string, Factory> = {
   github: (_arg, env) => atEnd(async () => (await import('./github.js')).githubReporter(env)),
 };
 
+/**
+ * The reporters of a run: the console stays on beside file reporters (it goes
+ * only when stdout carries `json=-`), and GitHub's joins inside Actions.
+ */
+export function chooseReporters(given: string[] | undefined, env: ReporterEnv): string[] {
+  const names = [...(given ?? [])];
+  const toStdout = names.some((n) => n === 'json=-');
+  if (!toStdout && !names.some((n) => n === 'console')) names.unshift('console');
+  if (env.env.GITHUB_ACTIONS === 'true' && !names.includes('github') && !toStdout) names.push('github');
+  return names;
+}
+
 /** Parses `name` or `name=FILE` into a reporter; an unknown name is a usage error. */
-export function makeReporter(spec: string, env: ReporterEnv): { name: string; reporter: Reporter } {
+export function makeReporter(spec: string, env: ReporterEnv, flags: ReporterFlags = {}): { name: string; reporter: Reporter; file?: string } {
   const eq = spec.indexOf('=');
   const name = eq < 0 ? spec : spec.slice(0, eq);
   const arg = eq < 0 ? undefined : spec.slice(eq + 1);
   const factory = REPORTERS[name];
   if (!factory) throw new ReporterError(`unknown reporter "${name}" (known: ${Object.keys(REPORTERS).join(', ')})`);
-  return { name, reporter: factory(arg, env) };
+  const file = name === 'console' || name === 'github' || arg === undefined ? undefined : arg;
+  return { name, reporter: factory(arg, env, flags), file };
 }

@@ -26,14 +26,17 @@ export function caseJson(c: CaseResult) {
 }
 
 export function runJson(r: RunResult) {
-  return { version: r.version, seed: r.seed, target: r.target, summary: r.summary, specs: r.specs, cases: r.cases.map(caseJson), server: r.server };
+  return { version: r.version, seed: r.seed, target: r.target, summary: r.summary, specs: r.specs, cases: r.cases.map(caseJson), server: r.server, profile: r.profile };
 }
 
-export function jsonReporter(file: string): Reporter {
+/** Writes the JSON to `file`, or to `stdout` when the file is `-`. */
+export function jsonReporter(file: string, stdout?: NodeJS.WritableStream): Reporter {
   return {
     onRunEnd(result) {
       // JSON.stringify escapes every control character, so server bytes stay data.
-      writeFileAtomic(file, JSON.stringify(runJson(result), null, 2) + '\n');
+      const text = JSON.stringify(runJson(result), null, 2) + '\n';
+      if (file === '-' && stdout) stdout.write(text);
+      else writeFileAtomic(file, text);
     },
   };
 }

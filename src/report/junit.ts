@@ -1,12 +1,16 @@
 // JUnit XML for CI dashboards: a <testsuite> per spec, a <testcase> per case.
 // "The server is wrong" is a <failure>, "netgrade could not test" an <error>
 // (as Playwright's and Hurl's JUnit reporters do), from one table.
+import path from 'node:path';
 import junitModule, { type Builder, type TestCase } from 'junit-report-builder';
 import type { CaseResult, CaseStatus, RunResult } from '../run/result.js';
 import { inert } from '../text/escape.js';
 import { writeFileAtomic } from './files.js';
 import type { Reporter } from './reporter.js';
-import { excerpt } from './transcript-text.js';
+import { hintFor } from './causes.js';
+import { pairLines } from './diff.js';
+import { docHref, sourceParts } from './source.js';
+import { excerptLines } from './transcript-text.js';
 
 // The package is CommonJS (`module.exports = builder`) but typed as `export default`,
 // so under NodeNext the default import is typed as the module object: take whichever holds it.
@@ -46,13 +50,15 @@ export function locationLine(r: CaseResult): string {
 }
 
 /** The body of a <failure> or <error>: what went wrong, where, the bytes, and the hint. */
-export function failureBody(r: CaseResult): string {
+export function failureBody(r: CaseResult, dir = process.cwd()): string {
   const f = r.failure;
   const lines = [`${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`, locationLine(r), '', `requirement: ${r.requirement}`];
-  if (f?.expected !== undefined) lines.push(`expected: ${f.expected}`);
-  if (f?.actual !== undefined) lines.push(`actual:   ${f.actual}`);
-  if (r.transcript.length > 0) lines.push('transcript:', ...excerpt(r.transcript).map((l) => `  ${l}`));
-  if (r.hint) lines.push(`hint: ${r.hint}`);
+  const links = sourceParts(r.source).map((p) => (p.doc ? docHref(p.doc, dir) : p.text));
+  if (links.length > 0) lines.push(`see: ${links.join('; ')}`);
+  if (f) lines.push(...pairLines(f.expected, f.actual));
+  if (r.transcript.length > 0) lines.push('transcript:', ...excerptLines(r.transcript).map((l) => `  ${l}`));
+  const hint = hintFor(r);
+  if (hint) lines.push(`hint: ${hint}`);
   return lines.join('\n');
 }
 
@@ -70,7 +76,7 @@ function afterBuild(tc: TestCase, extra: (el: XmlElement) => void): void {
 
 const seconds = (ms: number) => ms / 1000;
 
-function addCase(tc: TestCase, r: CaseResult): void {
+function addCase(tc: TestCase, r: CaseResult, dir: string): void {
   tc.className(xmlText(r.spec))
     .name(xmlText(`${r.id}: ${r.title}`))
     .time(seconds(r.durationMs))
@@ -78,6 +84,8 @@ function addCase(tc: TestCase, r: CaseResult): void {
     .property('points', String(r.points))
     .property('maxPoints', String(r.maxPoints))
     .property('tags', xmlText(r.tags.join(',')));
+  const doc = sourceParts(r.source).find((p) => p.doc)?.doc;
+  if (doc) tc.property('source', xmlText(docHref(doc, dir)));
   const skipReason = r.failure?.message;
   afterBuild(tc, (el) => {
     el.att('line', r.location.line);
@@ -86,10 +94,10 @@ function addCase(tc: TestCase, r: CaseResult): void {
   });
   switch (JUNIT_ELEMENT[r.status]) {
     case 'failure':
-      tc.failure(xmlText(r.requirement)).stacktrace(cdataText(failureBody(r)));
+      tc.failure(xmlText(r.requirement)).stacktrace(cdataText(failureBody(r, dir)));
       break;
     case 'error':
-      tc.error(xmlText(`netgrade could not test this case: ${r.failure?.message ?? ''}`), 'netgrade', cdataText(failureBody(r)));
+      tc.error(xmlText(`netgrade could not test this case: ${r.failure?.message ?? ''}`), 'netgrade', cdataText(failureBody(r, dir)));
       break;
     case 'skipped':
       tc.skipped();
@@ -100,7 +108,7 @@ function addCase(tc: TestCase, r: CaseResult): void {
 }
 
 /** The whole report as XML text. */
-export function junitXml(result: RunResult): string {
+export function junitXml(result: RunResult, dir = process.cwd()): string {
   const builder: Builder = junit.newBuilder(); // the default export is a shared instance
   builder.name('netgrade');
   for (const spec of result.specs) {
@@ -114,7 +122,7 @@ export function junitXml(result: RunResult): string {
       .property('file', xmlText(spec.file))
       .property('target', xmlText(`${result.target.host}:${port ?? ''}/${spec.service}`))
       .property('seed', String(result.seed));
-    for (const c of cases) addCase(suite.testCase(), c);
+    for (const c of cases) addCase(suite.testCase(), c, dir);
   }
   return builder.build() + '\n';
 }
@@ -122,7 +130,7 @@ export function junitXml(result: RunResult): string {
 export function junitReporter(file: string): Reporter {
   return {
     onRunEnd(result) {
-      writeFileAtomic(file, junitXml(result));
+      writeFileAtomic(file, junitXml(result, path.dirname(path.resolve(file))));
     },
   };
 }

@@ -23,6 +23,8 @@ export interface ReporterEnv {
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Whose server the reports are about (a student id); default: the working folder's name. */
+  subject?: string;
 }
 
 export class ReporterError extends Error {}

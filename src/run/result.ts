@@ -86,6 +86,8 @@ export interface RunResult {
   cases: CaseResult[];
   /** The server netgrade started (run --start, grade); absent when it tested a running one. */
   server?: ServerReport;
+  /** The grading profile: which tags earned points (reporters say so next to the score). */
+  profile?: { name: string; tags: string[] | 'all' };
 }
 
 /** A started server: its command, how it ended and the last of its output. */

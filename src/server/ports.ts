@@ -67,7 +67,10 @@ export async function choosePorts(services: ServiceName[], given: Ports, host: s
     const port = given[service];
     if (port === undefined) continue;
     if (port === 0) throw new UsageError(`--port ${service}=0: with --start, leave --port out to get a free port`);
-    if (!(await bindable(service === 'udp' ? 'udp' : 'tcp', port, host))) throw new UsageError(`--start: port ${port}/${service === 'udp' ? 'udp' : 'tcp'} is already in use; stop what listens there or leave --port out`);
+    const kind = service === 'udp' ? 'udp' : 'tcp';
+    // TIME_WAIT leftovers of the server's own last run make the port look taken, but nothing listens:
+    // start it anyway; if its bind() fails, the start-up diagnosis names SO_REUSEADDR.
+    if (!(await bindable(kind, port, host)) && !(kind === 'tcp' && heldOnlyByTimeWait(port))) throw new UsageError(`--start: port ${port}/${kind} is already in use; stop what listens there or leave --port out`);
     out[service] = port;
   }
   const wanted = [...new Set(services)].filter((s) => out[s] === undefined);
@@ -116,4 +119,51 @@ export function checkTemplate(template: string, services: ServiceName[]): void {
   const all = new Set([...services, ...placeholderServices(template)]);
   // As choosePorts gives them: UDP and TCP share a number, HTTP has its own.
   fillTemplate(template, { ports: Object.fromEntries([...all].map((s) => [s, s === 'http' ? 2 : 1])), dir: '/dir' });
+}
+
+// ---- what holds a port (Linux /proc) ----------------------------------------
+
+/** One row of /proc/net/{tcp,tcp6,udp,udp6}: the local port, the state, the socket inode. */
+export interface SocketRow {
+  port: number;
+  /** Kernel state, hex: 0A LISTEN, 06 TIME_WAIT, 07 UDP unconnected (bound). */
+  state: string;
+  inode: string;
+}
+
+export function parseSocketTable(text: string): SocketRow[] {
+  return text
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cols) => cols.length > 9 && cols[1].includes(':'))
+    .map((cols) => ({ port: parseInt(cols[1].split(':').pop()!, 16), state: cols[3], inode: cols[9] }));
+}
+
+/** The sockets of one protocol from /proc (IPv4 and IPv6), or undefined where /proc has no such table. */
+export function socketRows(kind: 'tcp' | 'udp'): SocketRow[] | undefined {
+  const tables = [kind, `${kind}6`].map((f) => {
+    try {
+      return readFileSync(`/proc/net/${f}`, 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
+  if (tables.every((t) => t === undefined)) return undefined;
+  return tables.flatMap((t) => (t === undefined ? [] : parseSocketTable(t)));
+}
+
+/**
+ * Whether a TCP port is held only by connections in TIME_WAIT: left by a
+ * server's own active closes, they block a bind() without SO_REUSEADDR for
+ * about a minute, but nothing listens there.
+ */
+export function heldOnlyByTimeWait(port: number, rows = socketRows('tcp')): boolean {
+  const mine = (rows ?? []).filter((r) => r.port === port);
+  return mine.length > 0 && mine.every((r) => r.state === '06');
+}
+
+/** The sentence for a port held only by TIME_WAIT connections. */
+export function timeWaitAdvice(port: number): string {
+  return `port ${port}/tcp is held only by connections in TIME_WAIT (left by earlier closes; nothing listens there): set SO_REUSEADDR before bind(), e.g. s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)`;
 }

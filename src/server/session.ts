@@ -93,7 +93,8 @@ async function runNotStarted({ opts, proc, ac }: Started, ready: Extract<ReadyOu
   const { start } = opts;
   await proc.stop();
   const interrupted = opts.run.signal?.aborted;
-  const failure = interrupted ? undefined : { message: notStartedMessage({ ...ready, timeoutMs: start.startTimeoutMs, wallSeconds: start.limits?.wallSeconds }), actual: stderrActual(proc.stderr.lastLines(STDERR_LINES)) };
+  const why = notStartedMessage({ ...ready, timeoutMs: start.startTimeoutMs, wallSeconds: start.limits?.wallSeconds }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
+  const failure = interrupted ? undefined : { message: why, actual: stderrActual(proc.stderr.lastLines(STDERR_LINES)) };
   ac.abort();
   // The run still plans, skips and grades every case; with the server gone each selected one fails at once.
   const rewrite = (r: CaseResult) => (failure ? failWith(r, failure) : r);
@@ -139,7 +140,7 @@ export async function runWithServer(opts: SessionOptions): Promise<RunResult & {
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   const tested = Object.fromEntries(opts.run.specs.map((s) => [s.service, opts.run.ports?.[s.service] ?? s.port])) as Partial<Record<ServiceName, number>>;
   try {
-    const ready = await waitForPorts({ host: opts.run.host, ports: tested, timeoutMs: start.startTimeoutMs, exited: proc.exited, signal: ac.signal });
+    const ready = await waitForPorts({ host: opts.run.host, ports: tested, timeoutMs: start.startTimeoutMs, exited: proc.exited, signal: ac.signal, pgid: proc.pid });
     return ready.ready ? await runListening({ opts, proc, ac }, ready.ms) : await runNotStarted({ opts, proc, ac }, ready);
   } finally {
     outer?.removeEventListener('abort', onOuterAbort);

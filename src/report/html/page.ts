@@ -3,8 +3,12 @@
 // actual, the hint and the exchange as a diagram. Built with html`` only, so
 // every string from a result is escaped; the page has no script at all.
 import type { CaseResult, Failure, RunResult } from '../../run/result.js';
+import { hintFor } from '../causes.js';
+import { viewPair } from '../diff.js';
+import { docHref, sourceParts } from '../source.js';
 import { STATUS_WORDS } from '../status.js';
-import { excerpt } from '../transcript-text.js';
+import { bannerOf, serverStatusText, skipReason, type Banner } from '../story.js';
+import { excerptLines } from '../transcript-text.js';
 import { sequenceDiagram } from './diagram.js';
 import { html, units, type Html } from './markup.js';
 import { STYLE } from './style.js';
@@ -13,6 +17,20 @@ import { STYLE } from './style.js';
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'";
 
 type Spec = RunResult['specs'][number];
+
+export interface PageOptions {
+  /** Whose server this is: the student or their folder. */
+  subject?: string;
+  /** The folder the page is written to: links into the package are made from here. */
+  dir?: string;
+}
+
+/** A `source:` with its parts into the package as links. */
+function sourceLinks(source: string | undefined, dir: string): Html | false {
+  const parts = sourceParts(source);
+  if (parts.length === 0) return false;
+  return html`${parts.map((p, i) => html`${i ? '; ' : ''}${p.doc ? html`<a href="${docHref(p.doc, dir)}">${p.doc.file.replace(/^docs\//, '')}${p.doc.anchor ? `#${p.doc.anchor}` : ''}</a>` : p.text}`)}`;
+}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const duration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
@@ -24,25 +42,40 @@ function serverAddress(result: RunResult, spec: Spec | undefined): string {
   return port === undefined ? host : `${host}:${port}`;
 }
 
-function header(result: RunResult): Html {
+function header(result: RunResult, opts: PageOptions): Html {
   const { passed, failed, errored, skipped, points, maxPoints, durationMs } = result.summary;
   const pct = maxPoints > 0 ? Math.round((points / maxPoints) * 100) : 0;
   const ran = result.cases.length - skipped;
   const ports = Object.entries(result.target.ports).map(([service, port]) => `${service} ${port}`).join(', ');
   const count = (n: number, word: string, cls: string) => html`<li class="count ${cls}${n === 0 ? ' zero' : ''}"><b>${n}</b> ${word}</li>`;
   return html`<header class="top">
-<div class="title"><h1>netgrade report</h1><p class="target">${result.target.host} · ${ports} · ${plural(ran, 'check')} run in ${duration(durationMs)} · <span class="seed" title="--seed ${result.seed} repeats these payloads">seed ${result.seed}</span></p></div>
+<div class="title"><h1>netgrade report${opts.subject ? html`: <span class="subject">${opts.subject}</span>` : false}</h1><p class="target">${result.target.host} · ${ports} · ${plural(ran, 'check')} run in ${duration(durationMs)} · <span class="seed" title="--seed ${result.seed} repeats these payloads">seed ${result.seed}</span></p><p class="server-status">Server: <b>${serverStatusText(result)}</b></p></div>
 <div class="score"><div class="points"><b>${points}</b>/${maxPoints} points</div><div class="bar" title="${pct}%"><span style="width:${pct}%"></span></div></div>
 <ul class="counts">${count(passed, 'passed', 'passed')}${count(failed, 'failed', 'failed')}${count(errored, 'could not be tested', 'errored')}${count(skipped, 'skipped', 'skipped')}</ul>
 </header>`;
 }
 
+/** The server itself was the problem: said once, at the top, with the tail of its output. */
+function bannerSection(b: Banner): Html {
+  const stream = b.stream ?? 'stderr';
+  return html`<section class="banner ${b.kind.replace(/ /g, '-')}" role="alert">
+<h2>${b.title}</h2>
+<p class="cause">${b.cause}</p>
+${b.command ? html`<p class="command">Command: <code>${b.command}</code></p>` : false}
+${b.stderr && b.stderr.length > 0 ? html`<p class="stream">Last ${plural(b.stderr.length, 'line')} of its ${stream}${b.stderrOmitted ? ` (${b.stderrOmitted} earlier lines are in report.json)` : ''}:</p><pre class="stderr">${b.stderr.join('\n')}</pre>` : b.kind !== 'not listening' ? html`<p class="stream">It wrote nothing to stderr.</p>` : false}
+${b.advice ? html`<p class="advice">${b.advice}</p>` : false}
+${b.decided.length > 0 ? html`<p class="decided">${plural(b.decided.length, 'check')} could not pass because of this: ${b.decided.map((c, i) => html`${i ? ', ' : ''}<a href="#${encodeURIComponent(anchor(c))}">${c.id}</a>`)}</p>` : false}
+</section>`;
+}
+
 /** Links to every case that needs work, and checkboxes that hide the rest (CSS :has, no script). */
-function toolbar(result: RunResult): Html {
-  const bad = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
+function toolbar(result: RunResult, decided: Set<CaseResult>): Html {
+  const bad = result.cases.filter((c) => (c.status === 'failed' || c.status === 'errored') && !decided.has(c));
   const jump = bad.length
     ? html`<p class="jump"><span>Needs work:</span> ${bad.map((c, i) => html`${i ? ' ' : ''}<a class="${c.status}" href="#${encodeURIComponent(anchor(c))}">${c.id}</a>`)}</p>`
-    : html`<p class="jump all-good">Every check that ran passed.</p>`;
+    : decided.size > 0
+      ? html`<p class="jump"><span>Needs work:</span> the server (see above)</p>`
+      : html`<p class="jump all-good">Every check that ran passed.</p>`;
   const box = (status: 'passed' | 'skipped') => {
     const n = result.cases.filter((c) => c.status === status).length;
     return html`<label><input type="checkbox" id="show-${status}" checked> show ${status} (${n})</label>`;
@@ -55,50 +88,67 @@ function statusBadge(c: CaseResult): Html {
   return html`<span class="badge ${c.status}"><span aria-hidden="true">${s.mark}</span> ${s.word}</span>`;
 }
 
-function row(c: CaseResult, spec: string): Html {
+function row(c: CaseResult, spec: string, dir: string): Html {
   const loc = `${c.location.file}:${c.location.line}:${c.location.col}`;
   const points = c.maxPoints > 0 ? `${c.points}/${c.maxPoints}` : '–';
-  return html`<span class="status">${statusBadge(c)}</span><span class="id">${c.id}</span><span class="name">${c.title}</span><span class="pts">${points}</span><span class="ms">${c.status === 'skipped' ? '–' : duration(c.durationMs)}</span><span class="src" title="${c.source ?? spec} (defined in ${loc})">${c.source ?? spec}</span>`;
+  const why = c.status === 'skipped' ? html`<small class="why">skipped: ${skipReason(c)}</small>` : false;
+  return html`<span class="status">${statusBadge(c)}</span><span class="id">${c.id}</span><span class="name">${c.title}${why}</span><span class="pts">${points}</span><span class="ms">${c.status === 'skipped' ? '–' : duration(c.durationMs)}</span><span class="src" title="${c.source ?? spec} (defined in ${loc})">${sourceLinks(c.source, dir) || spec}</span>`;
 }
 
-/** Expected and actual with the part after their common beginning marked. */
+/**
+ * Expected and actual with the part after their common beginning marked: a
+ * long payload cut around its first difference, a message line by line. A
+ * long pane opens scrolled to its end (column-reverse), so the last line of a
+ * traceback is never the one hidden.
+ */
 function sideBySide(f: Failure): Html | false {
   if (f.expected === undefined && f.actual === undefined) return false;
-  const e = units(f.expected ?? '');
-  const a = units(f.actual ?? '');
-  let same = 0;
-  while (same < e.length && same < a.length && e[same] === a[same]) same++;
-  const pane = (label: string, cls: string, u: string[], present: boolean) =>
-    html`<div class="pane ${cls}"><div class="pane-label">${label}</div><pre>${present ? html`${u.slice(0, same).join('')}<mark>${u.slice(same).join('')}</mark>` : html`<i>nothing</i>`}</pre></div>`;
-  return html`<div class="diff">${pane('expected', 'expected', e, f.expected !== undefined)}${pane('actual (from your server)', 'actual', a, f.actual !== undefined)}</div>`;
+  const v = viewPair(f.expected, f.actual);
+  const lines = (v.expected?.length ?? 1) > 1 || (v.actual?.length ?? 1) > 1 || [f.expected, f.actual].some((x) => x?.includes('\n'));
+  const body = (side: string[]) => {
+    if (lines) return html`${side.map((l, i) => (v.at !== undefined && i >= v.at ? html`<mark>${l}</mark>\n` : html`${l}\n`))}`;
+    const u = units(side[0]);
+    const at = v.at ?? 0;
+    return html`${u.slice(0, at).join('')}<mark>${u.slice(at).join('')}</mark>`;
+  };
+  const pane = (label: string, cls: string, side: string[] | undefined) =>
+    html`<div class="pane ${cls}"><div class="pane-label">${label}</div><pre${lines ? html` class="lines"` : false}><span>${side ? body(side) : html`<i>nothing</i>`}</span></pre></div>`;
+  return html`<div class="diff">${pane('expected', 'expected', v.expected)}${pane('actual (from your server)', 'actual', v.actual)}</div>${v.note ? html`<p class="diff-note">${v.note}</p>` : false}`;
 }
 
-function detail(c: CaseResult, server: string): Html {
+function detail(c: CaseResult, server: string, dir: string): Html {
   const f = c.failure;
   const loc = `${c.location.file}:${c.location.line}:${c.location.col}`;
   const wire = c.transcript.length > 0;
   return html`<div class="detail">
 ${c.status === 'errored' ? html`<p class="harness">netgrade could not test this case: this is a problem with the test setup (the spec or netgrade), not a verdict on your server.</p>` : false}
 <dl>
-<dt>Requirement</dt><dd>${c.requirement}${c.source ? html` <span class="source">(${c.source})</span>` : false}</dd>
+<dt>Requirement</dt><dd>${c.requirement}${c.source ? html` <span class="source">(${sourceLinks(c.source, dir)})</span>` : false}</dd>
 ${f ? html`<dt>${c.status === 'skipped' ? 'Why skipped' : 'What went wrong'}</dt><dd class="message">${f.stepLabel ? html`<b>${f.stepLabel}:</b> ` : false}${f.message}</dd>` : false}
-${c.hint && c.status !== 'skipped' ? html`<dt>Hint</dt><dd class="hint">${c.hint}</dd>` : false}
+${hintFor(c) && c.status !== 'skipped' ? html`<dt>Hint</dt><dd class="hint">${hintFor(c)}</dd>` : false}
 </dl>
 ${f && c.status !== 'skipped' ? sideBySide(f) : false}
 ${c.status !== 'skipped' ? html`<figure class="wire"><figcaption>What happened on the wire${wire ? html` <span>(hover an arrow or a mark for details)</span>` : false}</figcaption><div class="scroll">${sequenceDiagram(c.transcript, { server })}</div></figure>` : false}
-${wire ? html`<details class="text"><summary>Transcript as text</summary><pre>${excerpt(c.transcript, 400).join('\n')}</pre></details>` : false}
+${wire ? html`<details class="text"><summary>Transcript as text</summary><pre>${excerptLines(c.transcript, 400).join('\n')}</pre></details>` : false}
 <p class="where">Defined in ${loc}</p>
 </div>`;
 }
 
-function caseBlock(c: CaseResult, spec: string, server: string): Html {
-  const attrs = html`class="case ${c.status}" id="${anchor(c)}" data-case="${c.id}" data-status="${c.status}"`;
-  if (c.status === 'passed') return html`<div ${attrs}><div class="row">${row(c, spec)}</div></div>`;
-  const open = c.status === 'failed' || c.status === 'errored';
-  return html`<details ${attrs}${open ? html` open` : false}><summary class="row">${row(c, spec)}</summary>${detail(c, server)}</details>`;
+interface Render {
+  server: string;
+  dir: string;
+  /** Cases the banner accounts for: a row each, no block. */
+  decided: Set<CaseResult>;
 }
 
-function specSection(spec: Spec, cases: CaseResult[], server: string): Html {
+function caseBlock(c: CaseResult, spec: string, r: Render): Html {
+  const attrs = html`class="case ${c.status}${r.decided.has(c) ? ' decided' : ''}" id="${anchor(c)}" data-case="${c.id}" data-status="${c.status}"`;
+  if (c.status === 'passed' || c.status === 'skipped' || r.decided.has(c)) return html`<div ${attrs}><div class="row">${row(c, spec, r.dir)}</div></div>`;
+  return html`<details ${attrs} open><summary class="row">${row(c, spec, r.dir)}</summary>${detail(c, r.server, r.dir)}</details>`;
+}
+
+function specSection(spec: Spec, cases: CaseResult[], r: Render): Html {
+  const server = r.server;
   const points = cases.reduce((n, c) => n + c.points, 0);
   const max = cases.reduce((n, c) => n + c.maxPoints, 0);
   const ok = cases.every((c) => c.status === 'passed' || c.status === 'skipped');
@@ -106,7 +156,7 @@ function specSection(spec: Spec, cases: CaseResult[], server: string): Html {
 <h2><span>${spec.title}</span> <small>${spec.name} · ${spec.file} · ${spec.service} ${server}</small><span class="spec-points ${ok ? 'ok' : 'bad'}">${points}/${max} points</span></h2>
 <div class="cases">
 <div class="row head" aria-hidden="true"><span class="status">Status</span><span class="id">Check</span><span class="name">Title</span><span class="pts">Points</span><span class="ms">Time</span><span class="src">Spec</span></div>
-${cases.map((c) => caseBlock(c, spec.name, server))}
+${cases.map((c) => caseBlock(c, spec.name, r))}
 </div>
 </section>`;
 }
@@ -123,9 +173,12 @@ function groups(result: RunResult): Array<{ spec: Spec; cases: CaseResult[] }> {
 const LEGEND = html`<footer><p>Bytes from your server are shown as text and never run: <code>\\n</code> <code>\\r</code> <code>\\t</code> are newline, carriage return and tab, <code>\\\\</code> is one backslash, <code>\\xNN</code> is a byte that is not printable text (<code>\\x1b</code> is ESC), <code>\\u{NNNN}</code> an invisible character. FIN: a side is done sending; RST: a connection reset.</p><p>Made by netgrade.</p></footer>`;
 
 /** The whole report as one self-contained HTML document. */
-export function renderHtml(result: RunResult): string {
+export function renderHtml(result: RunResult, opts: PageOptions = {}): string {
   const { points, maxPoints } = result.summary;
-  const sections = groups(result).map((g) => specSection(g.spec, g.cases, serverAddress(result, g.spec)));
+  const banner = bannerOf(result);
+  const decided = new Set(banner?.decided ?? []);
+  const dir = opts.dir ?? process.cwd();
+  const sections = groups(result).map((g) => specSection(g.spec, g.cases, { server: serverAddress(result, g.spec), dir, decided }));
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -137,8 +190,9 @@ export function renderHtml(result: RunResult): string {
 <style>${STYLE}</style>
 </head>
 <body>
-${header(result)}
-${toolbar(result)}
+${header(result, opts)}
+${banner ? bannerSection(banner) : false}
+${toolbar(result, decided)}
 <main>
 ${sections}
 </main>

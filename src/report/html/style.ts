@@ -72,6 +72,16 @@ dd.hint{background:#eff6ff;border-radius:6px;padding:6px 10px;color:#1e3a8a}
 .pane.expected .pane-label{background:var(--ok-bg);color:var(--ok)}
 .pane.actual .pane-label{background:var(--bad-bg);color:var(--bad)}
 .pane pre{margin:0;padding:8px 10px;white-space:pre-wrap;overflow-wrap:anywhere;max-height:14em;overflow:auto}
+.pane pre.lines{display:flex;flex-direction:column-reverse}
+.diff-note{margin:-4px 0 8px;font-size:13px;color:var(--muted)}
+.server-status{margin:2px 0 0;font-size:13px;color:var(--muted)}
+.banner{margin:16px 32px 0;padding:14px 20px;border-radius:10px;background:var(--bad-bg);border:1px solid #fca5a5;color:#7f1d1d}
+.banner h2{margin:0 0 4px;font-size:18px}
+.banner p{margin:6px 0}
+.banner pre.stderr{margin:6px 0;padding:8px 10px;background:#fff;border:1px solid #fecaca;border-radius:6px;color:var(--ink);white-space:pre-wrap;overflow-wrap:anywhere}
+.banner .decided a{font-family:var(--mono);font-size:13px;color:var(--bad)}
+.why{display:block;color:var(--muted);font-size:12px;white-space:normal}
+.case.decided .name{color:var(--muted)}
 .pane mark{border-radius:2px}
 .pane.expected mark{background:#bbf7d0}
 .pane.actual mark{background:#fecaca}

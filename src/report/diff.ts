@@ -90,9 +90,17 @@ function window(u: string[], start: number): string {
   return `${start > 0 ? '…' : ''}${u.slice(start, end).join('')}${end < u.length ? '…' : ''}`;
 }
 
+/** Text past this many characters is not looked at: a reader sees the first difference long before. */
+const MAX_VIEWED = 256 * 1024;
+const bounded = (s: string | undefined) => (s !== undefined && s.length > MAX_VIEWED ? s.slice(0, MAX_VIEWED) : s);
+
 /** Expected and actual shaped for reading; see the file comment. */
-export function viewPair(expected: string | undefined, actual: string | undefined): PairView {
-  if (isMultiLine(expected) || isMultiLine(actual)) return linesView(expected, actual);
+export function viewPair(expectedText: string | undefined, actualText: string | undefined): PairView {
+  const expected = bounded(expectedText);
+  const actual = bounded(actualText);
+  // A reply with one CRLF at its end is still one line: it reads best as one, with a caret.
+  const lines = (t: string | undefined) => (t === undefined ? 0 : messageLines(t).length);
+  if ((isMultiLine(expected) || isMultiLine(actual)) && Math.max(lines(expected), lines(actual)) > 1) return linesView(expected, actual);
   if (expected === undefined || actual === undefined) return { expected: expected === undefined ? undefined : [expected], actual: actual === undefined ? undefined : [actual] };
   const e = units(expected);
   const a = units(actual);

@@ -7,7 +7,7 @@ import type { CaseResult, CaseStatus, RunResult } from '../run/result.js';
 import { inert } from '../text/escape.js';
 import type { Reporter, ReporterEnv } from './reporter.js';
 import { hintFor } from './causes.js';
-import { pairLines } from './diff.js';
+import { isMultiLine, pairLines } from './diff.js';
 import { STATUS_WORDS } from './status.js';
 import { bannerOf, type Banner } from './story.js';
 
@@ -172,7 +172,9 @@ function failureSection(r: CaseResult): string {
   const out = [`#### ${SUMMARY_MARK[r.status]} ${mdText(r.id)}: ${mdText(r.title)}`, '', `${mdText(`${file}:${line}:${col}`)} · ${mdText(r.requirement)}`, ''];
   const why = `${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`;
   out.push(`**${r.status === 'errored' ? 'netgrade could not test this case' : 'Failed'}:** ${mdText(why)}`, '');
-  const shown = f ? pairLines(f.expected === undefined ? undefined : cut(f.expected), f.actual === undefined ? undefined : cut(f.actual)) : [];
+  // An HTTP message reads line by line; any other payload as before, cut at FIELD_LIMIT.
+  const multi = isMultiLine(f?.expected) || isMultiLine(f?.actual);
+  const shown = f && multi ? pairLines(f.expected, f.actual) : [f?.expected !== undefined ? `expected: ${cut(f.expected)}` : '', f?.actual !== undefined ? `actual:   ${cut(f.actual)}` : ''].filter(Boolean);
   if (shown.length > 0) out.push(codeBlock(shown.join('\n')));
   const hint = hintFor(r);
   if (hint) out.push(`> **Hint:** ${mdText(hint)}`, '');

@@ -177,10 +177,13 @@ describe('netgrade run', () => {
   it('against the reference servers: exit 0 and a JSON report of the documented shape', async () => {
     const file = path.join(tmp, 'report.json');
     const r = await cli(['run', 'udp-echo', 'tcp-echo', '--reference', '--tags', 'all', '--seed', '7', '--reporter', `json=${file}`]);
-    expect(r.stderr).toBe('');
+    // The console stays on beside a file reporter; stderr only says where the file went.
+    expect(r.stderr).toBe(`netgrade: wrote ${file}\n`);
+    expect(lines(r.stdout).at(-1)).toBe('17 passed, 0 failed');
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(file, 'utf8'));
-    expect(Object.keys(report)).toStrictEqual(['version', 'seed', 'target', 'summary', 'specs', 'cases']);
+    expect(Object.keys(report)).toStrictEqual(['version', 'seed', 'target', 'summary', 'specs', 'cases', 'profile']);
+    expect(report.profile).toStrictEqual({ name: 'default', tags: ['core'] });
     expect(report.version).toBe(1);
     expect(report.seed).toBe(7);
     expect(report.target.host).toBe('127.0.0.1');
@@ -235,7 +238,10 @@ describe('netgrade run', () => {
     const r = await cli(['run', 'tcp-echo', '--port', `tcp=${port}`, '--tags', 'all']);
     expect(r.code).toBe(1);
     expect(lines(r.stdout).at(-1)).toBe('0 passed, 10 failed');
-    expect(r.stdout).toContain(`  step 1: nothing is listening on 127.0.0.1:${port}/tcp: is your server running on that port?\n`);
+    // One banner says it, and the cases it decided take one line, not a block each.
+    expect(r.stdout).toContain(`✗ Nothing is listening\n  127.0.0.1 ${port}/tcp refused every connection\n`);
+    expect(r.stdout).toContain('    ✗ 10 not passed (not listening): tcp.basic, tcp.mixed, tcp.closes, tcp.sequential, tcp.max-size, tcp.utf8, tcp.concurrent, tcp.segmented, tcp.empty, tcp.reset\n');
+    expect(r.stdout).not.toContain('requirement:');
   });
 
   it('a server that replies with terminal escapes: shown as text, never a raw ESC byte', async () => {
@@ -249,6 +255,6 @@ describe('netgrade run', () => {
     expect(r.stdout).toContain('  actual:   \\x1b[31mHELLO WORLD\\x1b[0m\n');
     expect(r.stdout).toMatch(/ {2}← "\\x1b\[31mHELLO WORLD\\x1b\[0m" \(20 bytes\)\n/);
     expect(lines(r.stdout)[0]).toBe(`netgrade: 1 check against 127.0.0.1 (tcp ${port})`);
-    expect(lines(r.stdout).at(-1)).toBe('0 passed, 1 failed, 9 skipped');
+    expect(lines(r.stdout).at(-1)).toBe('0 passed, 1 failed, 9 skipped: unicode, robust; run with --tags all; 4 not matching --grep');
   });
 });

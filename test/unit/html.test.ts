@@ -102,19 +102,19 @@ describe('renderHtml', () => {
     expect(page).toContain('<dt>Requirement</dt><dd>Requirement of tcp.mixed. <span class="source">(PROTOCOLS.md §2)</span></dd>');
     expect(page).toContain('<dd class="message"><b>step 1:</b> the reply differs at character 1: &quot;&lt;&quot; where &quot;H&quot; was expected</dd>');
     expect(page).toContain('<dt>Hint</dt><dd class="hint">Hint for tcp.mixed.</dd>');
-    expect(page).toContain('<div class="pane expected"><div class="pane-label">expected</div><pre><mark>HELLO, WORLD! 123 ~X_Y</mark></pre></div>');
-    expect(page).toContain('<div class="pane actual"><div class="pane-label">actual (from your server)</div><pre><mark>&lt;script&gt;');
+    expect(page).toContain('<div class="pane expected"><div class="pane-label">expected</div><pre><span><mark>HELLO, WORLD! 123 ~X_Y</mark></span></pre></div>');
+    expect(page).toContain('<div class="pane actual"><div class="pane-label">actual (from your server)</div><pre><span><mark>&lt;script&gt;');
     expect(page).toContain('netgrade could not test this case');
-    expect(page).toContain('<dt>Why skipped</dt><dd class="message">not selected: tags unicode (run with --tags unicode or --tags all)</dd>');
+    expect(page).toContain('<span class="name">Upper-cases UTF-8 text<small class="why">skipped: tags unicode (run with --tags unicode or --tags all)</small></span>');
   });
 
   it('marks where actual leaves expected, without splitting an escape', () => {
     const f: CaseResult = { ...failedScript, failure: { message: 'extra byte', expected: 'HELLO WORLD', actual: 'HELLO WORLD\\n' } };
     const out = renderHtml(runResult([f]));
-    expect(out).toContain('<pre>HELLO WORLD<mark></mark></pre>');
-    expect(out).toContain('<pre>HELLO WORLD<mark>\\n</mark></pre>');
+    expect(out).toContain('<pre><span>HELLO WORLD<mark></mark></span></pre>');
+    expect(out).toContain('<pre><span>HELLO WORLD<mark>\\n</mark></span></pre>');
     const g: CaseResult = { ...failedScript, failure: { message: 'escape differs', expected: 'a\\x1b', actual: 'a\\x1c' } };
-    expect(renderHtml(runResult([g]))).toContain('<pre>a<mark>\\x1c</mark></pre>');
+    expect(renderHtml(runResult([g]))).toContain('<pre><span>a<mark>\\x1c</mark></span></pre>');
   });
 
   it('draws a diagram for each failed or errored case with one arrow per send or recv', () => {

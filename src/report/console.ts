@@ -43,6 +43,7 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
   const out = (line = '', style?: Style) => env.stdout.write((style ? paint(inert(line), style) : inert(line)) + '\n');
   const raw = (line: string) => env.stdout.write(line + '\n');
   let selected = 0;
+  let stderrShown = '';
   let done = 0;
   let failing = 0;
 
@@ -69,7 +70,9 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
     const source = sourceText(r.source, env.cwd);
     if (source) out(`  see: ${source}`, 'gray');
     if (r.failure) out(`  ${r.failure.stepLabel ? `${r.failure.stepLabel}: ` : ''}${r.failure.message}`);
-    if (r.failure) for (const l of pairLines(r.failure.expected, r.failure.actual)) out(`  ${l}`);
+    // The server's stderr is in the banner already: a failure whose actual is that output points there.
+    const shownAbove = r.failure?.actual !== undefined && stderrShown !== '' && stderrShown.includes(r.failure.actual);
+    if (r.failure) for (const l of pairLines(r.failure.expected, shownAbove ? '(the server\'s stderr, shown above)' : r.failure.actual)) out(`  ${l}`);
     if (r.transcript.length > 0) {
       out('  transcript:');
       for (const line of excerptLines(r.transcript)) out(`  ${line}`);
@@ -109,6 +112,7 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
       const banner = bannerOf(result);
       const decided = new Set(banner?.decided ?? []);
       if (banner) bannerBlock(banner);
+      stderrShown = banner?.stderr?.join('\n') ?? '';
 
       for (const { spec, cases } of specGroups(result)) {
         const ran = cases.filter((c) => c.status !== 'skipped');

@@ -1,0 +1,105 @@
+// The console's story of a run, as golden files: all passing, one failure,
+// nothing listening, a server that did not start, and one that crashed. Times
+// and ports are normalised; everything else is what a student reads.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReference } from '../../reference/index.js';
+import { consoleReporter } from '../../src/report/console.js';
+import type { ReporterEnv } from '../../src/report/reporter.js';
+import type { RunResult } from '../../src/run/result.js';
+import { run, type RunOptions } from '../../src/run/run.js';
+import { runWithServer } from '../../src/server/session.js';
+import { choosePorts } from '../../src/server/ports.js';
+import { loadSpecs } from '../../src/spec/load.js';
+import { startBrokenTcp, upper, deadPort } from '../helpers/broken-echo.js';
+import { crashedRun } from '../fixtures/console/crashed.js';
+
+const GOLDEN = path.resolve('test/fixtures/console');
+
+/** What the console prints for a run (no colour, no progress line), times and ports normalised. */
+export function consoleText(result: RunResult, opts: { verbose?: boolean } = {}): string {
+  const chunks: string[] = [];
+  const env = { stdout: { write: (s: string) => chunks.push(s), isTTY: false }, stderr: { write: () => true }, env: {}, cwd: process.cwd() } as unknown as ReporterEnv;
+  const reporter = consoleReporter(env, { color: false, progress: false, verbose: opts.verbose });
+  const selected = result.cases.filter((c) => c.status !== 'skipped').length;
+  reporter.onRunStart?.({ specs: result.specs, target: result.target, selected });
+  void reporter.onRunEnd(result);
+  return normalise(chunks.join(''), result);
+}
+
+export function normalise(text: string, result: RunResult): string {
+  let out = text
+    .replace(/\(\d+ ms\)/g, '(N ms)')
+    .replace(/ in \d+ ms\b/g, ' in N ms')
+    .replace(/^( *)\d+ ms {2}/gm, (_, pad: string) => `${pad.replace(/ {0,3}$/, '')}  N ms  `)
+    .replace(/within \d+(\.\d+)? s/g, 'within N s');
+  for (const port of new Set(Object.values(result.target.ports))) out = out.replaceAll(String(port), 'PORT');
+  return out;
+}
+
+const plan = (specs: string[], extra: Partial<RunOptions> = {}): RunOptions => ({ specs: loadSpecs(specs), host: '127.0.0.1', selection: { tags: ['core'] }, ...extra });
+
+describe('the console tells one story per run', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'netgrade-story-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('all passing: a line per spec, the score, what earns points and what was skipped', async () => {
+    const ref = await startReference({ host: '127.0.0.1', ports: { udp: 0, tcp: 0 } });
+    try {
+      const result = await run(plan(['udp-echo', 'tcp-echo'], { ports: ref.ports }));
+      const text = consoleText(result);
+      expect(text.split('\n').at(-2)).toBe('10 passed, 0 failed, 7 skipped: unicode, robust; run with --tags all');
+      await expect(text).toMatchFileSnapshot(path.join(GOLDEN, 'all-passing.txt'));
+    } finally {
+      await ref.close();
+    }
+  });
+
+  it('one failure: its spec line, then the failure in full with a caret under the first difference', async () => {
+    const server = await startBrokenTcp({ reply: (t, chunks) => (t === 'hello world' && chunks === 1 ? 'HELLO WORLD\n' : upper(t)) });
+    try {
+      const result = await run(plan(['tcp-echo'], { ports: { tcp: server.port } }));
+      const text = consoleText(result);
+      expect(text).toContain('  actual:   HELLO WORLD\\n\n                       ^\n');
+      // The hint fits the cause seen in the bytes, not the check's usual suspect.
+      expect(text).toContain('  hint: send back exactly the upper-cased bytes: no "\\n" added');
+      await expect(text).toMatchFileSnapshot(path.join(GOLDEN, 'one-failure.txt'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('nothing listening: one banner, the cases one line per spec, at most 15 lines for udp and tcp', async () => {
+    const port = await deadPort('tcp');
+    const result = await run(plan(['udp-echo', 'tcp-echo'], { ports: { udp: port, tcp: port } }));
+    const text = consoleText(result);
+    expect(text.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').length).toBeLessThanOrEqual(15);
+    expect(text).not.toContain('transcript:');
+    await expect(text).toMatchFileSnapshot(path.join(GOLDEN, 'nothing-listening.txt'));
+  });
+
+  it('did not start: the banner with the cause and the tail of stderr, then each spec in one line', async () => {
+    const file = path.join(dir, 'server.py');
+    writeFileSync(file, 'import socket, sys\nport = int(sys.argv[1]\nprint("never")\n');
+    const ports = await choosePorts(['tcp'], {}, '127.0.0.1');
+    const result = await runWithServer({ run: plan(['tcp-echo'], { ports }), start: { command: `python3 ${file} ${ports.tcp}`, startTimeoutMs: 5000 } });
+    const text = consoleText(result).replaceAll(dir, 'DIR');
+    expect(text).toContain('SyntaxError');
+    expect(text.match(/tcp\.basic/g)).toHaveLength(1);
+    await expect(text).toMatchFileSnapshot(path.join(GOLDEN, 'did-not-start.txt'));
+  });
+
+  it('crashed: the banner with the last lines of the traceback, the case it died in in full, the rest in one line', async () => {
+    const text = consoleText(crashedRun());
+    expect(text).toContain('  stderr (last 15 lines of 42):\n');
+    expect(text).toContain('  │ ZeroDivisionError: division by zero\n');
+    expect(text).not.toContain('line 1 of the log');
+    expect(text).toContain('FAILED  tcp.empty');
+    await expect(text).toMatchFileSnapshot(path.join(GOLDEN, 'crashed.txt'));
+  });
+});

@@ -3,7 +3,11 @@ import { Multiplexer } from '../report/reporter.js';
 import { chooseReporters, makeReporter } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { run, UsageError, type RunOptions } from '../run/run.js';
+import type { StepRunner } from '../run/case.js';
+import { StepFailed } from '../run/context.js';
+import { httpStepRunner } from '../run/http.js';
 import { summarize, type CaseResult, type RunResult } from '../run/result.js';
+import { runSocketStep } from '../run/socket.js';
 import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { allTags, exclusionReason, parseTags } from '../spec/select.js';
@@ -76,12 +80,30 @@ export function resolvePlan(specArgs: string[], flags: PlanFlags) {
   return { specs, selection, vars, profile, timeoutMs, seed };
 }
 
+/**
+ * The built-in step runners, made to call `onFail` at the first failed step:
+ * --bail stops there, not when the scheduler settles the case (which waits
+ * for its phase to end, to retry a failure alone).
+ */
+function bailing(onFail: (c: { spec: string; id: string }) => void): Record<ServiceName, StepRunner> {
+  const wrap = (runner: StepRunner): StepRunner => async (ctx, step) => {
+    try {
+      await runner(ctx, step);
+    } catch (err) {
+      if (err instanceof StepFailed) onFail({ spec: ctx.spec.name, id: ctx.def.id });
+      throw err;
+    }
+  };
+  return { udp: wrap(runSocketStep), tcp: wrap(runSocketStep), http: wrap(httpStepRunner) };
+}
+
 /** After --bail stopped the run at `first`: cases cut short or never started read as skipped, with why. */
-export function afterBail(result: RunResult, first: CaseResult): RunResult {
+export function afterBail(result: RunResult, first: { spec: string; id: string }): RunResult {
   const why = `not run: --bail stopped the run when ${first.id} failed`;
   const cases = result.cases.map((c): CaseResult => {
     if (c.spec === first.spec && c.id === first.id) return c;
-    if (c.status === 'passed' || c.status === 'skipped' || c.status === 'failed') return c;
+    // Whatever else did not pass was cut short by the stop (a reset, an interruption): not a verdict.
+    if (c.status === 'passed' || c.status === 'skipped') return c;
     return { ...c, status: 'skipped', failure: { message: why }, points: 0, maxPoints: 0, transcript: [] };
   });
   return { ...result, cases, summary: summarize(cases, result.summary.durationMs) };
@@ -114,7 +136,7 @@ export async function runOnce(specArgs: string[], flags: RunFlags, env: Reporter
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) stop.abort();
-  let first: CaseResult | undefined;
+  let first: { spec: string; id: string } | undefined;
   try {
     const selected = specs.reduce((n, s) => n + s.cases.filter((c) => !exclusionReason(c, selection)).length, 0);
     const target = { host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, ports[s.service] ?? s.port])) };
@@ -130,13 +152,11 @@ export async function runOnce(specArgs: string[], flags: RunFlags, env: Reporter
       concurrency: flags.concurrency ? Number(flags.concurrency) : undefined,
       signal: stop.signal,
       profile,
-      onCaseEnd: (r) => {
-        if (flags.bail && !first && (r.status === 'failed' || r.status === 'errored') && !stop.signal.aborted) {
-          first = r;
-          stop.abort();
-        }
-        reporters.onCaseEnd(r);
-      },
+      stepRunners: flags.bail ? bailing((id) => {
+        first ??= id;
+        stop.abort();
+      }) : undefined,
+      onCaseEnd: (r) => reporters.onCaseEnd(r),
     };
     let result: RunResult = started && startOptions ? await runWithServer({ run: runOptions, start: { command: started.command, ...startOptions } }) : await run(runOptions);
     if (first) result = afterBail(result, first);

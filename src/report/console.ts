@@ -30,6 +30,9 @@ function useColor(env: ReporterEnv): boolean {
   return Boolean(env.stdout.isTTY);
 }
 
+/** Units of data shown per transcript line in the console. */
+const TRANSCRIPT_DATA = 100;
+
 const bad = (c: CaseResult) => c.status === 'failed' || c.status === 'errored';
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -75,7 +78,8 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
     if (r.failure) for (const l of pairLines(r.failure.expected, shownAbove ? '(the server\'s stderr, shown above)' : r.failure.actual)) out(`  ${l}`);
     if (r.transcript.length > 0) {
       out('  transcript:');
-      for (const line of excerptLines(r.transcript)) out(`  ${line}`);
+      // A terminal line, not the whole payload: the diff above shows where it differs, the JSON has every byte.
+      for (const line of excerptLines(r.transcript, 24, TRANSCRIPT_DATA)) out(`  ${line}`);
     }
     const hint = group ? undefined : hintFor(r);
     if (hint) out(`  hint: ${hint}`);
@@ -90,7 +94,7 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
   };
 
   const passedBlock = (r: CaseResult) => {
-    for (const line of excerptLines(r.transcript)) out(`      ${line}`, 'gray');
+    for (const line of excerptLines(r.transcript, 24, TRANSCRIPT_DATA)) out(`      ${line}`, 'gray');
   };
 
   return {
@@ -121,7 +125,8 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
         const max = cases.reduce((n, c) => n + c.maxPoints, 0);
         const ok = ran.every((c) => c.status === 'passed');
         const head = `${spec.name}  ${spec.title}  ${passed}/${ran.length} passed${max > 0 ? `, ${points}/${max} points` : ''}`;
-        raw(`${paint(ok ? '✓' : '✗', ok ? 'green' : 'red')} ${paint(inert(head), ok ? 'green' : 'bold')}`);
+        if (ran.length === 0) raw(paint(inert(`- ${spec.name}  ${spec.title}  not run`), 'gray'));
+        else raw(`${paint(ok ? '✓' : '✗', ok ? 'green' : 'red')} ${paint(inert(head), ok ? 'green' : 'bold')}`);
         const shown = cases.filter((c) => (opts.verbose ? true : bad(c)) && !decided.has(c));
         for (const c of shown) {
           const extra = c.status === 'skipped' ? `  (${skipReason(c)})` : c.status === 'passed' ? ` (${c.durationMs} ms)` : '';

@@ -61,5 +61,11 @@ export function docHref(doc: NonNullable<SourcePart['doc']>, fromDir: string): s
 export function sourceText(source: string | undefined, cwd: string): string | undefined {
   const parts = sourceParts(source);
   if (parts.length === 0) return undefined;
-  return parts.map((p) => (p.doc ? `${path.relative(cwd, path.join(PACKAGE_ROOT, p.doc.file)) || p.doc.file}${p.doc.anchor ? `#${p.doc.anchor}` : ''}` : p.text)).join('; ');
+  const shown = (file: string) => {
+    const full = path.join(PACKAGE_ROOT, file);
+    const rel = path.relative(cwd, full);
+    // Inside the working folder (or node_modules under it) a relative path reads best; elsewhere the full one.
+    return rel.startsWith('..') ? full : rel;
+  };
+  return parts.map((p) => (p.doc ? `${shown(p.doc.file)}${p.doc.anchor ? `#${p.doc.anchor}` : ''}` : p.text)).join('; ');
 }

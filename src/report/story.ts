@@ -98,7 +98,7 @@ export function skippedLine(result: RunResult): string | undefined {
   const grep = skipped.filter((c) => c.failure?.message.includes('--grep')).length;
   if (grep > 0) reasons.push(`${grep} not matching --grep`);
   const other = skipped.filter((c) => !byTag.includes(c) && !c.failure?.message.includes('--skip-tags') && !c.failure?.message.includes('--grep'));
-  for (const m of new Set(other.map((c) => c.failure?.message ?? 'not run'))) reasons.push(m);
+  for (const m of new Set(other.map((c) => c.failure?.message ?? 'not run'))) reasons.push(`${other.filter((c) => (c.failure?.message ?? 'not run') === m).length} ${m}`);
   return `${skipped.length} skipped: ${reasons.join('; ')}`;
 }
 

@@ -1,5 +1,6 @@
 import type { TranscriptEvent } from '../run/result.js';
 import { isMultiLine, messageLines } from './diff.js';
+import { units } from './html/markup.js';
 
 const ARROWS: Partial<Record<TranscriptEvent['kind'], string>> = { send: '→', recv: '←' };
 const WORDS: Record<TranscriptEvent['kind'], string> = {
@@ -15,11 +16,18 @@ const WORDS: Record<TranscriptEvent['kind'], string> = {
   error: 'error',
 };
 
-/** One transcript event as a line of plain text (its data is already escaped). */
-export function eventLine(e: TranscriptEvent): string {
+/** At most `max` units of escaped data, with `…` where it was cut. */
+function clip(data: string, max: number | undefined): string {
+  if (max === undefined || data.length <= max) return data;
+  const u = units(data);
+  return u.length <= max ? data : `${u.slice(0, max).join('')}…`;
+}
+
+/** One transcript event as a line of plain text (its data is already escaped), the data cut to `maxData` units. */
+export function eventLine(e: TranscriptEvent, maxData?: number): string {
   const t = `${String(e.t).padStart(6)} ms`;
   const arrow = ARROWS[e.kind];
-  const body = arrow ? `${arrow} "${e.data ?? ''}" (${e.bytes ?? 0} byte${e.bytes === 1 ? '' : 's'})` : WORDS[e.kind] + (e.note ? `: ${e.note}` : '');
+  const body = arrow ? `${arrow} "${clip(e.data ?? '', maxData)}" (${e.bytes ?? 0} byte${e.bytes === 1 ? '' : 's'})` : WORDS[e.kind] + (e.note ? `: ${e.note}` : '');
   return `${t}  ${e.client.padEnd(8)} ${body}`;
 }
 
@@ -35,16 +43,17 @@ export function excerpt(events: TranscriptEvent[], max = 24): string[] {
  * An event as lines: data that holds a CRLF (an HTTP message) gets a line per
  * line of the message under its arrow, so headers read as headers.
  */
-export function eventLines(e: TranscriptEvent): string[] {
-  if (!e.data || !isMultiLine(e.data)) return [eventLine(e)];
+export function eventLines(e: TranscriptEvent, maxData?: number): string[] {
+  if (!e.data || !isMultiLine(e.data)) return [eventLine(e, maxData)];
   const head = eventLine({ ...e, data: undefined }).replace(/ "" \(/, ' (');
-  return [head, ...messageLines(e.data).map((l) => `${' '.repeat(20)}${l}`)];
+  return [head, ...messageLines(e.data).map((l) => `${' '.repeat(20)}${clip(l, maxData)}`)];
 }
 
-/** excerpt() with HTTP messages line by line. */
-export function excerptLines(events: TranscriptEvent[], max = 24): string[] {
-  if (events.length <= max) return events.flatMap(eventLines);
-  const head = events.slice(0, max - 6).flatMap(eventLines);
-  const tail = events.slice(-5).flatMap(eventLines);
+/** excerpt() with HTTP messages line by line, each line's data cut to `maxData` units. */
+export function excerptLines(events: TranscriptEvent[], max = 24, maxData?: number): string[] {
+  const lines = (e: TranscriptEvent) => eventLines(e, maxData);
+  if (events.length <= max) return events.flatMap(lines);
+  const head = events.slice(0, max - 6).flatMap(lines);
+  const tail = events.slice(-5).flatMap(lines);
   return [...head, `          … ${events.length - (max - 6) - 5} more events …`, ...tail];
 }

@@ -77,6 +77,8 @@ export interface Matcher<K extends ArgKind> {
 const matcher = <K extends ArgKind>(m: Matcher<K>): Matcher<K> => m;
 
 const ANY: readonly SubjectKind[] = SUBJECT_KINDS;
+/** How much of a compared payload a failure keeps. */
+const WHOLE = 64 * 1024;
 const show = (b: Buffer | string, max = 512) => previewBytes(typeof b === 'string' ? Buffer.from(b, 'utf8') : b, max);
 /** A value as text: UTF-8 when its bytes are, else one character per byte (how header fields arrive). */
 export const textOf = (b: Buffer) => (isUtf8(b) ? b.toString('utf8') : b.toString('latin1'));
@@ -93,8 +95,9 @@ export const MATCHERS = {
     subjects: ANY,
     description: 'Exactly these bytes (text as UTF-8, or a payload such as {hex: "0d0a"}).',
     schema: { $ref: '#/definitions/payload' },
-    expected: (w) => show(w),
-    test: (w, s) => (s.bytes.equals(w) || sameFieldText(w, s) ? undefined : describeDifference(w, s.bytes, s.name)),
+    // Both sides kept whole (to 64 KiB): a reporter cuts them around the first difference, the JSON keeps them.
+    expected: (w) => show(w, WHOLE),
+    test: (w, s) => (s.bytes.equals(w) || sameFieldText(w, s) ? undefined : { message: describeDifference(w, s.bytes, s.name), actual: show(s.bytes, WHOLE) }),
   }),
   notEquals: matcher({
     arg: 'text',

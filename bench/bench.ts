@@ -172,6 +172,10 @@ async function main() {
   const allReports = await median(['run', '--reference', '--tags', 'all', '--reporter', 'console', ...reporters.flatMap((r) => ['--reporter', `${r}=${path.join(dir, `report.${r}`)}`])], 5);
   say(`70-case run with ${reporters.join(', ')} reports: ${(allReports.ms - plainRun.ms).toFixed(0)} ms beyond the run itself (target < 100 ms; medians of 5, noisy)`);
 
+  say('\n## The student loop');
+  const { studentLoopBench } = await import('./student-loop-bench.js');
+  for (const line of await studentLoopBench()) say(line);
+
   const gradeBench = path.resolve('dist/bench/grade-bench.js');
   if (existsSync(gradeBench)) {
     say('\n## Grading a class');

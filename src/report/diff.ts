@@ -5,12 +5,12 @@
 // text reporter formats a Failure through this; the JSON keeps the full text.
 import { cells, units } from './html/markup.js';
 
-/** Units shown before the first difference when a payload is cut. */
-const BEFORE = 24;
-/** Units shown from the first difference on. */
-const AFTER = 40;
-/** A payload longer than this (in units) is cut around its first difference. */
-const LONG = BEFORE + AFTER + 16;
+/** How much of a long payload shows around its first difference, in units: a terminal line by default. */
+export interface WindowSize {
+  before: number;
+  after: number;
+}
+const TERMINAL: WindowSize = { before: 24, after: 40 };
 /** Lines shown of a multi-line message. */
 const MAX_LINES = 24;
 
@@ -85,8 +85,8 @@ function linesView(expected: string | undefined, actual: string | undefined): Pa
 }
 
 /** The window of `u` from `start`, with `…` where it was cut. */
-function window(u: string[], start: number): string {
-  const end = start + BEFORE + AFTER;
+function window(u: string[], start: number, size: WindowSize): string {
+  const end = start + size.before + size.after;
   return `${start > 0 ? '…' : ''}${u.slice(start, end).join('')}${end < u.length ? '…' : ''}`;
 }
 
@@ -95,7 +95,9 @@ const MAX_VIEWED = 256 * 1024;
 const bounded = (s: string | undefined) => (s !== undefined && s.length > MAX_VIEWED ? s.slice(0, MAX_VIEWED) : s);
 
 /** Expected and actual shaped for reading; see the file comment. */
-export function viewPair(expectedText: string | undefined, actualText: string | undefined): PairView {
+export function viewPair(expectedText: string | undefined, actualText: string | undefined, size: WindowSize = TERMINAL): PairView {
+  // A payload longer than this (in units) is cut around its first difference.
+  const long = size.before + size.after + 16;
   const expected = bounded(expectedText);
   const actual = bounded(actualText);
   // A reply with one CRLF at its end is still one line: it reads best as one, with a caret.
@@ -107,11 +109,11 @@ export function viewPair(expectedText: string | undefined, actualText: string | 
   const at = firstDifference(e, a);
   const differ = at < Math.max(e.length, a.length);
   // A caret only where the sides share a beginning: under "status 200" / "HTTP/1.1 404" it would say nothing.
-  if (e.length <= LONG && a.length <= LONG) return { expected: [expected], actual: [actual], caret: differ && at >= 3 ? cells(e.slice(0, at).join('')) : undefined, at };
-  const start = Math.max(0, at - BEFORE);
+  if (e.length <= long && a.length <= long) return { expected: [expected], actual: [actual], caret: differ && at >= 3 ? cells(e.slice(0, at).join('')) : undefined, at };
+  const start = Math.max(0, at - size.before);
   const sizes = `expected ${byteLength(e)} bytes, actual ${byteLength(a)}`;
   const note = differ ? `first difference at byte ${byteLength(e.slice(0, at))} (${sizes})` : undefined;
-  return { expected: [window(e, start)], actual: [window(a, start)], caret: differ ? cells(e.slice(start, at).join('')) + (start > 0 ? 1 : 0) : undefined, note, at: at - start + (start > 0 ? 1 : 0) };
+  return { expected: [window(e, start, size)], actual: [window(a, start, size)], caret: differ ? cells(e.slice(start, at).join('')) + (start > 0 ? 1 : 0) : undefined, note, at: at - start + (start > 0 ? 1 : 0) };
 }
 
 /** The pair as plain text lines with `expected:`/`actual:` labels, for JUnit, GitHub and the console. */

@@ -103,7 +103,8 @@ function row(c: CaseResult, spec: string, dir: string): Html {
  */
 function sideBySide(f: Failure): Html | false {
   if (f.expected === undefined && f.actual === undefined) return false;
-  const v = viewPair(f.expected, f.actual);
+  // A pane holds more than a terminal line: a wider window around the first difference.
+  const v = viewPair(f.expected, f.actual, { before: 160, after: 640 });
   const lines = (v.expected?.length ?? 1) > 1 || (v.actual?.length ?? 1) > 1 || [f.expected, f.actual].some((x) => x?.includes('\n'));
   const body = (side: string[]) => {
     if (lines) return html`${side.map((l, i) => (v.at !== undefined && i >= v.at ? html`<mark>${l}</mark>\n` : html`${l}\n`))}`;
@@ -152,12 +153,19 @@ function specSection(spec: Spec, cases: CaseResult[], r: Render): Html {
   const points = cases.reduce((n, c) => n + c.points, 0);
   const max = cases.reduce((n, c) => n + c.maxPoints, 0);
   const ok = cases.every((c) => c.status === 'passed' || c.status === 'skipped');
-  return html`<section class="spec">
-<h2><span>${spec.title}</span> <small>${spec.name} · ${spec.file} · ${spec.service} ${server}</small><span class="spec-points ${ok ? 'ok' : 'bad'}">${points}/${max} points</span></h2>
-<div class="cases">
+  const ran = cases.filter((c) => c.status !== 'skipped');
+  const table = html`<div class="cases">
 <div class="row head" aria-hidden="true"><span class="status">Status</span><span class="id">Check</span><span class="name">Title</span><span class="pts">Points</span><span class="ms">Time</span><span class="src">Spec</span></div>
 ${cases.map((c) => caseBlock(c, spec.name, r))}
-</div>
+</div>`;
+  // Every check that ran was decided by the banner: the rows add nothing until asked for.
+  const byBanner = ran.length > 0 && ran.every((c) => r.decided.has(c));
+  const body = byBanner
+    ? html`<details class="decided-spec"><summary>${plural(ran.length, 'check')} could not pass (see above)${cases.length > ran.length ? `, ${cases.length - ran.length} skipped` : ''}: show them</summary>${table}</details>`
+    : table;
+  return html`<section class="spec">
+<h2><span>${spec.title}</span> <small>${spec.name} · ${spec.file} · ${spec.service} ${server}</small><span class="spec-points ${ok ? 'ok' : 'bad'}">${points}/${max} points</span></h2>
+${body}
 </section>`;
 }
 

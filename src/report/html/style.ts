@@ -82,6 +82,7 @@ dd.hint{background:#eff6ff;border-radius:6px;padding:6px 10px;color:#1e3a8a}
 .banner .decided a{font-family:var(--mono);font-size:13px;color:var(--bad)}
 .why{display:block;color:var(--muted);font-size:12px;white-space:normal}
 .case.decided .name{color:var(--muted)}
+details.decided-spec>summary{cursor:pointer;color:var(--muted);font-size:14px;padding:4px 0 8px}
 .pane mark{border-radius:2px}
 .pane.expected mark{background:#bbf7d0}
 .pane.actual mark{background:#fecaca}

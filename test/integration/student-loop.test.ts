@@ -63,6 +63,12 @@ describe('the student loop', () => {
     expect(r.stdout).toContain('    - udp.utf8  Upper-cases UTF-8 text  (tags unicode (run with --tags unicode or --tags all))\n');
   });
 
+  it('--watch without --start is a usage error', { timeout: 30_000 }, async () => {
+    const r = await cli(['run', 'tcp-echo', '--watch']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('netgrade: --watch needs --start: netgrade restarts your server when its files change\n');
+  });
+
   it('--watch restarts the server and runs again when a file under its folder changes', { timeout: 90_000 }, async () => {
     const watchDir = mkdtempSync(path.join(os.tmpdir(), 'netgrade-watch-'));
     try {

@@ -282,3 +282,15 @@ describe('docs/classroom-workflow.yml', () => {
     expect(uses('actions/upload-artifact')).toMatchObject({ if: 'always()', with: { path: 'netgrade-reports/' } });
   });
 });
+
+describe('the job summary when the server was the problem', () => {
+  it('puts the banner first, with the stderr tail, and details only the case the server died in', async () => {
+    const { crashedRun } = await import('../fixtures/console/crashed.js');
+    const text = jobSummary(crashedRun());
+    const [head, rest] = text.split('### tcp-echo');
+    expect(head).toContain('> [!CAUTION]\n> **Your server crashed:** the server exited with code 1 during tcp.empty\n> command: `python3 server.py 40123`\n> 3 checks could not pass because of this: tcp.closes, tcp.sequential, tcp.max-size\n');
+    expect(head).toContain('Last 15 lines of its stderr:\n\n```text\nline 28 of the log: served a client\n');
+    expect(head).toContain('ZeroDivisionError: division by zero\n```\n');
+    expect([...rest.matchAll(/^#### (.*)$/gm)].map((m) => m[1])).toEqual(['❌ tcp.empty: Title of tcp.empty']);
+  });
+});

@@ -30,7 +30,7 @@ describe('run --start with the reference servers', () => {
   it('udp and tcp echo: every case passes, the ports go into the command, the group is gone afterwards', async () => {
     const file = jsonFile();
     const r = await cli(['run', 'udp-echo', 'tcp-echo', '--tags', 'all', '--start', `${ECHO} {port:udp} {port:tcp}`, '--reporter', `json=${file}`]);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(`netgrade: wrote ${file}\n`);
     expect(r.code).toBe(0);
     const report = read(file);
     const { udp, tcp } = report.target.ports;
@@ -63,7 +63,10 @@ describe('a server that does not start', () => {
       ['tcp.basic', 'tcp.mixed', 'tcp.closes', 'tcp.sequential', 'tcp.max-size'].map((id) => ({ id, ...failure })),
     );
     expect(report.server).toMatchObject({ status: 'did not start', message: failure.message, stderrTail: 'OSError: [Errno 98] Address already in use\n' });
-    expect(r.stdout).toContain(`  your server did not start listening on ${port}/tcp within 1 s\n  actual:   OSError: [Errno 98] Address already in use\n`);
+    // One banner with the cause and the stderr tail; the cases it decided in one line.
+    expect(r.stdout).toContain(`✗ Your server did not start\n  your server did not start listening on ${port}/tcp within 1 s\n  command: `);
+    expect(r.stdout).toContain('  stderr (last 1 line):\n  │ OSError: [Errno 98] Address already in use\n');
+    expect(r.stdout).toContain('    ✗ 5 not passed (did not start): tcp.basic, tcp.mixed, tcp.closes, tcp.sequential, tcp.max-size\n');
     expect(await groupGone(report.server.pid)).toBe('ESRCH'); // the sleep too
   });
 
@@ -97,8 +100,11 @@ describe('a server that crashes mid-run', () => {
       ...['tcp.utf8', 'tcp.concurrent', 'tcp.segmented', 'tcp.empty', 'tcp.reset'].map((id) => ({ id, ...after })),
     ]);
     expect(report.server).toMatchObject({ status: 'crashed', message: 'the server exited with code 1 during tcp.max-size', exitCode: 1 });
-    expect(r.stdout).toContain('FAILED  tcp.utf8  ');
-    expect(r.stdout).toContain('  the server exited with code 1 after tcp.max-size\n  actual:   Traceback (most recent call last):\n');
+    expect(r.stdout).toContain('✗ Your server crashed\n  the server exited with code 1 during tcp.max-size\n');
+    expect(r.stdout).toContain('  │ BufferError: message too long\n');
+    expect(r.stdout).toContain('    ✗ 5 not passed (crashed): tcp.utf8, tcp.concurrent, tcp.segmented, tcp.empty, tcp.reset\n');
+    expect(r.stdout).toContain('FAILED  tcp.max-size  ');
+    expect(r.stdout).toContain("  step 1: the server exited with code 1 during this case\n  actual:   (the server's stderr, shown above)\n");
   });
 });
 

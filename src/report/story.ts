@@ -92,13 +92,16 @@ export function skippedLine(result: RunResult): string | undefined {
   if (skipped.length === 0) return undefined;
   const reasons: string[] = [];
   const byTag = skipped.filter((c) => c.failure?.message.startsWith('not selected: tags'));
-  if (byTag.length > 0) reasons.push(`${[...new Set(byTag.flatMap((c) => c.tags))].join(', ')}; run with --tags all`);
+  const tags = [...new Set(byTag.flatMap((c) => c.tags))].join(', ');
   const left = skipped.filter((c) => c.failure?.message.includes('--skip-tags')).length;
   if (left > 0) reasons.push(`${left} left out by --skip-tags`);
   const grep = skipped.filter((c) => c.failure?.message.includes('--grep')).length;
   if (grep > 0) reasons.push(`${grep} not matching --grep`);
   const other = skipped.filter((c) => !byTag.includes(c) && !c.failure?.message.includes('--skip-tags') && !c.failure?.message.includes('--grep'));
   for (const m of new Set(other.map((c) => c.failure?.message ?? 'not run'))) reasons.push(`${other.filter((c) => (c.failure?.message ?? 'not run') === m).length} ${m}`);
+  // One reason reads as the issue's example ("7 skipped: unicode, robust; run with --tags all"); several carry their counts.
+  if (reasons.length === 0 && byTag.length > 0) return `${skipped.length} skipped: ${tags}; run with --tags all`;
+  if (byTag.length > 0) reasons.unshift(`${byTag.length} tagged ${tags} (run with --tags all)`);
   return `${skipped.length} skipped: ${reasons.join('; ')}`;
 }
 

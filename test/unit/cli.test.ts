@@ -255,6 +255,6 @@ describe('netgrade run', () => {
     expect(r.stdout).toContain('  actual:   \\x1b[31mHELLO WORLD\\x1b[0m\n');
     expect(r.stdout).toMatch(/ {2}← "\\x1b\[31mHELLO WORLD\\x1b\[0m" \(20 bytes\)\n/);
     expect(lines(r.stdout)[0]).toBe(`netgrade: 1 check against 127.0.0.1 (tcp ${port})`);
-    expect(lines(r.stdout).at(-1)).toBe('0 passed, 1 failed, 9 skipped: unicode, robust; run with --tags all; 4 not matching --grep');
+    expect(lines(r.stdout).at(-1)).toBe('0 passed, 1 failed, 9 skipped: 5 tagged unicode, robust (run with --tags all); 4 not matching --grep');
   });
 });

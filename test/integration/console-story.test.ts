@@ -13,7 +13,8 @@ import { run, type RunOptions } from '../../src/run/run.js';
 import { runWithServer } from '../../src/server/session.js';
 import { choosePorts } from '../../src/server/ports.js';
 import { loadSpecs } from '../../src/spec/load.js';
-import { startBrokenTcp, upper, deadPort } from '../helpers/broken-echo.js';
+import { startBrokenTcp, startBrokenUdp, upper, deadPort } from '../helpers/broken-echo.js';
+import { runJson } from '../../src/report/json.js';
 import { crashedRun } from '../fixtures/console/crashed.js';
 
 const GOLDEN = path.resolve('test/fixtures/console');
@@ -69,6 +70,26 @@ describe('the console tells one story per run', () => {
       // The hint fits the cause seen in the bytes, not the check's usual suspect.
       expect(text).toContain('  hint: send back exactly the upper-cased bytes: no "\\n" added');
       await expect(text).toMatchFileSnapshot(path.join(GOLDEN, 'one-failure.txt'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('one cause behind five failures: named once with its hint; a long reply cut at its difference, whole in the JSON', async () => {
+    const server = await startBrokenUdp({ reply: (t) => `${upper(t)}\n` });
+    try {
+      const result = await run(plan(['udp-echo'], { ports: { udp: server.port } }));
+      const text = consoleText(result);
+      expect(text).toContain('5 checks fail for one reason: your replies end with a newline the client did not send\n  fix: send back exactly the upper-cased bytes');
+      expect(text).toContain('  udp.basic, udp.mixed, udp.sequential, udp.two-clients, udp.max-size\n');
+      // The example block's hint is the cause's, given once above: the case's own hint about recvfrom is not repeated.
+      expect(text).not.toContain('hint: ');
+      const big = result.cases.find((c) => c.id === 'udp.max-size')!;
+      expect(big.failure!.actual).toBe(`${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.repeat(78)}ABCDEFGHIJKLMNOPQRST\\n`);
+      expect((runJson(result).cases.find((c) => c.id === 'udp.max-size') as { actual: string }).actual).toHaveLength(2048 + 2);
+      const shown = consoleText({ ...result, cases: [big] });
+      expect(shown).toContain('  expected: …WXYZABCDEFGHIJKLMNOPQRST\n  actual:   …WXYZABCDEFGHIJKLMNOPQRST\\n\n');
+      expect(shown).toContain('^ first difference at byte 2048 (expected 2048 bytes, actual 2049)\n');
     } finally {
       await server.close();
     }

@@ -102,7 +102,7 @@ describe('a server that crashes mid-run', () => {
     expect(report.server).toMatchObject({ status: 'crashed', message: 'the server exited with code 1 during tcp.max-size', exitCode: 1 });
     expect(r.stdout).toContain('✗ Your server crashed\n  the server exited with code 1 during tcp.max-size\n');
     expect(r.stdout).toContain('  │ BufferError: message too long\n');
-    expect(r.stdout).toContain('    ✗ 5 not passed (crashed): tcp.utf8, tcp.concurrent, tcp.segmented, tcp.empty, tcp.reset\n');
+    expect(r.stdout).toContain('    ✗ 6 not passed (crashed): tcp.closes, tcp.utf8, tcp.concurrent, tcp.segmented, tcp.empty, tcp.reset\n');
     expect(r.stdout).toContain('FAILED  tcp.max-size  ');
     expect(r.stdout).toContain("  step 1: the server exited with code 1 during this case\n  actual:   (the server's stderr, shown above)\n");
   });

@@ -219,12 +219,12 @@ describe('netgrade run', () => {
     }
   });
 
-  it('prints the seed on the score line; --seed repeats it, and a run without one draws its own', async () => {
+  it('prints the seed on a line under the score; --seed repeats it, and a run without one draws its own', async () => {
     const seeded = await cli(['run', 'udp-echo', '--reference', '--grep', '^udp\\.basic$', '--seed', '42']);
     expect(seeded.code).toBe(0);
-    expect(seeded.stdout).toMatch(/^Score: 1\/1 points in \d+ ms \(seed 42; --seed 42 repeats these payloads\)$/m);
+    expect(seeded.stdout).toMatch(/^Score: 1\/1 points \(core checks earn points\) in \d+ ms\nseed 42 \(--seed 42 repeats these payloads\)$/m);
     const drawn = await cli(['run', 'udp-echo', '--reference', '--grep', '^udp\\.basic$']);
-    expect(drawn.stdout).toMatch(/^Score: 1\/1 points in \d+ ms \(seed (\d+); --seed \1 repeats these payloads\)$/m);
+    expect(drawn.stdout).toMatch(/^seed (\d+) \(--seed \1 repeats these payloads\)$/m);
   });
 
   it('--seed that is not a whole number: exit 2 and one line', async () => {

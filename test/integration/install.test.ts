@@ -48,7 +48,7 @@ const npx = (args: string[]) => spawnSync('npx', ['--offline', 'netgrade', ...ar
 describe('the release tarball', () => {
   it('holds the bundle, the specs, the schema, LICENSE and README, and nothing of the sources or tests', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/cli/cli.cjs', 'dist/schema/spec-validator.cjs', 'schema/spec.schema.json', 'specs/udp-echo.yaml', 'specs/kv-http.yaml', 'scripts/ci-grade.sh']) expect(files).toContain(f);
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/cli/cli.cjs', 'dist/schema/spec-validator.cjs', 'schema/spec.schema.json', 'specs/udp-echo.yaml', 'specs/kv-http.yaml', 'scripts/ci-grade.sh', 'docs/protocols.md']) expect(files).toContain(f);
     expect(files.filter((f) => /^(src|test|bench|reference)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map'))).toEqual([]);
   });
 

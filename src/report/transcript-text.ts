@@ -33,9 +33,9 @@ export function eventLine(e: TranscriptEvent, maxData?: number): string {
 
 /** The first and last events of a long transcript, with a note of what is left out. */
 export function excerpt(events: TranscriptEvent[], max = 24): string[] {
-  if (events.length <= max) return events.map(eventLine);
-  const head = events.slice(0, max - 6).map(eventLine);
-  const tail = events.slice(-5).map(eventLine);
+  if (events.length <= max) return events.map((e) => eventLine(e));
+  const head = events.slice(0, max - 6).map((e) => eventLine(e));
+  const tail = events.slice(-5).map((e) => eventLine(e));
   return [...head, `          … ${events.length - head.length - tail.length} more events …`, ...tail];
 }
 

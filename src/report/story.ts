@@ -44,10 +44,10 @@ function refused(result: RunResult): { specs: Set<string>; where: string[] } {
   const where: string[] = [];
   for (const spec of result.specs) {
     const ran = result.cases.filter((c) => c.spec === spec.name && c.status !== 'skipped');
-    const refusedCases = ran.filter((c) => c.failure?.cause === 'REFUSED');
-    // Cases the scheduler failed without trying, once the service was found dead.
-    const notRun = ran.filter((c) => c.status === 'failed' && c.transcript.length === 0 && c.failure?.message.startsWith('not run:'));
-    if (refusedCases.length === 0 || refusedCases.length + notRun.length !== ran.length) continue;
+    // Refused at least once, and nothing ever came back: the rest were failed unheard (or not tried once the service was found dead).
+    const refusedOnce = ran.some((c) => c.failure?.cause === 'REFUSED');
+    const unheard = ran.every((c) => c.status === 'failed' && !c.transcript.some((e) => e.kind === 'recv'));
+    if (!refusedOnce || !unheard) continue;
     specs.add(spec.name);
     const w = `${result.target.ports[spec.service]}/${spec.service === 'udp' ? 'udp' : 'tcp'}`;
     if (!where.includes(w)) where.push(w);

@@ -6,7 +6,9 @@ import type { CaseResult, RunResult } from '../run/result.js';
 import { inert } from '../text/escape.js';
 import { writeFileAtomic } from './files.js';
 import type { Reporter } from './reporter.js';
-import { excerpt } from './transcript-text.js';
+import { hintFor } from './causes.js';
+import { pairLines } from './diff.js';
+import { excerptLines } from './transcript-text.js';
 
 /** One test as Gradescope shows it. */
 export interface GradescopeTest {
@@ -43,10 +45,11 @@ export function gradescopeOutput(c: CaseResult): string {
   if (c.status === 'errored') lines.push(`netgrade could not test this case: ${f?.message ?? ''}`);
   else if (c.status === 'skipped') lines.push(`not run: ${f?.message ?? 'not selected'}`);
   else lines.push(`${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`);
-  if (c.transcript.length > 0) lines.push('', 'What was sent and what came back:', ...excerpt(c.transcript));
-  if (f?.expected !== undefined) lines.push('', `expected: ${f.expected}`);
-  if (f?.actual !== undefined) lines.push(`actual:   ${f.actual}`);
-  if (c.hint) lines.push('', `hint: ${c.hint}`);
+  // HTTP messages line by line, a long payload cut at its first difference, the hint that fits the cause.
+  if (c.transcript.length > 0) lines.push('', 'What was sent and what came back:', ...excerptLines(c.transcript));
+  if (f && (f.expected !== undefined || f.actual !== undefined) && c.status !== 'skipped') lines.push('', ...pairLines(f.expected, f.actual));
+  const hint = hintFor(c);
+  if (hint) lines.push('', `hint: ${hint}`);
   lines.push('', `(${c.location.file}:${c.location.line})`);
   return inert(lines.join('\n'));
 }

@@ -17,6 +17,8 @@ export const SUMMARY_LIMIT = 1024 * 1024 - 1024;
 const FIELD_LIMIT = 4096;
 /** Longest expected/actual in an annotation, in characters. */
 const ANNOTATION_FIELD_LIMIT = 1024;
+/** Lines of the server's stderr in the banner's annotation (the job summary has more). */
+const ANNOTATION_STDERR_LINES = 8;
 /** GitHub shows at most 10 error annotations per step; more would only fill the log. */
 export const ANNOTATION_LIMIT = 10;
 
@@ -248,11 +250,25 @@ function fileSize(file: string): number {
   }
 }
 
+/** The banner as one error annotation: the cause, the last lines of stderr, the checks it decided. */
+export function bannerAnnotation(b: Banner): string {
+  const lines = [b.cause];
+  if (b.command) lines.push(`command: ${b.command}`);
+  if (b.stderr && b.stderr.length > 0) lines.push(`last lines of its ${b.stream ?? 'stderr'}:`, ...b.stderr.slice(-ANNOTATION_STDERR_LINES));
+  if (b.advice) lines.push(b.advice);
+  if (b.decided.length > 0) lines.push(`${b.decided.length} checks could not pass because of this: ${b.decided.map((c) => c.id).join(', ')}`);
+  return workflowCommand('error', { title: inert(`netgrade: ${b.title}`) }, inert(lines.join('\n')));
+}
+
 /** `--reporter github`: on by default when GITHUB_ACTIONS=true. */
 export function githubReporter(env: ReporterEnv): Reporter {
   return {
     onRunEnd(result) {
-      const bad = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
+      // The server itself was the problem: one annotation says so, and the cases it decided get none of their own.
+      const banner = bannerOf(result);
+      if (banner) env.stdout.write(bannerAnnotation(banner) + '\n');
+      const decided = new Set(banner?.decided ?? []);
+      const bad = result.cases.filter((c) => (c.status === 'failed' || c.status === 'errored') && !decided.has(c));
       const specPaths = new Map(result.specs.map((s) => [s.name, s.path]));
       const workspace = env.env.GITHUB_WORKSPACE || env.cwd;
       for (const c of bad.slice(0, ANNOTATION_LIMIT)) env.stdout.write(annotation(c, annotationFile(specPaths.get(c.spec), workspace)) + '\n');

@@ -293,4 +293,18 @@ describe('the job summary when the server was the problem', () => {
     expect(head).toContain('ZeroDivisionError: division by zero\n```\n');
     expect([...rest.matchAll(/^#### (.*)$/gm)].map((m) => m[1])).toEqual(['❌ tcp.empty: Title of tcp.empty']);
   });
+
+  it('annotates the banner once, and only the case it died in besides', async () => {
+    const { crashedRun } = await import('../fixtures/console/crashed.js');
+    const { env, out } = captureEnv({});
+    await githubReporter(env).onRunEnd(crashedRun());
+    const errors = out().split('\n').filter((l) => l.startsWith('::error '));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBe(
+      '::error title=netgrade%3A Your server crashed::the server exited with code 1 during tcp.empty%0Acommand: python3 server.py 40123%0Alast lines of its stderr:%0A' +
+        ['line 36 of the log: served a client', 'Traceback (most recent call last):', '  File "server.py", line 12, in <module>', '    handle(conn)', '  File "server.py", line 7, in handle', '    rate = len(data) / len(sentence)', 'ZeroDivisionError: division by zero'].reduce((a, l) => `${a}${l}%0A`, 'line 35 of the log: served a client%0A') +
+        '3 checks could not pass because of this: tcp.closes, tcp.sequential, tcp.max-size',
+    );
+    expect(errors[1]).toContain('title=FAILED tcp.empty%3A Title of tcp.empty::');
+  });
 });

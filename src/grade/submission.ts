@@ -7,7 +7,7 @@ import { makeReporter } from '../report/index.js';
 import { Multiplexer, type ReporterEnv } from '../report/reporter.js';
 import type { RunResult } from '../run/result.js';
 import { run, type RunOptions } from '../run/run.js';
-import { summarize } from '../run/result.js';
+import type { SettlePolicy } from '../run/settle.js';
 import type { ServiceName } from '../spec/types.js';
 import { prepareStart } from '../server/flags.js';
 import type { Limits } from '../server/limits.js';
@@ -49,17 +49,14 @@ async function writeReports(sub: Submission, result: RunResult, opts: ClassOptio
   await reporters.onRunEnd(result);
 }
 
-const caseKey = (c: { spec: string; id: string }) => `${c.spec}\0${c.id}`;
-
-/** Fails the cases that did not pass and ended after the deadline (or never started), saying so. */
-function afterDeadline(result: RunResult, startedAt: Map<string, number>, deadlineAt: number, timeoutMs: number): RunResult {
+/** The submission's deadline as a settling policy: a case not passed whose attempt ended after it fails, saying so. */
+function deadlinePolicy(deadlineAt: number, timeoutMs: number): SettlePolicy {
   const message = `the submission did not finish within ${seconds(timeoutMs)} (--submission-timeout)`;
-  const cases = result.cases.map((c) => ((startedAt.get(caseKey(c)) ?? Infinity) + c.durationMs >= deadlineAt ? failWith(c, { message }) : c));
-  return { ...result, cases, summary: summarize(cases, result.summary.durationMs) };
+  return { settle: (r, a) => (a.startedAt + r.durationMs >= deadlineAt ? failWith(r, { message }) : r) };
 }
 
-async function runSubmission(sub: Submission, opts: ClassOptions, signal: AbortSignal, onCaseStart: RunOptions['onCaseStart']): Promise<{ result: RunResult; status: SubmissionStatus; message?: string }> {
-  const base = { ...opts.run, signal, onCaseStart };
+async function runSubmission(sub: Submission, opts: ClassOptions, signal: AbortSignal, settle: SettlePolicy): Promise<{ result: RunResult; status: SubmissionStatus; message?: string }> {
+  const base = { ...opts.run, signal, settle };
   if (sub.target) {
     const ports = Object.fromEntries(opts.run.specs.map((s) => [s.service, sub.target!.port])) as Partial<Record<ServiceName, number>>;
     return { result: await run({ ...base, host: sub.target.host, ports }), status: 'graded' };
@@ -83,15 +80,12 @@ export async function gradeSubmission(sub: Submission, opts: ClassOptions): Prom
   const ac = new AbortController();
   const onOuter = () => ac.abort();
   opts.signal.addEventListener('abort', onOuter, { once: true });
-  const deadlineAt = started + opts.submissionTimeoutMs;
   const timer = setTimeout(() => ac.abort(), opts.submissionTimeoutMs);
-  const startedAt = new Map<string, number>();
   try {
-    let { result, status, message } = await runSubmission(sub, opts, ac.signal, (c) => startedAt.set(caseKey(c), Date.now()));
+    let { result, status, message } = await runSubmission(sub, opts, ac.signal, deadlinePolicy(started + opts.submissionTimeoutMs, opts.submissionTimeoutMs));
     if (opts.signal.aborted) {
       status = 'interrupted';
     } else if (ac.signal.aborted) {
-      result = afterDeadline(result, startedAt, deadlineAt, opts.submissionTimeoutMs);
       status = 'timed out';
       message = `the submission did not finish within ${seconds(opts.submissionTimeoutMs)}`;
     }

@@ -44,6 +44,16 @@ export function causedBy(failure: Failure, error: { code: string } | undefined):
   return error ? { ...failure, cause: error.code } : failure;
 }
 
+/**
+ * Why no whole answer came, as a failure cause the scheduler reads (README "How a verdict is
+ * reached"): the network error's code, DEADLINE or INCOMPLETE. None when a whole answer came:
+ * a wrong answer is final even if a reset followed it.
+ */
+export function unansweredCause(o: { answered: boolean; timedOut: boolean; error?: { code: string } }): { code: string } | undefined {
+  if (o.answered) return undefined;
+  return { code: o.error?.code ?? (o.timedOut ? 'DEADLINE' : 'INCOMPLETE') };
+}
+
 /** netgrade could not test (a spec value that fails at run time, an internal error). */
 export class CaseErrored extends Error {}
 

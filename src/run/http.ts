@@ -11,7 +11,7 @@ import { regexLiteral, renderTemplate } from '../spec/template.js';
 import type { Capture, Step, StepExpect } from '../spec/types.js';
 import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
-import { CaseErrored, StepFailed, causedBy, sleep, varsAt, type CaseContext } from './context.js';
+import { CaseErrored, StepFailed, causedBy, sleep, unansweredCause, varsAt, type CaseContext } from './context.js';
 import { renderBytes, renderWrites, type Write } from './payload.js';
 import { renderMatches } from './expect.js';
 import { checkPauses, stepTimeout, writeOrFail } from './socket.js';
@@ -99,6 +99,9 @@ interface Received {
   capped: boolean;
 }
 
+/** How many bytes after a whole response netgrade reads to judge them. */
+const EXTRA_BYTES_SEEN = 64 * 1024;
+
 /** RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows it. */
 const isInterim = (res: HttpResponse) => res.status !== null && res.status >= 100 && res.status < 200 && res.status !== 101;
 
@@ -144,7 +147,8 @@ async function readResponse(client: TcpClient, method: string, deadline: number,
   const deviations = [...(parsed?.response.deviations ?? [])];
   if (parsed && fresh) {
     // The first read left the bytes after the response unread: this read returns them and anything later.
-    const extra = await client.read(Math.min(deadline, Date.now() + SETTLE_MS));
+    // 64 KiB of them say enough: a flooding server must not make every case hold 1 MiB.
+    const extra = await client.read(Math.min(deadline, Date.now() + SETTLE_MS), (b) => b.length >= EXTRA_BYTES_SEEN);
     // Bytes after a Content-Length body count whether or not the server closed: one that ignores
     // Connection: close and sends a Content-Length that counts characters passed otherwise.
     const d = trailingBytesDeviation(parsed.response, extra.bytes) ?? contentLengthMismatch(parsed.response, extra.bytes, client.peerClosedAt !== undefined);
@@ -243,13 +247,16 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
     }
     const obs: HttpObservation = { ...got, timeoutMs, error: got.error && { code: got.error.code, message: got.error.message }, closedAfter, now: new Date() };
     // A response cut short says so, rather than "the response has no ETag header" from a capture.
+    // RFC 9110 §15.6.4: a 503 says the server cannot handle the request now (overloaded): no answer to it.
+    const busy = got.response?.status === 503;
+    const cause = busy ? { code: 'UNAVAILABLE' } : unansweredCause({ answered: got.response !== undefined && !got.response.headCut && !got.capped, timedOut: got.timedOut, error: obs.error });
     const cut = got.response && step.capture ? cutShort({ orClosed: step.expect?.orClosed }, obs) : undefined;
-    if (cut) throw new StepFailed(cut);
+    if (cut) throw new StepFailed(causedBy(cut, cause));
     if (got.response && step.jar) await storeCookies(ctx, step.jar, got.response, url);
     if (got.response && step.capture) takeCaptures(ctx, step, got.response, vars);
     if (!step.expect) return;
     const failure = checkResponse(renderHttpExpect(step.expect, vars), obs);
-    if (failure) throw new StepFailed(causedBy(failure, obs.error));
+    if (failure) throw new StepFailed(causedBy(failure, cause));
   } finally {
     if (fresh) client.close();
   }

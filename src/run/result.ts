@@ -95,7 +95,7 @@ export interface ServerReport {
   command: string;
   /** Its pid, which is also its process group id. */
   pid: number;
-  /** ran: listened and was stopped after the run; crashed: exited during the run; stopped: the run was interrupted. */
+  /** ran: listened and was stopped after the run; crashed: exited during the run (and was restarted, within `restarts`); stopped: the run was interrupted. */
   status: 'ran' | 'did not start' | 'crashed' | 'stopped';
   /** Why it did not start, or how it crashed, in one sentence. */
   message?: string;
@@ -103,9 +103,11 @@ export interface ServerReport {
   readyMs?: number;
   exitCode: number | null;
   signal: string | null;
-  /** The last 64 KiB of its stdout and stderr, as text. */
+  /** The last 64 KiB of its stdout and stderr, as text (of each start in turn, when it was restarted). */
   stdoutTail: string;
   stderrTail: string;
+  /** How many times netgrade restarted it after a crash, and the most it would. */
+  restarts?: { count: number; budget: number };
 }
 
 export function summarize(cases: CaseResult[], durationMs: number): RunSummary {

@@ -1,17 +1,20 @@
-// The scheduler: selected cases → results. Cases run concurrently, except that
-// a case marked `exclusive` gets its service to itself, and a case that failed
-// alongside others on a service that otherwise works is run again alone: so
-// concurrency can make a run faster but never changes a verdict.
+// The scheduler: selected cases → results, by the verdict model in the README
+// ("How a verdict is reached"). A case's verdict is the one it gets alone:
+// cases whose verdict depends on other clients are `exclusive` (the loader
+// refuses them otherwise) and run alone; the others share their service, and
+// only a failure where the server gave no whole answer is confirmed alone.
 import { lookup } from 'node:dns/promises';
 import { caseUid, randomSeed } from '../spec/draw.js';
 import { exclusionReason, type Selection } from '../spec/select.js';
 import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
 import { runCase, type StepRunner } from './case.js';
-import { summarize, type CaseResult, type RunResult, type Target } from './result.js';
+import { summarize, type CaseResult, type Failure, type RunResult, type Target } from './result.js';
 import { runSocketStep } from './socket.js';
 import { httpStepRunner } from './http.js';
 import { applyProfile, DEFAULT_PROFILE, type Profile } from './grade.js';
+import type { Attempt, SettlePolicy, Settled } from './settle.js';
+import { answered, CONFIRM_BUDGET_MS, silent, unanswered, unconfirmed } from './verdict.js';
 
 export interface RunOptions {
   specs: Spec[];
@@ -26,7 +29,7 @@ export interface RunOptions {
   /** Cases in flight at once in the concurrent phase. */
   concurrency?: number;
   signal?: AbortSignal;
-  /** Called once per case with its final result, in the order cases finish. */
+  /** Called once per case with its final result, as it settles; the result never changes after. */
   onCaseEnd?: (r: CaseResult) => void;
   /** Called as each attempt at a case starts (a failure may be tried again alone), so a caller can place results in time. */
   onCaseStart?: (c: { spec: string; id: string }) => void;
@@ -36,6 +39,10 @@ export interface RunOptions {
   seed?: number;
   /** Step runners by service, to replace the built-in ones (tests). */
   stepRunners?: Partial<Record<ServiceName, StepRunner>>;
+  /** The one hook into settling (a started server's crashes, a submission's deadline): onCaseEnd sees what it settles. */
+  settle?: SettlePolicy;
+  /** The most time confirmations alone may take in this run (ms; default CONFIRM_BUDGET_MS). */
+  confirmBudgetMs?: number;
 }
 
 export class UsageError extends Error {
@@ -77,62 +84,23 @@ function skippedResult(p: Planned): CaseResult {
   return { id: def.id, spec: spec.name, title: def.title, requirement: def.requirement, source: def.source, hint: def.hint, tags: def.tags, location: def.location, status: 'skipped', failure: { message: p.reason! }, durationMs: 0, points: 0, maxPoints: 0, transcript: [] };
 }
 
-/**
- * Services on which no phase-1 case passed or received a single byte, with one of their
- * failures. A refused port is left out: its cases fail at once anyway, with the plain message.
- */
-function silentServices(first: Map<Planned, CaseResult>): Map<ServiceName, CaseResult> {
-  const out = new Map<ServiceName, CaseResult>();
-  const heard = new Set<ServiceName>();
-  for (const [p, r] of first) {
-    const refused = r.failure?.cause === 'REFUSED';
-    if (r.status === 'passed' || refused || r.transcript.some((e) => e.kind === 'recv')) heard.add(p.spec.service);
-    else if (r.status === 'failed' && !out.has(p.spec.service)) out.set(p.spec.service, r);
-  }
-  for (const s of heard) out.delete(s);
-  return out;
-}
-
 function silentResult(p: Planned, sample: CaseResult): CaseResult {
   const why = sample.failure?.message ?? 'no answer';
   const message = `not run: the server answered none of the other ${p.spec.service} checks (${why}), so this one cannot pass`;
   return { ...skippedResult(p), status: 'failed', failure: { message }, maxPoints: p.def.points };
 }
 
-interface ServiceRun {
-  attempt: (p: Planned) => Promise<CaseResult>;
-  settle: (p: Planned, r: CaseResult) => void;
-  signal: AbortSignal;
-  concurrency: number;
+function stoppedResult(p: Planned, deadlineMs: number): CaseResult {
+  const message = `stopped: the server sent nothing to the other ${p.spec.service} checks within ${deadlineMs} ms, so this one cannot pass`;
+  return { ...skippedResult(p), status: 'failed', failure: { message, cause: 'DEADLINE' }, maxPoints: p.def.points };
 }
 
-/** The cases of one service: phase 1 together, then phase 2 one at a time. */
-async function runService(selected: Planned[], { attempt, settle, signal, concurrency }: ServiceRun): Promise<void> {
-  // Phase 1: everything that may share the service, concurrently.
-  const first = new Map<Planned, CaseResult>();
-  await pool(selected.filter((p) => !p.def.exclusive), concurrency, async (p) => {
-    const r = await attempt(p);
-    first.set(p, r);
-    if (r.status === 'passed') settle(p, r);
-  });
-  const working = [...first.values()].some((r) => r.status === 'passed');
-  const again: Planned[] = [];
-  for (const [p, r] of first) {
-    if (r.status === 'passed') continue;
-    if (r.status === 'failed' && working && !signal.aborted) again.push(p);
-    else settle(p, r);
-  }
-
-  // A service that answered nothing at all in phase 1 cannot pass a case run alone either:
-  // fail those at once rather than make a dead server cost every exclusive case its deadline.
-  const silent = silentServices(first);
-  const exclusive = selected.filter((p) => p.def.exclusive);
-  for (const p of exclusive.filter((q) => silent.has(q.spec.service))) settle(p, silentResult(p, silent.get(p.spec.service)!));
-
-  // Phase 2: exclusive cases, and failures to confirm alone, one at a time in spec order.
-  const alone = [...exclusive.filter((p) => !silent.has(p.spec.service)), ...again].sort((a, b) => a.order - b.order);
-  for (const p of alone) settle(p, await attempt(p));
+function failedResult(p: Planned, failure: Failure): CaseResult {
+  return { ...skippedResult(p), status: 'failed', failure, maxPoints: p.def.points };
 }
+
+/** An attempt: deferred by the policy, failed by it without running, or run. */
+type Tried = { defer: true } | { result: CaseResult; attempt?: Attempt };
 
 export async function run(opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
@@ -141,32 +109,151 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const seed = opts.seed ?? randomSeed();
   const attempts = new Map<Planned, number>();
   const runners: Record<ServiceName, StepRunner> = { udp: runSocketStep, tcp: runSocketStep, http: httpStepRunner, ...opts.stepRunners };
+  const policy = opts.settle ?? {};
+  const concurrency = opts.concurrency ?? 16;
 
   const planned: Planned[] = opts.specs.flatMap((spec) => spec.cases.map((def) => ({ spec, def, order: 0, reason: exclusionReason(def, opts.selection) })));
   planned.forEach((p, i) => (p.order = i));
   const results = new Map<Planned, CaseResult>();
+  const byOrder = (a: Planned, b: Planned) => a.order - b.order;
 
-  const attempt = (p: Planned): Promise<CaseResult> => {
+  const final = (p: Planned, r: CaseResult) => {
+    const graded = applyProfile([r], opts.profile ?? DEFAULT_PROFILE)[0];
+    results.set(p, graded);
+    opts.onCaseEnd?.(graded);
+  };
+  const attemptOf = (p: Planned, mode: Attempt['mode']): Attempt => ({ spec: p.spec.name, id: p.def.id, mode, startedAt: Date.now() });
+  const tryCase = async (p: Planned, mode: Attempt['mode']): Promise<Tried> => {
+    const attempt = attemptOf(p, mode);
+    const before = policy.before ? await policy.before(attempt) : 'run';
+    if (before === 'defer') return { defer: true };
+    if (before !== 'run') return { result: failedResult(p, before) };
+    attempt.startedAt = Date.now();
     const endpoint: Endpoint = { host: opts.host, address, family, port: portFor(p.spec, opts.ports) };
-    // Per case, not per run: a case's uid must not depend on which other cases ran before it.
+    // Per case and attempt, not per run: a case's uid must not depend on which other cases ran before it,
+    // and a confirmation cannot see what the first attempt stored under its {{uid}}.
     const tried = attempts.get(p) ?? 0;
     attempts.set(p, tried + 1);
     const uid = caseUid({ seed, spec: p.spec.name, caseId: p.def.id }, tried);
     const vars = { ...p.spec.vars, ...opts.vars, uid, host: opts.host, port: String(endpoint.port) };
     opts.onCaseStart?.({ spec: p.spec.name, id: p.def.id });
-    return runCase({ spec: p.spec, def: p.def, endpoint, vars, defaultTimeoutMs: opts.timeoutMs ?? 2000, signal, stepRunner: runners[p.spec.service], seed });
+    const result = await runCase({ spec: p.spec, def: p.def, endpoint, vars, defaultTimeoutMs: opts.timeoutMs ?? 2000, signal, stepRunner: runners[p.spec.service], seed });
+    return { result, attempt };
   };
-  const settle = (p: Planned, r: CaseResult) => {
-    const graded = applyProfile([r], opts.profile ?? DEFAULT_PROFILE)[0];
-    results.set(p, graded);
-    opts.onCaseEnd?.(graded);
+  const settleOf = async (t: Tried): Promise<Settled> => {
+    if ('defer' in t) return 'defer';
+    return t.attempt && policy.settle ? policy.settle(t.result, t.attempt) : t.result;
   };
 
-  for (const p of planned.filter((p) => p.reason)) settle(p, skippedResult(p));
+  for (const p of planned.filter((p) => p.reason)) final(p, skippedResult(p));
   const selected = planned.filter((p) => !p.reason);
-  // Services are independent: each goes through its own phases, side by side with the others.
   const services = [...new Set(selected.map((p) => p.spec.service))];
-  await Promise.all(services.map((service) => runService(selected.filter((p) => p.spec.service === service), { attempt, settle, signal, concurrency: opts.concurrency ?? 16 })));
+  const deferred: Planned[] = [];
+
+  // Phase 1: the cases that may share a service, concurrently. They settle together at its end.
+  const tried = new Map<Planned, Tried>();
+  const firstDeadline = (p: Planned) => p.def.steps[0]?.timeoutMs ?? p.def.timeoutMs ?? opts.timeoutMs ?? 2000;
+  const sharedPhase = async (service: ServiceName) => {
+    const cases = selected.filter((p) => p.spec.service === service && !p.def.exclusive);
+    // A service silent to the first case that ends (it waited out its deadline, not a byte came)
+    // is not waited for longer: cases not yet started and those with longer deadlines stop, as
+    // exclusive ones are not run. (Which cases stop depends on deadlines only, not on timing.)
+    let quiet: { deadline: number } | undefined;
+    const stoppers = new Map<Planned, () => void>();
+    await pool(cases, concurrency, async (p) => {
+      const stopped = new Promise<'stopped'>((resolve) => stoppers.set(p, () => resolve('stopped')));
+      const t = quiet ? 'stopped' : await Promise.race([tryCase(p, 'shared'), stopped]);
+      stoppers.delete(p);
+      if (t === 'stopped') return void tried.set(p, { result: stoppedResult(p, quiet!.deadline) });
+      tried.set(p, t);
+      const silentAnswer = 'result' in t && t.result.failure?.cause === 'DEADLINE' && !t.result.transcript.some((ev) => ev.kind === 'recv');
+      if (!quiet && silentAnswer && cases.filter((q) => tried.has(q)).length === 1) {
+        quiet = { deadline: firstDeadline(p) };
+        for (const [q, stop] of stoppers) if (firstDeadline(q) > quiet.deadline) stop();
+      }
+    });
+  };
+  const shared = new Map<Planned, CaseResult>();
+  const confirm = new Map<Planned, CaseResult>();
+  const sharedOf = (service: ServiceName) => [...shared].filter(([p]) => p.spec.service === service).map(([, r]) => r);
+  const settleShared = async (among: ServiceName[]) => {
+    const ended = selected.filter((q) => among.includes(q.spec.service) && tried.has(q));
+    // Failures settle first: one that saw the server die lets the policy learn of the crash
+    // before any pass of the same phase becomes final.
+    const passed = (p: Planned) => {
+      const t = tried.get(p)!;
+      return 'result' in t && t.result.status === 'passed';
+    };
+    for (const p of [...ended.filter((q) => !passed(q)), ...ended.filter(passed)]) {
+      const s = await settleOf(tried.get(p)!);
+      if (typeof s === 'string') deferred.push(p);
+      else shared.set(p, s);
+    }
+    // A complete wrong answer is final; a failure without a whole answer is confirmed alone,
+    // when the service answered other cases (a dead one would only fail again, slowly).
+    for (const p of ended.filter((q) => shared.has(q))) {
+      const r = shared.get(p)!;
+      if (unanswered(r) && !signal.aborted && sharedOf(p.spec.service).some(answered)) confirm.set(p, r);
+      else final(p, r);
+    }
+  };
+
+  // Phase 2: per service, exclusive cases and confirmations one at a time, in spec order.
+  let confirmSpentMs = 0;
+  const confirmBudgetMs = opts.confirmBudgetMs ?? CONFIRM_BUDGET_MS;
+  const alone = async (service: ServiceName) => {
+    const quiet = silent(sharedOf(service));
+    for (const p of selected.filter((q) => q.spec.service === service && (q.def.exclusive || confirm.has(q)))) {
+      const first = confirm.get(p);
+      let s: Settled;
+      if (!first && quiet) {
+        // Its service answered none of the shared cases: fail at once rather than wait out a deadline.
+        s = await settleOf({ result: silentResult(p, quiet), attempt: attemptOf(p, 'alone') });
+      } else if (first && confirmSpentMs >= confirmBudgetMs) {
+        s = { ...first, failure: unconfirmed(first.failure!, confirmBudgetMs) } as CaseResult;
+      } else {
+        const t0 = Date.now();
+        s = await settleOf(await tryCase(p, 'alone'));
+        if (first) confirmSpentMs += Date.now() - t0;
+      }
+      if (typeof s === 'string') deferred.push(p);
+      else final(p, s);
+    }
+  };
+
+  if (opts.settle) {
+    // A policy may defer results (a started server that crashes, which all services share):
+    // the shared phase ends for every service at once, so a crash reaches all of it alike.
+    await Promise.all(services.map(sharedPhase));
+    await settleShared(services);
+    await Promise.all(services.map(alone));
+  } else {
+    // Services are independent: each goes through its phases side by side with the others.
+    await Promise.all(
+      services.map(async (service) => {
+        await sharedPhase(service);
+        await settleShared([service]);
+        await alone(service);
+      }),
+    );
+  }
+
+  // Phase 3: cases the policy deferred (the server crashed), alone in the whole run, in spec order.
+  for (const p of deferred.sort(byOrder)) {
+    let last: CaseResult | undefined;
+    for (let k = 0; k < 3; k++) {
+      const t = await tryCase(p, 'recovery');
+      if ('result' in t) last = t.result;
+      const s = await settleOf(t);
+      if (typeof s !== 'string') {
+        last = undefined;
+        final(p, s);
+        break;
+      }
+    }
+    if (last) final(p, last);
+    else if (!results.has(p)) final(p, failedResult(p, { message: 'netgrade could not run this case: the server never became ready for it' }));
+  }
 
   const cases = planned.map((p) => results.get(p)!);
   const target: Target = { host: opts.host, ports: Object.fromEntries(opts.specs.map((s) => [s.service, portFor(s, opts.ports)])) };

@@ -5,7 +5,7 @@ import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
 import { UdpClient } from '../transport/udp.js';
 import type { Step } from '../spec/types.js';
-import { CaseErrored, StepFailed, causedBy, sleep, varsAt, type CaseContext } from './context.js';
+import { CaseErrored, StepFailed, causedBy, sleep, unansweredCause, varsAt, type CaseContext } from './context.js';
 import { renderExpect, replyComplete } from './expect.js';
 import { renderBytes, renderWrites } from './payload.js';
 import { previewBytes } from '../text/escape.js';
@@ -29,8 +29,8 @@ export function checkPauses(writes: Array<{ delayMs: number }>, timeoutMs: numbe
 }
 
 /** The server did not take the bytes netgrade wrote before the deadline: it is not reading. */
-export function notReading(bytes: number, timeoutMs: number): { message: string } {
-  return { message: `the server stopped reading: netgrade could not finish writing ${bytes} bytes within ${timeoutMs} ms` };
+export function notReading(bytes: number, timeoutMs: number): { message: string; cause: string } {
+  return { message: `the server stopped reading: netgrade could not finish writing ${bytes} bytes within ${timeoutMs} ms`, cause: 'DEADLINE' };
 }
 
 /** Writes one piece of a request or message; a piece the server did not take is a failure, never a silent success. */
@@ -111,7 +111,7 @@ async function udpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
     owedBy.set(client, owed);
     const obs: ReplyObservation = { bytes: got?.data ?? Buffer.alloc(0), timedOut: !got, timeoutMs, error: client.error, capped: client.capped, elapsedMs: got ? got.at - start : undefined, sends };
     const failure = checkReply(expect, obs);
-    if (failure) throw new StepFailed(causedBy(failure, obs.error));
+    if (failure) throw new StepFailed(causedBy(failure, unansweredCause({ answered: got !== undefined, timedOut: !got, error: obs.error })));
   } finally {
     if (!step.client) client.close();
   }
@@ -219,7 +219,8 @@ async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
       peerClosed: first.peerClosedAt !== undefined,
     };
     const failure = checkReply(expect, obs);
-    if (failure) throw new StepFailed(causedBy(failure, obs.error));
+    // Bytes that stopped coming at the deadline are no whole answer; bytes then a close are one.
+    if (failure) throw new StepFailed(causedBy(failure, unansweredCause({ answered: bytes.length > 0 && !first.timedOut, timedOut: first.timedOut, error: obs.error })));
   } finally {
     if (!step.client) client.close();
   }
@@ -263,7 +264,8 @@ async function burstStep(ctx: CaseContext, step: Step): Promise<void> {
   const err = outcomes.find((o) => o.error)?.error;
   if (err && answered === 0) throw new StepFailed({ message: err.message, cause: err.code });
   const why = err ? `: ${err.message}` : bad ? `; a wrong reply: ${bad.message}` : '';
-  throw new StepFailed({ message: `${answered} of ${total} messages were answered correctly within ${stepTimeout(ctx, step)} ms${why}`, expected: `${total} correct replies`, actual: bad ? `${answered} correct; e.g. got "${bad.actual}"` : `${answered} correct replies` });
+  const cause = bad ? undefined : (err?.code ?? 'DEADLINE');
+  throw new StepFailed({ cause, message: `${answered} of ${total} messages were answered correctly within ${stepTimeout(ctx, step)} ms${why}`, expected: `${total} correct replies`, actual: bad ? `${answered} correct; e.g. got "${bad.actual}"` : `${answered} correct replies` });
 }
 
 async function namedAction(ctx: CaseContext, step: Step): Promise<void> {

@@ -1,16 +1,18 @@
 // One run against a server netgrade starts itself: start it, wait until it
 // listens, run the cases, stop it. What the server did (never listened,
-// exited mid-run) becomes plain case failures and a `server` record in the result.
+// crashed mid-run) reaches the cases through the scheduler's settling policy,
+// never by rewriting results afterwards, and a `server` record in the result.
 import type { StepRunner } from '../run/case.js';
 import { httpStepRunner } from '../run/http.js';
 import { run, type RunOptions } from '../run/run.js';
 import { runSocketStep } from '../run/socket.js';
-import { summarize, type CaseResult, type RunResult, type ServerReport } from '../run/result.js';
+import type { RunResult, ServerReport } from '../run/result.js';
+import { composePolicies } from '../run/settle.js';
 import type { ServiceName } from '../spec/types.js';
 import type { Limits } from './limits.js';
-import { startProcess, type ServerProcess } from './process.js';
-import { waitForPorts, type ReadyOutcome } from './ready.js';
-import { applyExit, exitSentence, failWith, notStartedMessage, stderrActual, type Ended } from './verdicts.js';
+import type { ReadyOutcome } from './ready.js';
+import { RESTART_BUDGET, Supervisor } from './supervisor.js';
+import { notStartedMessage, stderrActual } from './verdicts.js';
 
 export interface StartOptions {
   /** The start command with its placeholders filled (run with sh -c). */
@@ -30,120 +32,73 @@ export interface SessionOptions {
 }
 
 const STDERR_LINES = 10;
-/** How long a failed step waits for the server's exit to be noticed (ms). */
-const EXIT_NOTICE_MS = 30;
 
 /**
  * The step runners, each made to wait briefly after a failed step: a server
  * that died closes its sockets a moment before netgrade hears of its exit,
- * and in that moment the scheduler would otherwise retry the case against a
- * dead server and lose the transcript that shows what killed it.
+ * and the crash must be seen with the attempt that saw it die.
  */
-function noticingExit(runners: RunOptions['stepRunners'], proc: ServerProcess): Record<ServiceName, StepRunner> {
+function noticingExit(runners: RunOptions['stepRunners'], sup: Supervisor): Record<ServiceName, StepRunner> {
   const base: Record<ServiceName, StepRunner> = { udp: runSocketStep, tcp: runSocketStep, http: httpStepRunner, ...runners };
   const wrap = (runner: StepRunner): StepRunner => async (ctx, step) => {
     try {
       await runner(ctx, step);
     } catch (err) {
-      if (!proc.exit()) await Promise.race([proc.exited, new Promise((r) => setTimeout(r, EXIT_NOTICE_MS))]);
+      await sup.noticeExit();
       throw err;
     }
   };
   return { udp: wrap(base.udp), tcp: wrap(base.tcp), http: wrap(base.http) };
 }
 
-function report(proc: ServerProcess, command: string, status: ServerReport['status'], extra: { message?: string; readyMs?: number } = {}): ServerReport {
-  const exit = proc.exit();
-  return { command, pid: proc.pid, status, ...extra, exitCode: exit?.code ?? null, signal: exit?.signal ?? null, stdoutTail: proc.stdout.text(), stderrTail: proc.stderr.text() };
+function report(sup: Supervisor, command: string, status: ServerReport['status'], extra: { message?: string; readyMs?: number } = {}): ServerReport {
+  const first = sup.procs[0];
+  const exit = sup.crashes[0]?.exit ?? sup.proc.exit();
+  // Every start's output, in order: the first crash's traceback is the one a student needs.
+  const tail = (pick: (p: Supervisor['proc']) => string) => sup.procs.map(pick).join('[netgrade restarted the server]\n');
+  return {
+    command,
+    pid: first.pid,
+    status,
+    ...extra,
+    exitCode: exit?.code ?? null,
+    signal: exit?.signal ?? null,
+    stdoutTail: tail((p) => p.stdout.text()),
+    stderrTail: tail((p) => p.stderr.text()),
+    restarts: { count: sup.restarts, budget: RESTART_BUDGET },
+  };
 }
 
-const caseKey = (c: { spec: string; id: string }) => `${c.spec}\0${c.id}`;
-
-/** Runs `opts` with onCaseEnd seeing each result through `provisional`, then replaces results by `final`. */
-async function runRewriting(opts: RunOptions, provisional: (r: CaseResult) => CaseResult, final: (ended: Ended[]) => Map<CaseResult, CaseResult>): Promise<RunResult> {
-  const ended: Ended[] = [];
-  const startedAt = new Map<string, number>();
-  const result = await run({
-    ...opts,
-    onCaseStart: (c) => {
-      startedAt.set(caseKey(c), Date.now());
-      opts.onCaseStart?.(c);
-    },
-    onCaseEnd: (r) => {
-      // A case failed without an attempt (its service was silent) is placed where it was settled.
-      ended.push({ result: r, startedAt: startedAt.get(caseKey(r)) ?? Date.now() - r.durationMs });
-      opts.onCaseEnd?.(provisional(r));
-    },
-  });
-  const rewrites = final(ended);
-  if (rewrites.size === 0) return result;
-  const cases = result.cases.map((c) => rewrites.get(c) ?? c);
-  return { ...result, cases, summary: summarize(cases, result.summary.durationMs) };
-}
-
-interface Started {
-  opts: SessionOptions;
-  proc: ServerProcess;
-  /** Aborts the run: the caller's signal or the server's exit. */
-  ac: AbortController;
-}
-
-/** The server never listened: every selected case fails with why, and its last stderr lines. */
-async function runNotStarted({ opts, proc, ac }: Started, ready: Extract<ReadyOutcome, { ready: false }>): Promise<RunResult & { server: ServerReport }> {
+/** The server never listened: every selected case fails with why, and its last stderr lines, without running. */
+async function runNotStarted(opts: SessionOptions, sup: Supervisor, ready: Extract<ReadyOutcome, { ready: false }>): Promise<RunResult & { server: ServerReport }> {
   const { start } = opts;
-  await proc.stop();
+  await sup.stopAll();
   const interrupted = opts.run.signal?.aborted;
   const why = notStartedMessage({ ...ready, timeoutMs: start.startTimeoutMs, wallSeconds: start.limits?.wallSeconds }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
-  const failure = interrupted ? undefined : { message: why, actual: stderrActual(proc.stderr.lastLines(STDERR_LINES)) };
-  ac.abort();
-  // The run still plans, skips and grades every case; with the server gone each selected one fails at once.
-  const rewrite = (r: CaseResult) => (failure ? failWith(r, failure) : r);
-  const result = await runRewriting({ ...opts.run, signal: ac.signal }, rewrite, (ended) => new Map(ended.map((e) => [e.result, rewrite(e.result)])));
-  return { ...result, server: report(proc, start.command, failure ? 'did not start' : 'stopped', { message: failure?.message }) };
+  const failure = interrupted ? undefined : { message: why, actual: stderrActual(sup.proc.stderr.lastLines(STDERR_LINES)) };
+  const result = await run({ ...opts.run, settle: composePolicies({ before: () => failure ?? 'run' }, opts.run.settle) });
+  return { ...result, server: report(sup, start.command, failure ? 'did not start' : 'stopped', { message: failure?.message }) };
 }
 
-/** The server listens: run, and if it exits before the end, stop the run and say where it died. */
-async function runListening({ opts, proc, ac }: Started, readyMs: number): Promise<RunResult & { server: ServerReport }> {
-  const wallSeconds = opts.start.limits?.wallSeconds;
-  const crashed = () => proc.exit() !== undefined && !proc.stopping();
-  void proc.exited.then(() => crashed() && ac.abort());
-  const stderrLines = () => proc.stderr.lastLines(STDERR_LINES);
-  let message: string | undefined;
-  const result = await runRewriting(
-    { ...opts.run, signal: ac.signal, stepRunners: noticingExit(opts.run.stepRunners, proc) },
-    // Until every case has ended the culprit is unknown: reporters see the exit, the final result names the case.
-    (r) => (crashed() ? failWith(r, { message: exitSentence(proc.exit()!, wallSeconds), actual: stderrActual(stderrLines()) }) : r),
-    (ended) => {
-      if (!crashed()) return new Map();
-      const verdict = applyExit(ended, { exit: proc.exit()!, wallSeconds, stderrLines: stderrLines() });
-      message = verdict.summary;
-      return verdict.rewrites;
-    },
-  );
-  const status = crashed() ? 'crashed' : opts.run.signal?.aborted ? 'stopped' : 'ran';
-  await proc.stop();
-  return { ...result, server: report(proc, opts.start.command, status, { message, readyMs }) };
-}
-
-/** Starts the server, waits until it listens, runs, stops it; never leaves its process group behind. */
+/** Starts the server, waits until it listens, runs, stops it; never leaves a process group behind. */
 export async function runWithServer(opts: SessionOptions): Promise<RunResult & { server: ServerReport }> {
   const { start } = opts;
-  const proc = startProcess({ command: start.command, cwd: start.cwd, limits: start.limits, graceMs: start.graceMs });
-  const ac = new AbortController();
-  const outer = opts.run.signal;
-  const onOuterAbort = () => {
-    ac.abort();
-    // Cases in flight then end at once (refused) instead of running out their deadlines.
-    void proc.stop();
-  };
-  if (outer?.aborted) onOuterAbort();
-  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  const outer = opts.run.signal ?? new AbortController().signal;
   const tested = Object.fromEntries(opts.run.specs.map((s) => [s.service, opts.run.ports?.[s.service] ?? s.port])) as Partial<Record<ServiceName, number>>;
+  const sup = new Supervisor({ ...start, host: opts.run.host, ports: tested, signal: outer });
+  // Cases in flight then end at once (refused) instead of running out their deadlines.
+  const onOuterAbort = () => void sup.stopAll();
+  if (outer.aborted) onOuterAbort();
+  outer.addEventListener('abort', onOuterAbort, { once: true });
   try {
-    const ready = await waitForPorts({ host: opts.run.host, ports: tested, timeoutMs: start.startTimeoutMs, exited: proc.exited, signal: ac.signal, pgid: proc.pid });
-    return ready.ready ? await runListening({ opts, proc, ac }, ready.ms) : await runNotStarted({ opts, proc, ac }, ready);
+    const ready = await sup.waitReady();
+    if (!ready.ready) return await runNotStarted(opts, sup, ready);
+    const result = await run({ ...opts.run, signal: outer, stepRunners: noticingExit(opts.run.stepRunners, sup), settle: composePolicies(sup.policy(), opts.run.settle) });
+    const status = sup.crashes.length > 0 ? 'crashed' : outer.aborted ? 'stopped' : 'ran';
+    await sup.stopAll();
+    return { ...result, server: report(sup, start.command, status, { message: sup.summary(), readyMs: ready.ms }) };
   } finally {
-    outer?.removeEventListener('abort', onOuterAbort);
-    await proc.stop();
+    outer.removeEventListener('abort', onOuterAbort);
+    await sup.stopAll();
   }
 }

@@ -5,6 +5,7 @@
 import { knownFilter, replacePlaceholders, templateRefs } from './template.js';
 import { MATCHERS, MATCHER_KEYWORDS, type WrittenMatch } from './matchers.js';
 import type { Spec, Step } from './types.js';
+import { lifecycleUses, notExclusiveMessage } from './lifecycle.js';
 
 export interface LintProblem {
   path: Array<string | number>;
@@ -121,6 +122,8 @@ export function lintSpec(spec: Spec, captures: CaptureNames = stepCaptures): Lin
   spec.cases.forEach((c, ci) => {
     if (ids.has(c.id)) out.push({ path: ['cases', ci], key: 'id', message: `case id "${c.id}" is used twice in this spec` });
     ids.add(c.id);
+    const use = c.exclusive ? undefined : lifecycleUses(spec.service, c)[0];
+    if (use) out.push({ path: ['cases', ci, ...use.path], key: use.key, message: notExclusiveMessage(c, use) });
     const known = new Set<string>([...BUILTIN_VARS, ...Object.keys(spec.vars), ...drawn]);
     const captured = new Set<string>();
     c.steps.forEach((step, si) => {

@@ -112,7 +112,7 @@ describe('grading a class', () => {
   it('grades.json says why a submission was not graded', () => {
     const book = JSON.parse(readFileSync(path.join(out, 'grades.json'), 'utf8')) as { rows: Array<{ student: string; message?: string }> };
     const messages = Object.fromEntries(book.rows.map((r) => [r.student, r.message?.replace(/\d{4,5}/, 'PORT')]));
-    expect(messages).toStrictEqual({ [TRICKY]: undefined, alice: undefined, bob: undefined, carol: 'your server did not start listening on PORT/udp within 2 s', dave: 'the server exited with code 1 during udp.max-size', erin: undefined });
+    expect(messages).toStrictEqual({ [TRICKY]: undefined, alice: undefined, bob: undefined, carol: 'your server did not start listening on PORT/udp within 2 s', dave: 'the server exited with code 1 during udp.max-size; netgrade restarted it 3 of at most 3 times', erin: undefined });
   });
 
   it('a report folder per student: report.json with the server record, junit.xml and report.html when those reporters exist', () => {
@@ -124,7 +124,7 @@ describe('grading a class', () => {
     expect(reportOf(out, 'carol').server?.status).toBe('did not start');
     const dave = reportOf(out, 'dave');
     expect(dave.server?.status).toBe('crashed');
-    expect(dave.cases.find((c) => c.id === 'udp.max-size')?.message).toBe('the server exited with code 1 during this case');
+    expect(dave.cases.find((c) => c.id === 'udp.max-size')?.message).toBe('your server crashed during this case: the server exited with code 1');
     expect(reportOf(out, 'bob').cases.find((c) => c.id === 'tcp.basic')?.message).toMatch(/"\\n"/);
   });
 

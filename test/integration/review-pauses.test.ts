@@ -23,6 +23,7 @@ cases:
     title: A pause longer than the deadline
     requirement: R
     tags: [core]
+    exclusive: true
     steps:
       - send: ["hello ", { delayMs: 600 }, "world"]
         timeoutMs: 500
@@ -31,6 +32,7 @@ cases:
     title: A pause within the deadline
     requirement: R
     tags: [core]
+    exclusive: true
     steps:
       - send: ["hello ", { delayMs: 100 }, "world"]
         timeoutMs: 500

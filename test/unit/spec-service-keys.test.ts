@@ -17,7 +17,8 @@ function problems(text: string): string[] {
   return [];
 }
 
-const spec = (service: string, step: string) => `name: r
+// `alone` appends "exclusive: true" after the steps (lines stay put): cases whose verdict depends on other clients need it.
+const spec = (service: string, step: string, alone = false) => `name: r
 title: R
 service: ${service}
 port: 1
@@ -27,7 +28,7 @@ cases:
     requirement: R
     tags: [core]
     steps:
-${step}`;
+${step}${alone ? '    exclusive: true\n' : ''}`;
 
 const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
 const keys = (def: string) => Object.keys(schema.definitions[def].properties);
@@ -116,21 +117,21 @@ describe('a key the service does not use is refused with file:line:col, naming w
 
 describe('keys that their neighbours make a no-op', () => {
   it('a connect or close step does nothing else', () => {
-    expect(problems(spec('tcp', '      - client: a\n        connect: true\n        send: x\n'))).toStrictEqual(['r.yaml:13:9 /cases/0/steps/0: a "connect" step does only that: its "send" would never be used; put it in a step of its own']);
+    expect(problems(spec('tcp', '      - client: a\n        connect: true\n        send: x\n', true))).toStrictEqual(['r.yaml:13:9 /cases/0/steps/0: a "connect" step does only that: its "send" would never be used; put it in a step of its own']);
   });
 
   it('nothing is read after then: close or reset', () => {
-    expect(problems(spec('tcp', '      - send: x\n        then: reset\n        expect: { noReply: true }\n'))).toStrictEqual([
+    expect(problems(spec('tcp', '      - send: x\n        then: reset\n        expect: { noReply: true }\n', true))).toStrictEqual([
       'r.yaml:13:9 /cases/0/steps/0: after "then: reset" nothing is read, so this "expect" would never be checked; use then: half-close or keep-open',
     ]);
   });
 
   it('a udp burst: no retries, no per-reply timing, no noReply', () => {
-    expect(problems(spec('udp', '      - send: x\n        repeat: 3\n        burst: true\n        retries: 1\n        expect: { equals: x, replyWithinMs: 5 }\n'))).toStrictEqual([
+    expect(problems(spec('udp', '      - send: x\n        repeat: 3\n        burst: true\n        retries: 1\n        expect: { equals: x, replyWithinMs: 5 }\n', true))).toStrictEqual([
       'r.yaml:14:9 /cases/0/steps/0: a burst sends each message once: "retries" is not used with "burst"',
       "r.yaml:15:30 /cases/0/steps/0/expect: replies to a burst are not timed one by one: \"replyWithinMs\" is not used with \"burst\" (the step's timeoutMs bounds them all)",
     ]);
-    expect(problems(spec('udp', '      - send: x\n        repeat: 3\n        burst: true\n        expect: { noReply: true }\n'))).toStrictEqual([
+    expect(problems(spec('udp', '      - send: x\n        repeat: 3\n        burst: true\n        expect: { noReply: true }\n', true))).toStrictEqual([
       'r.yaml:14:19 /cases/0/steps/0/expect: a burst waits for a reply to every message: "noReply" is not used with "burst"',
     ]);
   });
@@ -148,8 +149,8 @@ describe('keys that their neighbours make a no-op', () => {
   });
 
   it('what each runner does read still validates', () => {
-    expect(problems(spec('udp', '      - send: x\n        retries: 2\n        expect: { equals: x, replyWithinMs: 500 }\n      - send: y\n        repeat: 3\n        burst: true\n        expect: { equals: y }\n'))).toStrictEqual([]);
-    expect(problems(spec('tcp', '      - client: a\n        connect: true\n      - client: a\n        send: x\n        then: keep-open\n        expect: { equals: x, closedWithinMs: 100 }\n      - client: a\n        close: reset\n'))).toStrictEqual([]);
+    expect(problems(spec('udp', '      - send: x\n        retries: 2\n        expect: { equals: x, replyWithinMs: 500 }\n      - send: y\n        repeat: 3\n        burst: true\n        expect: { equals: y }\n', true))).toStrictEqual([]);
+    expect(problems(spec('tcp', '      - client: a\n        connect: true\n      - client: a\n        send: x\n        then: keep-open\n        expect: { equals: x, closedWithinMs: 100 }\n      - client: a\n        close: reset\n', true))).toStrictEqual([]);
     expect(problems(spec('http', '      - request: { target: / }\n        expect:\n          status: 200\n          body: { containsEach: { each: "k{{n}}", count: 2 } }\n          setCookie: { value: { matches: "^[0-9a-f]+$" } }\n'))).toStrictEqual([]);
   });
 });

@@ -88,7 +88,7 @@ export interface TcpFaults {
   closeOnNextAccept?: boolean;
   /** One connection at a time; the next is answered only once the one before it has closed (a single-threaded server). */
   iterative?: boolean;
-  /** After a connection that sends nothing: close the next sentence's connection unanswered, or stop listening. */
+  /** After a lone connection that sends nothing (no other connection came while it was open): close the next sentence's connection unanswered, or stop listening. */
   afterEmpty?: AfterFault;
   /** After a connection the client resets. */
   afterReset?: AfterFault;
@@ -110,10 +110,12 @@ export function startBrokenTcp(f: TcpFaults = {}): Promise<BrokenServer> {
   let lastClosed = Promise.resolve();
   let dropNext = false;
   let previous: net.Socket | undefined;
+  let accepted = 0;
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     if (f.closeOnNextAccept) previous?.end();
     previous = socket;
     sockets.add(socket);
+    const number = ++accepted;
     const closed = new Promise<void>((r) => socket.on('close', () => r())).then(() => void sockets.delete(socket));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ECONNRESET') apply(f.afterReset);
@@ -123,7 +125,7 @@ export function startBrokenTcp(f: TcpFaults = {}): Promise<BrokenServer> {
     const turn = f.iterative ? lastClosed : Promise.resolve();
     if (f.iterative) lastClosed = closed;
     if (f.mode === 'flood') flood(socket);
-    else if (f.mode !== 'silent') serve(socket, turn);
+    else if (f.mode !== 'silent') serve(socket, turn, () => accepted === number);
   });
 
   function apply(fault: AfterFault | undefined): void {
@@ -131,9 +133,9 @@ export function startBrokenTcp(f: TcpFaults = {}): Promise<BrokenServer> {
     if (fault === 'drop-next') dropNext = true;
   }
 
-  function answer(socket: net.Socket, sentence: Buffer, chunks: number): void {
+  function answer(socket: net.Socket, sentence: Buffer, chunks: number, lone: boolean): void {
     if (sentence.length === 0) {
-      apply(f.afterEmpty);
+      if (lone) apply(f.afterEmpty);
       return void socket.end();
     }
     const out = dropNext ? null : (f.reply ?? upper)(sentence.toString('utf8'), chunks);
@@ -143,7 +145,7 @@ export function startBrokenTcp(f: TcpFaults = {}): Promise<BrokenServer> {
     else socket.end(out);
   }
 
-  function serve(socket: net.Socket, turn: Promise<void>): void {
+  function serve(socket: net.Socket, turn: Promise<void>, lone: () => boolean): void {
     const chunks: Buffer[] = [];
     let size = 0;
     let answered = false;
@@ -151,7 +153,7 @@ export function startBrokenTcp(f: TcpFaults = {}): Promise<BrokenServer> {
       if (answered) return;
       answered = true;
       const sentence = Buffer.concat(chunks);
-      void turn.then(() => answer(socket, sentence, chunks.length));
+      void turn.then(() => answer(socket, sentence, chunks.length, lone()));
     };
     socket.on('data', (d: Buffer) => {
       const keep = d.subarray(0, Math.max(0, (f.maxBytes ?? Infinity) - size));

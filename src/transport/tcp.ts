@@ -88,13 +88,17 @@ export class TcpClient {
   }
 
   private onData(d: Buffer): void {
+    // Once netgrade has closed or reset the connection no read can come: keeping what a flooding
+    // server still sends only cost memory (up to the cap per connection, while the close finishes).
+    if (this.released) return;
     this.lastByteAt = Date.now();
     const cap = this.opts.maxBytes ?? MAX_EXCHANGE_BYTES;
     const room = cap - this.size;
     const kept = d.length > room ? d.subarray(0, room) : d;
     if (kept.length > 0) {
       if (this.size + kept.length > this.buf.length) {
-        const grown = Buffer.alloc(Math.min(cap, Math.max(this.size + kept.length, this.buf.length * 2, 4096)));
+        // Unzeroed: only bytes[0, size) are ever read, and zeroing would touch every page of a 1 MiB buffer.
+        const grown = Buffer.allocUnsafe(Math.min(cap, Math.max(this.size + kept.length, this.buf.length * 2, 4096)));
         this.buf.copy(grown, 0, 0, this.size);
         this.buf = grown;
       }

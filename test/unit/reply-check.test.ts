@@ -40,6 +40,14 @@ describe('describeDifference', () => {
     expect(describeDifference(b('안녕 X'), b('안녀 X'))).toBe('the reply differs at character 2: "녀" where "녕" was expected');
   });
 
+  it('text: a character outside the BMP counts as one, and the one after it is named whole', () => {
+    expect(describeDifference(b('😀A😀'), b('😀A🙂'))).toBe('the reply differs at character 3: "🙂" where "😀" was expected');
+  });
+
+  it('a reply of a megabyte still gets the character where it parts from the expected one', () => {
+    expect(describeDifference(b('HELLO WORLD'), b('HELLO_' + 'A'.repeat(1 << 20)))).toBe('the reply differs at character 6: "_" where " " was expected');
+  });
+
   it('binary: the first byte that differs, counted from 1, with both lengths', () => {
     expect(describeDifference(Buffer.from([0x01, 0x02, 0xff]), Buffer.from([0x01, 0x03]))).toBe('the reply differs from the expected bytes at byte 2 (expected 3 bytes, got 2)');
   });

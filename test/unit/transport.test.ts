@@ -180,6 +180,24 @@ async function openUdp(port: number): Promise<UdpClient> {
   return client;
 }
 
+describe('TcpClient after netgrade closes', () => {
+  it('keeps nothing a flooding server sends once the connection is released', async () => {
+    const port = await tcpServer((s) => {
+      const chunk = Buffer.alloc(64 * 1024, 'A');
+      const pump = () => { while (!s.destroyed && s.write(chunk)); };
+      s.on('drain', pump);
+      pump();
+    });
+    const client = await connect(port);
+    const first = await client.read(soon(2000), (b) => b.length >= 1024);
+    expect(first.bytes.length).toBeGreaterThanOrEqual(1024);
+    client.close();
+    const left = client.unread().length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(client.unread().length).toBe(left);
+  });
+});
+
 describe('UdpClient', () => {
   it('sends a datagram and gets the answer', async () => {
     const port = await udpServer((m) => Buffer.from(m.toString().toUpperCase()));

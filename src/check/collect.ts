@@ -1,7 +1,7 @@
 // Checks over every value a capture collected in one step (e.g. the session
 // ids of 20 new sessions): pure, so each message is unit-tested.
 import type { CollectCheck } from '../spec/types.js';
-import type { Failure } from '../run/result.js';
+import type { Failure } from '../model/result.js';
 import { escapeBytes } from '../text/escape.js';
 
 const show = (values: string[]) => values.slice(0, 5).map((v) => escapeBytes(Buffer.from(v))).join(', ') + (values.length > 5 ? ', …' : '');

@@ -6,7 +6,7 @@ import { header, headerAll, type Deviation, type DeviationCode, type HttpRespons
 import { checkSetCookie, cookieAttribute, cookieLifetime, type SetCookieCheck } from '../http/set-cookie.js';
 import type { FramingRule } from '../spec/types.js';
 import { previewBytes } from '../text/escape.js';
-import type { Failure } from '../run/result.js';
+import type { Failure } from '../model/result.js';
 import { judge, wantedAll, type MatchSet, type Subject } from './predicate.js';
 
 /** A header's matchers (src/spec/matchers.ts), and whether it is there at all. */

@@ -2,7 +2,7 @@
 // (what the step expects, what the server did) → a Failure or nothing.
 // No sockets here, so every message a student reads is unit-tested.
 import { previewBytes } from '../text/escape.js';
-import type { Failure } from '../run/result.js';
+import type { Failure } from '../model/result.js';
 import { judge, wanted, type MatchSet } from './predicate.js';
 
 export { describeDifference } from '../text/difference.js';

@@ -6,7 +6,7 @@ import { run, UsageError, type RunOptions } from '../run/run.js';
 import type { StepRunner } from '../run/case.js';
 import { StepFailed } from '../run/context.js';
 import { httpStepRunner } from '../run/http.js';
-import { summarize, type CaseResult, type RunResult } from '../run/result.js';
+import { summarize, type CaseResult, type RunResult } from '../model/result.js';
 import { runSocketStep } from '../run/socket.js';
 import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';

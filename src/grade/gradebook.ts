@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../report/files.js';
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../model/result.js';
 import { UsageError } from '../run/run.js';
 import { csvLine } from './csv.js';
 import { byStudent } from './roster.js';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { makeReporter } from '../report/index.js';
 import { Multiplexer, type ReporterEnv } from '../report/reporter.js';
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../model/result.js';
 import { run, type RunOptions } from '../run/run.js';
 import type { SettlePolicy } from '../run/settle.js';
 import type { ServiceName } from '../spec/types.js';

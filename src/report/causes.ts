@@ -2,7 +2,7 @@
 // A case's own hint guesses at what usually breaks that check; when expected
 // and actual show the cause plainly (a newline the client never sent, a reply
 // cut at the buffer size) that cause's hint is the one that helps. Pure.
-import type { CaseResult } from '../run/result.js';
+import type { CaseResult } from '../model/result.js';
 
 export interface Cause {
   /** Stable key: failures with the same key have one cause. */

@@ -3,7 +3,7 @@
 // failure once (grouped when one cause explains several), then the score,
 // what earns points and what was skipped and why.
 import { inert } from '../text/escape.js';
-import type { CaseResult, RunResult } from '../run/result.js';
+import type { CaseResult, RunResult } from '../model/result.js';
 import { groupByCause, hintFor, type CauseGroup } from './causes.js';
 import { pairLines } from './diff.js';
 import type { Reporter, ReporterEnv, RunInfo } from './reporter.js';

@@ -3,7 +3,7 @@
 // `result` GitHub Classroom's grading reporter reads), and the plain notices.
 import { appendFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { CaseResult, CaseStatus, RunResult } from '../run/result.js';
+import type { CaseResult, CaseStatus, RunResult } from '../model/result.js';
 import { inert } from '../text/escape.js';
 import type { Reporter, ReporterEnv } from './reporter.js';
 import { hintFor } from './causes.js';

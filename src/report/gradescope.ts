@@ -2,7 +2,7 @@
 // score, status, tags and the failure a student reads (what was sent, what came
 // back, the hint). Format: gradescope-autograders.readthedocs.io, "Autograder
 // Specifications", output format.
-import type { CaseResult, RunResult } from '../run/result.js';
+import type { CaseResult, RunResult } from '../model/result.js';
 import { inert } from '../text/escape.js';
 import { writeFileAtomic } from './files.js';
 import type { Reporter } from './reporter.js';

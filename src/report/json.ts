@@ -1,4 +1,4 @@
-import type { CaseResult, RunResult } from '../run/result.js';
+import type { CaseResult, RunResult } from '../model/result.js';
 import { writeFileAtomic } from './files.js';
 import type { Reporter } from './reporter.js';
 

@@ -3,7 +3,7 @@
 // (as Playwright's and Hurl's JUnit reporters do), from one table.
 import path from 'node:path';
 import junitModule, { type Builder, type TestCase } from 'junit-report-builder';
-import type { CaseResult, CaseStatus, RunResult } from '../run/result.js';
+import type { CaseResult, CaseStatus, RunResult } from '../model/result.js';
 import { inert } from '../text/escape.js';
 import { writeFileAtomic } from './files.js';
 import type { Reporter } from './reporter.js';

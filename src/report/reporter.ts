@@ -1,6 +1,6 @@
 // One Reporter interface, one typed registry, and a fan-out that keeps one
 // reporter's crash from costing the others their output.
-import type { CaseResult, RunResult } from '../run/result.js';
+import type { CaseResult, RunResult } from '../model/result.js';
 
 export interface RunInfo {
   specs: RunResult['specs'];

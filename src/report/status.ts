@@ -1,4 +1,4 @@
-import type { CaseStatus } from '../run/result.js';
+import type { CaseStatus } from '../model/result.js';
 
 /** How each outcome reads in every reporter: one table, not a switch per reporter. */
 export const STATUS_WORDS: Record<CaseStatus, { word: string; mark: string; color: 'green' | 'red' | 'yellow' | 'gray' }> = {

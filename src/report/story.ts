@@ -2,7 +2,7 @@
 // when the server itself is the problem (nothing listening, did not start,
 // crashed) and the cases that banner decided, the cases by spec in spec
 // order, what earns points and what was skipped and why. Pure.
-import type { CaseResult, RunResult } from '../run/result.js';
+import type { CaseResult, RunResult } from '../model/result.js';
 
 /** The server was the problem, not one check. */
 export interface Banner {

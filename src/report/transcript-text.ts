@@ -1,4 +1,4 @@
-import type { TranscriptEvent } from '../run/result.js';
+import type { TranscriptEvent } from '../model/result.js';
 import { isMultiLine, messageLines } from './diff.js';
 import { units } from './html/markup.js';
 

@@ -3,7 +3,7 @@ import type { TcpClient } from '../transport/tcp.js';
 import type { UdpClient } from '../transport/udp.js';
 import { drawnVars } from '../spec/draw.js';
 import type { CaseDef, Spec } from '../spec/types.js';
-import type { Failure } from './result.js';
+import type { Failure } from '../model/result.js';
 import type { Transcript } from './transcript.js';
 
 /** Everything a step needs while its case runs; one per case attempt. */

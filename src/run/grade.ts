@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { SpecError, type SpecProblem } from '../spec/errors.js';
 import { locate, parseValidated, readSource } from '../spec/load.js';
 import { didYouMean } from '../text/suggest.js';
-import type { CaseResult } from './result.js';
+import type { CaseResult } from '../model/result.js';
 
 export interface Profile {
   name: string;

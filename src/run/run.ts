@@ -9,7 +9,7 @@ import { exclusionReason, type Selection } from '../spec/select.js';
 import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
 import { runCase, type StepRunner } from './case.js';
-import { summarize, type CaseResult, type Failure, type RunResult, type Target } from './result.js';
+import { summarize, type CaseResult, type Failure, type RunResult, type Target } from '../model/result.js';
 import { runSocketStep } from './socket.js';
 import { httpStepRunner } from './http.js';
 import { applyProfile, DEFAULT_PROFILE, type Profile } from './grade.js';

@@ -2,7 +2,7 @@
 // the scheduler (server/: crashes and restarts; grade/: the submission's
 // deadline) sees each attempt before its result becomes final, so a result is
 // never rewritten after reporters saw it.
-import type { CaseResult, Failure } from './result.js';
+import type { CaseResult, Failure } from '../model/result.js';
 
 /** One attempt at a case. */
 export interface Attempt {

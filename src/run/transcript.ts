@@ -1,6 +1,6 @@
 import { previewBytes } from '../text/escape.js';
 import type { WireEvent, WireListener } from '../transport/errors.js';
-import type { TranscriptEvent } from './result.js';
+import type { TranscriptEvent } from '../model/result.js';
 
 /** Events kept per case; a flood of tiny packets must not make a report huge. */
 const MAX_EVENTS = 400;

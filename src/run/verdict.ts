@@ -1,6 +1,6 @@
 // The verdict model, as pure functions the scheduler applies (README "How a
 // verdict is reached"; pinned by test/unit/scheduler.test.ts).
-import type { CaseResult, Failure } from './result.js';
+import type { CaseResult, Failure } from '../model/result.js';
 
 /** Failure causes that mean the server gave no whole answer (UNAVAILABLE: HTTP 503): only these may be confirmed alone. */
 export const UNANSWERED_CAUSES: ReadonlySet<string> = new Set(['DEADLINE', 'INCOMPLETE', 'UNAVAILABLE', 'REFUSED', 'RESET', 'CONNECT_TIMEOUT', 'UNREACHABLE']);

@@ -2,7 +2,7 @@
 // it dies, the cases that were in flight run again alone on a restarted
 // server, so a crash never decides a grade by timing (README "How a verdict
 // is reached"). Restarts are few and counted; the report states them.
-import type { CaseResult, Failure } from '../run/result.js';
+import type { CaseResult, Failure } from '../model/result.js';
 import type { Attempt, Before, SettlePolicy, Settled } from '../run/settle.js';
 import type { ServiceName } from '../spec/types.js';
 import type { Limits } from './limits.js';

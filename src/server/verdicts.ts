@@ -2,7 +2,7 @@
 // that never listened fails every case with one plain sentence; a crash names
 // how the server ended. Supervisor applies them as results settle.
 import { constants } from 'node:os';
-import type { CaseResult, Failure } from '../run/result.js';
+import type { CaseResult, Failure } from '../model/result.js';
 import { escapeBytes } from '../text/escape.js';
 import type { ServerExit } from './process.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { htmlReporter } from '../../src/report/html.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/model/result.js';
 import { run } from '../../src/run/run.js';
 import { loadSpecs } from '../../src/spec/load.js';
 import { choosePorts } from '../../src/server/ports.js';

@@ -8,7 +8,7 @@ import { cookieValues, SESSION_COOKIE } from '../../reference/http/session.js';
 import type { HttpResponse } from '../../reference/http/wire.js';
 import { httpStepRunner } from '../../src/run/http.js';
 import type { RunOptions } from '../../src/run/run.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/model/result.js';
 import { runSpec } from './run-spec.js';
 
 export type { HttpRequest, HttpResponse, RunningServer };

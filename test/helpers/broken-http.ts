@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { parseResponse } from '../../src/http/response.js';
 import type { RunOptions } from '../../src/run/run.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/model/result.js';
 import type { HttpRequest } from '../../reference/http/request.js';
 import { startHttpServer, type Faults } from '../../reference/http/server.js';
 import { runSpec } from './run-spec.js';

@@ -1,7 +1,7 @@
 // Runs built-in specs through the programmatic API, with every tag selected,
 // and shapes results for one-line assertions whose diffs show every case.
 import { run, type RunOptions } from '../../src/run/run.js';
-import type { CaseResult, CaseStatus, RunResult } from '../../src/run/result.js';
+import type { CaseResult, CaseStatus, RunResult } from '../../src/model/result.js';
 import { drawnVars } from '../../src/spec/draw.js';
 import { loadSpec, loadSpecs } from '../../src/spec/load.js';
 import type { ServiceName } from '../../src/spec/types.js';

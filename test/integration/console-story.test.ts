@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReference } from '../../reference/index.js';
 import { consoleReporter } from '../../src/report/console.js';
 import type { ReporterEnv } from '../../src/report/reporter.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/model/result.js';
 import { run, type RunOptions } from '../../src/run/run.js';
 import { runWithServer } from '../../src/server/session.js';
 import { choosePorts } from '../../src/server/ports.js';

@@ -2,7 +2,7 @@
 // points than what they truly implement, the checks that should catch each one fail, and
 // every udp/tcp check in the catalogue fails against at least one of them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/model/result.js';
 import { run } from '../../src/run/run.js';
 import { loadSpecs } from '../../src/spec/load.js';
 import { ECHO_SERVERS, type GauntletServer } from '../gauntlet/echo-servers.js';

@@ -2,7 +2,7 @@
 // message a student reads, and every other case still passes (docs/protocols.md#kv-http).
 // The broken servers are in test/helpers/kv-faults.ts.
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/model/result.js';
 import { loadSpecs } from '../../src/spec/load.js';
 import net from 'node:net';
 import { runKv, startProxiedHttp, startSilentServer, type BrokenServer } from '../helpers/broken-http.js';

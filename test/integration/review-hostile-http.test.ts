@@ -5,7 +5,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../reference/http/server.js';
 import { CONTINUE } from '../../reference/http/wire.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/model/result.js';
 import { run } from '../../src/run/run.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { outcomes, passedExcept, runSpec } from '../helpers/run-spec.js';

@@ -2,7 +2,7 @@
 // other bytes, and a case sends the same whether it runs alone or among all the others.
 import { describe, expect, it } from 'vitest';
 import { startReference } from '../../reference/index.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/model/result.js';
 import { run } from '../../src/run/run.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { runSpec } from '../helpers/run-spec.js';

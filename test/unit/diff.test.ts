@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { causeOf, groupByCause, hintFor } from '../../src/report/causes.js';
 import { messageLines, pairLines, viewPair } from '../../src/report/diff.js';
-import type { CaseResult } from '../../src/run/result.js';
+import type { CaseResult } from '../../src/model/result.js';
 
 function failed(id: string, expected: string, actual: string, hint = `case hint of ${id}`): CaseResult {
   return {

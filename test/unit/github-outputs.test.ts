@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotation, annotationFile, classroomResult, githubReporter } from '../../src/report/github.js';
 import type { ReporterEnv } from '../../src/report/reporter.js';
-import type { CaseResult, RunResult } from '../../src/run/result.js';
+import type { CaseResult, RunResult } from '../../src/model/result.js';
 import { sampleRun } from '../fixtures/golden/sample-run.js';
 
 function captureEnv(vars: NodeJS.ProcessEnv, cwd: string): { env: ReporterEnv; out: () => string } {

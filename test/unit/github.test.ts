@@ -13,7 +13,7 @@ import { startReference } from '../../reference/index.js';
 import { runCommand } from '../../src/commands/run.js';
 import { annotation, classroomLines, codeBlock, githubReporter, jobSummary, mdText, SUMMARY_LIMIT, workflowCommand } from '../../src/report/github.js';
 import type { ReporterEnv } from '../../src/report/reporter.js';
-import type { CaseResult, RunResult } from '../../src/run/result.js';
+import type { CaseResult, RunResult } from '../../src/model/result.js';
 import { sampleRun } from '../fixtures/golden/sample-run.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');

@@ -11,7 +11,7 @@ import { cut, esc, html } from '../../src/report/html/markup.js';
 import { CSP } from '../../src/report/html/page.js';
 import { makeReporter } from '../../src/report/index.js';
 import { ReporterError, type ReporterEnv } from '../../src/report/reporter.js';
-import type { CaseResult, TranscriptEvent } from '../../src/run/result.js';
+import type { CaseResult, TranscriptEvent } from '../../src/model/result.js';
 import { errored, ESC_REPLY, failedEsc, failedScript, IMG_REPLY, passed, runResult, SCRIPT_REPLY, skipped } from '../fixtures/html/results.js';
 
 vi.mock('../../src/report/files.js', async (importOriginal) => {

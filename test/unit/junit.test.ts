@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdataText, JUNIT_ELEMENT, junitReporter, junitXml, xmlText } from '../../src/report/junit.js';
-import type { CaseResult, CaseStatus, RunResult } from '../../src/run/result.js';
+import type { CaseResult, CaseStatus, RunResult } from '../../src/model/result.js';
 import { run } from '../../src/run/run.js';
 import { loadSpecs } from '../../src/spec/load.js';
 import { normalise, sampleRun } from '../fixtures/golden/sample-run.js';

@@ -2,7 +2,7 @@
 // runners: no sockets, so each rule is seen on its own.
 import { describe, expect, it } from 'vitest';
 import { StepFailed, sleep, type CaseContext } from '../../src/run/context.js';
-import type { CaseResult } from '../../src/run/result.js';
+import type { CaseResult } from '../../src/model/result.js';
 import { run, type RunOptions } from '../../src/run/run.js';
 import type { SettlePolicy } from '../../src/run/settle.js';
 import { SpecError, formatProblem } from '../../src/spec/errors.js';

@@ -1,7 +1,7 @@
 // What a run comes to, as the reporters tell it: the banner and the cases it
 // decided, the score's words and the skipped line.
 import { describe, expect, it } from 'vitest';
-import { summarize, type CaseResult, type RunResult } from '../../src/run/result.js';
+import { summarize, type CaseResult, type RunResult } from '../../src/model/result.js';
 import { bannerOf, scoreLine, skippedLine } from '../../src/report/story.js';
 import { crashedRun } from '../fixtures/console/crashed.js';
 

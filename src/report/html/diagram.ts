@@ -2,7 +2,7 @@
 // and one for the server, an arrow per message with its time and bytes, and
 // connection events as marks on the lane where they happened. One event per
 // row, in order: times are printed, not scaled, so bursts stay readable.
-import type { TranscriptEvent } from '../../run/result.js';
+import type { TranscriptEvent } from '../../model/result.js';
 import { cells, cut, html, type Html } from './markup.js';
 
 export interface DiagramOptions {

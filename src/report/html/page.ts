@@ -2,7 +2,7 @@
 // case that did not pass what it required, what went wrong, expected next to
 // actual, the hint and the exchange as a diagram. Built with html`` only, so
 // every string from a result is escaped; the page has no script at all.
-import type { CaseResult, Failure, RunResult } from '../../run/result.js';
+import type { CaseResult, Failure, RunResult } from '../../model/result.js';
 import { hintFor } from '../causes.js';
 import { viewPair } from '../diff.js';
 import { docHref, sourceParts } from '../source.js';

@@ -43,7 +43,7 @@ const bundledRequire = {
 await rm('dist/cli', { recursive: true, force: true });
 
 /** What cli.ts imports on use: built as ES modules with shared chunks, under dist/cli/lib/. */
-const LAZY = ['commands/run', 'commands/grade', 'commands/merge', 'commands/inspect', 'commands/serve', 'commands/init', 'report/reporter', 'run/run', 'spec/errors'];
+const LAZY = ['commands/run', 'commands/grade', 'commands/merge', 'commands/inspect', 'commands/serve', 'commands/init'];
 
 await build({
   entryPoints: Object.fromEntries(LAZY.map((m) => [m, `src/${m}.ts`])),

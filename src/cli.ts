@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Flags → a command → an exit code: 0 all passed, 1 some failed, 2 usage or spec error.
+// Flags → a command → an exit code: 0 all passed, 1 some failed, 2 usage or spec error (EXIT_BY_CODE).
 // Each command's code is imported when that command runs: `--help`, `list` or a
 // student's `run` pay only for what they use (start-up, see `npm run bench`).
 import { Command, CommanderError, Option } from 'commander';
@@ -177,9 +177,9 @@ program
     process.exitCode = await serveCommand(flags, env, interruptSignal());
   });
 
-function fail(message: string): void {
+function fail(message: string, status = 2): void {
   process.stderr.write(`netgrade: ${inert(message)}\n`);
-  process.exitCode = 2;
+  process.exitCode = status;
 }
 
 /** `npx netgrade [--flags]` in a folder with netgrade.config runs what it says. */
@@ -200,16 +200,27 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(), 2000).unref();
   } catch (err) {
     if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2;
-    else await failWith(err);
+    else failWith(err);
   }
 }
 void main();
 
-/** An error as one line and exit code 2; the error classes are loaded only on this path (start-up). */
-async function failWith(err: unknown): Promise<void> {
-  const [{ ReporterError }, { UsageError }, { SpecError }] = await Promise.all([import('./report/reporter.js'), import('./run/run.js'), import('./spec/errors.js')]);
-  if (err instanceof SpecError) fail(`invalid input:\n${err.message}`);
-  else if (err instanceof UsageError || err instanceof ReporterError) fail(err.message);
-  else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail(`a port is already in use: ${(err as Error).message}`);
+/**
+ * Exit status and the words before the message, by error code (src/errors.ts, or Node's errno):
+ * the one place an error becomes an exit code. Matched by code, not class: the bundled entry and
+ * the lazily loaded chunks each hold their own copy of the classes.
+ */
+const EXIT_BY_CODE: Record<string, { status: number; prefix?: string }> = {
+  USAGE: { status: 2 },
+  REPORTER: { status: 2 },
+  SPEC_INVALID: { status: 2, prefix: 'invalid input:\n' },
+  EADDRINUSE: { status: 2, prefix: 'a port is already in use: ' },
+};
+
+/** An error as one line and its exit status; anything without a code in the table is an internal error. */
+function failWith(err: unknown): void {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const known = typeof code === 'string' && Object.hasOwn(EXIT_BY_CODE, code) ? EXIT_BY_CODE[code] : undefined;
+  if (known) fail(`${known.prefix ?? ''}${(err as Error).message}`, known.status);
   else fail(`internal error: ${(err as Error)?.stack ?? String(err)}`);
 }

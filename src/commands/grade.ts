@@ -3,7 +3,6 @@
 import os from 'node:os';
 import { REPORTERS } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
-import { UsageError } from '../run/run.js';
 import { gradeClass } from '../grade/grade.js';
 import { parseCsvOptions } from '../grade/gradebook.js';
 import { makeProgress } from '../grade/progress.js';
@@ -13,6 +12,7 @@ import { safeName, type ClassOptions } from '../grade/submission.js';
 import { parseLimits, parseStartTimeoutMs, positive, type StartFlags } from '../server/flags.js';
 import { checkTemplate } from '../server/ports.js';
 import { resolvePlan } from './run.js';
+import { UsageError } from '../errors.js';
 
 export interface GradeFlags extends StartFlags {
   submissions?: string;

@@ -6,9 +6,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ReporterEnv } from '../report/reporter.js';
-import { UsageError } from '../run/run.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { checkTemplate } from '../server/ports.js';
+import { UsageError } from '../errors.js';
 
 export const CONFIG_FILE = 'netgrade.config';
 

@@ -1,9 +1,8 @@
 import { inert } from '../text/escape.js';
-import { SpecError, formatProblem } from '../spec/errors.js';
 import { builtinSpecNames, loadSpec, loadSpecs } from '../spec/load.js';
 import type { ReporterEnv } from '../report/reporter.js';
-import { UsageError } from '../run/run.js';
 import type { Spec } from '../spec/types.js';
+import { SpecError, formatProblem, UsageError } from '../errors.js';
 
 /** `netgrade validate`: every problem of every file, exit 0 only when all are valid. */
 export function validateCommand(files: string[], env: ReporterEnv): number {

@@ -3,7 +3,7 @@ import { parseCsvOptions } from '../grade/gradebook.js';
 import { mergeShards } from '../grade/merge.js';
 import { summaryLines } from '../grade/summary.js';
 import type { ReporterEnv } from '../report/reporter.js';
-import { UsageError } from '../run/run.js';
+import { UsageError } from '../errors.js';
 
 export function mergeCommand(dirs: string[], flags: { out?: string; gradebookFormat?: string; idColumn?: string }, env: ReporterEnv): number {
   if (!flags.out) throw new UsageError('merge: --out DIR is required');

@@ -1,8 +1,8 @@
 // Parsing of the flag values shared by several commands. Each returns a value
 // or throws UsageError with a one-line message.
-import { UsageError } from '../run/run.js';
 import { MAX_SEED } from '../spec/draw.js';
 import type { ServiceName } from '../spec/types.js';
+import { UsageError } from '../errors.js';
 
 const SERVICES: ServiceName[] = ['udp', 'tcp', 'http'];
 

@@ -2,9 +2,8 @@ import { startReference } from '../../reference/index.js';
 import { Multiplexer } from '../report/reporter.js';
 import { chooseReporters, makeReporter } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
-import { run, UsageError, type RunOptions } from '../run/run.js';
+import { run, type RunOptions } from '../run/run.js';
 import type { StepRunner } from '../run/case.js';
-import { StepFailed } from '../run/context.js';
 import { httpStepRunner } from '../run/http.js';
 import { summarize, type CaseResult, type RunResult } from '../model/result.js';
 import { runSocketStep } from '../run/socket.js';
@@ -18,6 +17,7 @@ import { parseLimits, parseStartTimeoutMs, prepareStart, type StartFlags } from 
 import { runWithServer } from '../server/session.js';
 import { randomSeed } from '../spec/draw.js';
 import { parseMs, parsePorts, parseRegex, parseSeed, parseSets } from './options.js';
+import { UsageError, StepFailed } from '../errors.js';
 
 export interface RunFlags extends StartFlags {
   /** A command that starts the server under test, with {port:udp} {port:tcp} {port:http} placeholders. */

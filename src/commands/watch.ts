@@ -3,9 +3,9 @@
 // the specs run again, on a cleared screen with a one-line status at the end.
 import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../run/run.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { runOnce, type RunFlags } from './run.js';
+import { UsageError } from '../errors.js';
 
 /** Changes closer together than this are one edit (an editor writes a file in several steps). */
 const SETTLE_MS = 150;

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../report/files.js';
 import type { RunResult } from '../model/result.js';
-import { UsageError } from '../run/run.js';
 import { csvLine } from './csv.js';
 import { byStudent } from './roster.js';
 import { netgradeVersion } from '../version.js';
+import { UsageError } from '../errors.js';
 
 /** How grading a submission went, as a word in the gradebook. */
 export type SubmissionStatus =

@@ -3,9 +3,9 @@
 // had been graded in one run.
 import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../run/run.js';
 import { readGradebook, writeGradebook, type CsvOptions, type Gradebook } from './gradebook.js';
 import { safeName } from './submission.js';
+import { UsageError } from '../errors.js';
 
 export function mergeShards(dirs: string[], out: string, csv: CsvOptions = {}): Gradebook {
   if (dirs.length === 0) throw new UsageError('merge: name the shards\' out folders');

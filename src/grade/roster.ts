@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../run/run.js';
 import { parseCsv } from './csv.js';
+import { UsageError } from '../errors.js';
 
 export interface Submission {
   student: string;

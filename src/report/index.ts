@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { consoleReporter } from './console.js';
 import { jsonReporter } from './json.js';
-import { ReporterError, type Reporter, type ReporterEnv } from './reporter.js';
+import { type Reporter, type ReporterEnv } from './reporter.js';
+import { ReporterError } from '../errors.js';
 
 /** How the run was asked to report, beyond the reporter's own argument. */
 export interface ReporterFlags {

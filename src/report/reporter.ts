@@ -27,8 +27,6 @@ export interface ReporterEnv {
   subject?: string;
 }
 
-export class ReporterError extends Error {}
-
 /** Calls every reporter for every hook; a reporter that throws is named on stderr and the rest go on. */
 export class Multiplexer implements Reporter {
   failures = 0;

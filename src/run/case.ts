@@ -1,10 +1,10 @@
-import { FilterInputError, TemplateError } from '../spec/template.js';
 import type { CaseDef, Payload, Spec, Step } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
-import { CaseErrored, StepFailed, sleep, varsAt, type CaseContext } from './context.js';
+import { sleep, varsAt, type CaseContext } from './context.js';
 import type { CaseResult, Failure } from '../model/result.js';
 import { Transcript } from './transcript.js';
 import { TcpClient } from '../transport/tcp.js';
+import { FilterInputError, TemplateError, CaseErrored, StepFailed } from '../errors.js';
 
 export type StepRunner = (ctx: CaseContext, step: Step) => Promise<void>;
 

@@ -32,13 +32,6 @@ export function varsAt(ctx: CaseContext, base: Record<string, string>, at: { cli
   return { ...base, ...at, ...drawn };
 }
 
-/** A step failed: the server did something wrong. Carries the failure as data. */
-export class StepFailed extends Error {
-  constructor(readonly failure: Failure) {
-    super(failure.message);
-  }
-}
-
 /** A failure, with the code of the network error behind it when there was one (the scheduler reads it). */
 export function causedBy(failure: Failure, error: { code: string } | undefined): Failure {
   return error ? { ...failure, cause: error.code } : failure;
@@ -53,9 +46,6 @@ export function unansweredCause(o: { answered: boolean; timedOut: boolean; error
   if (o.answered) return undefined;
   return { code: o.error?.code ?? (o.timedOut ? 'DEADLINE' : 'INCOMPLETE') };
 }
-
-/** netgrade could not test (a spec value that fails at run time, an internal error). */
-export class CaseErrored extends Error {}
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -2,10 +2,10 @@
 // the default), applied after the run so that running and grading stay apart.
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
-import { SpecError, type SpecProblem } from '../spec/errors.js';
 import { locate, parseValidated, readSource } from '../spec/load.js';
 import { didYouMean } from '../text/suggest.js';
 import type { CaseResult } from '../model/result.js';
+import { SpecError, type SpecProblem } from '../errors.js';
 
 export interface Profile {
   name: string;

@@ -9,14 +9,14 @@ import { contentLengthMismatch, fieldText, header, headerAll, parseResponse, tra
 import { checkSetCookie } from '../http/set-cookie.js';
 import { regexLiteral, renderTemplate } from '../spec/template.js';
 import type { Capture, Step, StepExpect } from '../spec/types.js';
-import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
-import { CaseErrored, StepFailed, causedBy, sleep, unansweredCause, varsAt, type CaseContext } from './context.js';
+import { causedBy, sleep, unansweredCause, varsAt, type CaseContext } from './context.js';
 import { renderBytes, renderWrites, type Write } from './payload.js';
 import { renderMatches } from './expect.js';
 import { checkPauses, stepTimeout, writeOrFail } from './socket.js';
 import { formatImfFixdate, parseHttpDate } from '../http/date.js';
 import { previewBytes } from '../text/escape.js';
+import { NetError, CaseErrored, StepFailed } from '../errors.js';
 
 /** After a response on a connection that should close, how long to wait for stray bytes or the close. */
 const SETTLE_MS = 100;

@@ -1,5 +1,6 @@
-import { renderTemplate, TemplateError } from '../spec/template.js';
+import { renderTemplate } from '../spec/template.js';
 import type { Payload, PayloadPart } from '../spec/types.js';
+import { TemplateError } from '../errors.js';
 
 /** One write of a payload, after the pause that precedes it. */
 export interface Write {

@@ -8,6 +8,7 @@ import { caseUid, randomSeed } from '../spec/draw.js';
 import { exclusionReason, type Selection } from '../spec/select.js';
 import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
+import { UsageError } from '../errors.js';
 import { runCase, type StepRunner } from './case.js';
 import { summarize, type CaseResult, type Failure, type RunResult, type Target } from '../model/result.js';
 import { runSocketStep } from './socket.js';
@@ -43,10 +44,6 @@ export interface RunOptions {
   settle?: SettlePolicy;
   /** The most time confirmations alone may take in this run (ms; default CONFIRM_BUDGET_MS). */
   confirmBudgetMs?: number;
-}
-
-export class UsageError extends Error {
-  readonly code = 'USAGE';
 }
 
 interface Planned {

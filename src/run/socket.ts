@@ -1,14 +1,14 @@
 // Steps of the udp and tcp services: send bytes, read bytes, judge them.
 // Everything here waits with a deadline; nothing here knows a case id.
 import { checkReply, type ReplyExpect, type ReplyObservation } from '../check/reply.js';
-import { NetError } from '../transport/errors.js';
 import { TcpClient } from '../transport/tcp.js';
 import { UdpClient } from '../transport/udp.js';
 import type { Step } from '../spec/types.js';
-import { CaseErrored, StepFailed, causedBy, sleep, unansweredCause, varsAt, type CaseContext } from './context.js';
+import { causedBy, sleep, unansweredCause, varsAt, type CaseContext } from './context.js';
 import { renderExpect, replyComplete } from './expect.js';
 import { renderBytes, renderWrites } from './payload.js';
 import { previewBytes } from '../text/escape.js';
+import { NetError, CaseErrored, StepFailed } from '../errors.js';
 
 /** After a reply looks complete, how long to wait for stray extra bytes. */
 const SETTLE_MS = 100;

@@ -1,9 +1,9 @@
 // The flags shared by `run --start` and `grade`: parsed into values or a
 // one-line UsageError, and the start command prepared for one server.
-import { UsageError } from '../run/run.js';
 import type { ServiceName, Spec } from '../spec/types.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { choosePorts, fillTemplate, placeholderServices, type Ports } from './ports.js';
+import { UsageError } from '../errors.js';
 
 export interface StartFlags {
   startTimeout?: string;

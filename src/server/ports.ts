@@ -4,8 +4,8 @@
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { UsageError } from '../run/run.js';
 import type { ServiceName } from '../spec/types.js';
+import { UsageError } from '../errors.js';
 
 export type Ports = Partial<Record<ServiceName, number>>;
 

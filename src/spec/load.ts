@@ -5,12 +5,12 @@ import type { ErrorObject } from 'ajv';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
-import { SpecError, type SpecProblem } from './errors.js';
 import { lintSpec } from './lint.js';
 import { unhonouredKeys } from './honoured.js';
 import { unknownTags } from './tags.js';
 import { unknownKeyMessage } from './unknown-key.js';
 import type { CaseDef, Spec } from './types.js';
+import { SpecError, type SpecProblem } from '../errors.js';
 
 /** The package root, found from this file whether it runs from src/ (tests) or dist/src/ (the CLI). */
 export const PACKAGE_ROOT = (() => {

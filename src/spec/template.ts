@@ -4,6 +4,7 @@
 
 import { formatImfFixdate, parseHttpDate } from '../http/date.js';
 import { toWeak } from '../http/etag.js';
+import { FilterInputError, TemplateError } from '../errors.js';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*((?:\|\s*[a-z-]+(?::[^|}\s]+)?\s*)*)\}\}/g;
 
@@ -13,11 +14,6 @@ export interface TemplateRef {
 }
 
 export type Filter = (value: string, arg: string | undefined) => string;
-
-export class TemplateError extends Error {}
-
-/** A filter got a value it cannot work on; the value came from the server (a capture), so the server is at fault. */
-export class FilterInputError extends Error {}
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -1,25 +1,6 @@
-// One base class and stable codes for what can go wrong on the wire, so a
-// check can say "nothing is listening" rather than print an errno. Timeouts
-// are split by phase (connect, first byte, whole exchange) as undici does.
-
-export type NetErrorCode =
-  | 'REFUSED' // nothing listening (TCP RST to SYN, or ICMP port unreachable for UDP)
-  | 'CONNECT_TIMEOUT'
-  | 'UNREACHABLE'
-  | 'RESET'
-  | 'DNS'
-  | 'OTHER';
-
-export class NetError extends Error {
-  constructor(
-    readonly code: NetErrorCode,
-    message: string,
-    readonly errno?: string,
-  ) {
-    super(message);
-    this.name = 'NetError';
-  }
-}
+// Endpoints and socket errors as sentences; NetError (src/errors.ts) carries the stable code.
+// Timeouts are split by phase (connect, first byte, whole exchange) as undici does.
+import { NetError } from '../errors.js';
 
 export interface Endpoint {
   host: string;

@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { NetError, fromSocketError, describeEndpoint, MAX_EXCHANGE_BYTES, type Endpoint, type WireListener } from './errors.js';
+import { fromSocketError, describeEndpoint, MAX_EXCHANGE_BYTES, type Endpoint, type WireListener } from './errors.js';
+import { NetError } from '../errors.js';
 
 /** What became of a write: handed to the kernel, not taken before the deadline, or the connection was gone. */
 export type WriteOutcome = 'sent' | 'timeout' | 'closed';

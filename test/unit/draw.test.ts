@@ -2,9 +2,9 @@
 // of the seed and the place they are used, so --seed repeats a run exactly.
 import { describe, expect, it } from 'vitest';
 import { caseUid, drawnVars, drawValue, randomSeed, type Generator } from '../../src/spec/draw.js';
-import { SpecError } from '../../src/spec/errors.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { renderTemplate } from '../../src/spec/template.js';
+import { SpecError } from '../../src/errors.js';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 /** 300 values of one generator, each at its own place. */

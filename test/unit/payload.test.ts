@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { renderBytes, renderWrites } from '../../src/run/payload.js';
-import { TemplateError } from '../../src/spec/template.js';
+import { TemplateError } from '../../src/errors.js';
 
 const vars = { uid: 'ab12', empty: '' };
 const text = (b: Buffer) => b.toString('utf8');

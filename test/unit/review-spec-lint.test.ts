@@ -2,9 +2,9 @@
 // a regex that backtracks exponentially blocks the event loop (no deadline, not even
 // SIGTERM, stops it), and {{n}} outside `each` errored every run.
 import { describe, expect, it } from 'vitest';
-import { SpecError, formatProblem } from '../../src/spec/errors.js';
 import { loadSpecs, parseSpec } from '../../src/spec/load.js';
 import { nestedQuantifier } from '../../src/spec/lint.js';
+import { SpecError, formatProblem } from '../../src/errors.js';
 
 function problems(text: string): string[] {
   try {

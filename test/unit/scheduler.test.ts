@@ -1,13 +1,13 @@
 // The verdict model of README "How a verdict is reached", pinned with fake step
 // runners: no sockets, so each rule is seen on its own.
 import { describe, expect, it } from 'vitest';
-import { StepFailed, sleep, type CaseContext } from '../../src/run/context.js';
+import { sleep, type CaseContext } from '../../src/run/context.js';
 import type { CaseResult } from '../../src/model/result.js';
 import { run, type RunOptions } from '../../src/run/run.js';
 import type { SettlePolicy } from '../../src/run/settle.js';
-import { SpecError, formatProblem } from '../../src/spec/errors.js';
 import { parseSpec } from '../../src/spec/load.js';
 import type { CaseDef, Spec, Step } from '../../src/spec/types.js';
+import { StepFailed, SpecError, formatProblem } from '../../src/errors.js';
 
 /** How a fake case behaves at one attempt: pass, or fail with a cause (none: a whole, wrong answer). */
 type Behaviour = (seen: Seen) => Promise<void> | void;

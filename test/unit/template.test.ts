@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { TemplateError, knownFilter, registerFilter, renderTemplate, replacePlaceholders, templateRefs } from '../../src/spec/template.js';
+import { knownFilter, registerFilter, renderTemplate, replacePlaceholders, templateRefs } from '../../src/spec/template.js';
+import { TemplateError } from '../../src/errors.js';
 
 const vars = { uid: 'ab12', name: 'World', padded: '  x  ' };
 

@@ -3,9 +3,10 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, it, expect } from 'vitest';
-import { MAX_EXCHANGE_BYTES, NetError, type Endpoint, type WireEvent } from '../../src/transport/errors.js';
+import { MAX_EXCHANGE_BYTES, type Endpoint, type WireEvent } from '../../src/transport/errors.js';
 import { TcpClient } from '../../src/transport/tcp.js';
 import { UdpClient } from '../../src/transport/udp.js';
+import { NetError } from '../../src/errors.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

@@ -3,10 +3,8 @@ import { Multiplexer } from '../report/reporter.js';
 import { chooseReporters, makeReporter } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { run, type RunOptions } from '../run/run.js';
-import type { StepRunner } from '../run/case.js';
-import { httpStepRunner } from '../run/http.js';
 import { summarize, type CaseResult, type RunResult } from '../model/result.js';
-import { runSocketStep } from '../run/socket.js';
+import { hookedRunners } from '../run/steps/index.js';
 import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { allTags, exclusionReason, parseTags } from '../spec/select.js';
@@ -80,23 +78,6 @@ export function resolvePlan(specArgs: string[], flags: PlanFlags) {
   return { specs, selection, vars, profile, timeoutMs, seed };
 }
 
-/**
- * The built-in step runners, made to call `onFail` at the first failed step:
- * --bail stops there, not when the scheduler settles the case (which waits
- * for its phase to end, to retry a failure alone).
- */
-function bailing(onFail: (c: { spec: string; id: string }) => void): Record<ServiceName, StepRunner> {
-  const wrap = (runner: StepRunner): StepRunner => async (ctx, step) => {
-    try {
-      await runner(ctx, step);
-    } catch (err) {
-      if (err instanceof StepFailed) onFail({ spec: ctx.spec.name, id: ctx.def.id });
-      throw err;
-    }
-  };
-  return { udp: wrap(runSocketStep), tcp: wrap(runSocketStep), http: wrap(httpStepRunner) };
-}
-
 /** After --bail stopped the run at `first`: cases cut short or never started read as skipped, with why. */
 export function afterBail(result: RunResult, first: { spec: string; id: string }): RunResult {
   const why = `not run: --bail stopped the run when ${first.id} failed`;
@@ -152,10 +133,15 @@ export async function runOnce(specArgs: string[], flags: RunFlags, env: Reporter
       concurrency: flags.concurrency ? Number(flags.concurrency) : undefined,
       signal: stop.signal,
       profile,
-      stepRunners: flags.bail ? bailing((id) => {
-        first ??= id;
-        stop.abort();
-      }) : undefined,
+      // --bail stops at the first failed step, not when the scheduler settles the case (which
+      // waits for its phase to end, to retry a failure alone).
+      stepRunners: flags.bail
+        ? hookedRunners((err, ctx) => {
+            if (!(err instanceof StepFailed)) return;
+            first ??= { spec: ctx.spec.name, id: ctx.def.id };
+            stop.abort();
+          })
+        : undefined,
       onCaseEnd: (r) => reporters.onCaseEnd(r),
     };
     let result: RunResult = started && startOptions ? await runWithServer({ run: runOptions, start: { command: started.command, ...startOptions } }) : await run(runOptions);

@@ -1,6 +1,6 @@
 import type { CaseDef, Payload, Spec, Step } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
-import { sleep, varsAt, type CaseContext } from './context.js';
+import { freshProtocolState, sleep, varsAt, type CaseContext } from './context.js';
 import type { CaseResult, Failure } from '../model/result.js';
 import { Transcript } from './transcript.js';
 import { TcpClient } from '../transport/tcp.js';
@@ -65,7 +65,7 @@ function base(opts: CaseRunOptions) {
 export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
   const start = Date.now();
   const transcript = new Transcript(start);
-  const ctx: CaseContext = { spec: opts.spec, def: opts.def, endpoint: opts.endpoint, vars: { ...opts.vars }, transcript, defaultTimeoutMs: opts.defaultTimeoutMs, named: new Map(), opened: new Set(), signal: opts.signal, seed: opts.seed };
+  const ctx: CaseContext = { spec: opts.spec, def: opts.def, endpoint: opts.endpoint, vars: { ...opts.vars }, transcript, defaultTimeoutMs: opts.defaultTimeoutMs, named: new Map(), opened: new Set(), signal: opts.signal, seed: opts.seed, ...freshProtocolState() };
   // A step that is neither repeated nor a group of clients sees the values drawn for client 1, repeat 1.
   ctx.vars = varsAt(ctx, ctx.vars, { client: '1', i: '1' });
   let timer: NodeJS.Timeout | undefined;

@@ -1,3 +1,4 @@
+import type { CookieJar } from 'tough-cookie';
 import type { Endpoint } from '../transport/errors.js';
 import type { TcpClient } from '../transport/tcp.js';
 import type { UdpClient } from '../transport/udp.js';
@@ -24,6 +25,38 @@ export interface CaseContext {
   signal: AbortSignal;
   /** The run's seed, which the spec's drawn values come from. */
   seed: number;
+  /** What the udp steps of this case remember between steps. */
+  udp: UdpCaseState;
+  /** What the http steps of this case remember between steps. */
+  http: HttpCaseState;
+}
+
+/**
+ * What a named UDP socket still has coming: answers to resends of earlier messages that were
+ * answered already. A server slower than a resend interval answers every copy; its late answer
+ * to message 1 is not the answer to message 2 (pinned by the test "udp.sequential and resends").
+ */
+export interface Owed {
+  count: number;
+  answers: Buffer[];
+}
+
+export interface UdpCaseState {
+  owed: Map<UdpClient, Owed>;
+}
+
+export interface HttpCaseState {
+  /** Cookie jars by name, made on first use. */
+  jars: Map<string, CookieJar>;
+  /** Named connections the server closed after saying Connection: close: later steps on them are skipped. */
+  closedAsAnnounced: Set<string>;
+  /** Every value a capture took in the current step, by capture name, for `collect`. */
+  collected: Map<string, string[]>;
+}
+
+/** The protocol state of a new case: nothing remembered yet. */
+export function freshProtocolState(): Pick<CaseContext, 'udp' | 'http'> {
+  return { udp: { owed: new Map() }, http: { jars: new Map(), closedAsAnnounced: new Set(), collected: new Map() } };
 }
 
 /** Variables for one client and repeat of a step: `client`, `i`, and the values drawn for them. */

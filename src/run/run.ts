@@ -11,8 +11,7 @@ import type { Endpoint } from '../transport/errors.js';
 import { UsageError } from '../errors.js';
 import { runCase, type StepRunner } from './case.js';
 import { summarize, type CaseResult, type Failure, type RunResult, type Target } from '../model/result.js';
-import { runSocketStep } from './socket.js';
-import { httpStepRunner } from './http.js';
+import { STEP_RUNNERS } from './steps/index.js';
 import { applyProfile, DEFAULT_PROFILE, type Profile } from './grade.js';
 import type { Attempt, SettlePolicy, Settled } from './settle.js';
 import { answered, CONFIRM_BUDGET_MS, silent, unanswered, unconfirmed } from './verdict.js';
@@ -105,7 +104,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const { address, family } = await resolveHost(opts.host);
   const seed = opts.seed ?? randomSeed();
   const attempts = new Map<Planned, number>();
-  const runners: Record<ServiceName, StepRunner> = { udp: runSocketStep, tcp: runSocketStep, http: httpStepRunner, ...opts.stepRunners };
+  const runners: Record<ServiceName, StepRunner> = { ...STEP_RUNNERS, ...opts.stepRunners };
   const policy = opts.settle ?? {};
   const concurrency = opts.concurrency ?? 16;
 

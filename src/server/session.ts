@@ -2,10 +2,8 @@
 // listens, run the cases, stop it. What the server did (never listened,
 // crashed mid-run) reaches the cases through the scheduler's settling policy,
 // never by rewriting results afterwards, and a `server` record in the result.
-import type { StepRunner } from '../run/case.js';
-import { httpStepRunner } from '../run/http.js';
 import { run, type RunOptions } from '../run/run.js';
-import { runSocketStep } from '../run/socket.js';
+import { hookedRunners } from '../run/steps/index.js';
 import type { RunResult } from '../model/result.js';
 import type { ServerReport } from '../model/server-report.js';
 import { composePolicies } from '../run/settle.js';
@@ -33,24 +31,6 @@ export interface SessionOptions {
 }
 
 const STDERR_LINES = 10;
-
-/**
- * The step runners, each made to wait briefly after a failed step: a server
- * that died closes its sockets a moment before netgrade hears of its exit,
- * and the crash must be seen with the attempt that saw it die.
- */
-function noticingExit(runners: RunOptions['stepRunners'], sup: Supervisor): Record<ServiceName, StepRunner> {
-  const base: Record<ServiceName, StepRunner> = { udp: runSocketStep, tcp: runSocketStep, http: httpStepRunner, ...runners };
-  const wrap = (runner: StepRunner): StepRunner => async (ctx, step) => {
-    try {
-      await runner(ctx, step);
-    } catch (err) {
-      await sup.noticeExit();
-      throw err;
-    }
-  };
-  return { udp: wrap(base.udp), tcp: wrap(base.tcp), http: wrap(base.http) };
-}
 
 function report(sup: Supervisor, command: string, status: ServerReport['status'], extra: { message?: string; readyMs?: number } = {}): ServerReport {
   const first = sup.procs[0];
@@ -94,7 +74,10 @@ export async function runWithServer(opts: SessionOptions): Promise<RunResult & {
   try {
     const ready = await sup.waitReady();
     if (!ready.ready) return await runNotStarted(opts, sup, ready);
-    const result = await run({ ...opts.run, signal: outer, stepRunners: noticingExit(opts.run.stepRunners, sup), settle: composePolicies(sup.policy(), opts.run.settle) });
+    // A server that died closes its sockets a moment before netgrade hears of its exit: a failed
+    // step waits for that, so the crash is seen with the attempt that saw it die.
+    const stepRunners = hookedRunners(() => sup.noticeExit(), opts.run.stepRunners);
+    const result = await run({ ...opts.run, signal: outer, stepRunners, settle: composePolicies(sup.policy(), opts.run.settle) });
     const status = sup.crashes.length > 0 ? 'crashed' : outer.aborted ? 'stopped' : 'ran';
     await sup.stopAll();
     return { ...result, server: report(sup, start.command, status, { message: sup.summary(), readyMs: ready.ms }) };

@@ -1,5 +1,5 @@
-// Keys the schema allows one at a time but a step runner (src/run/socket.ts,
-// src/run/http.ts) ignores in combination: each would be an instruction that
+// Keys the schema allows one at a time but a step runner (src/run/steps/)
+// ignores in combination: each would be an instruction that
 // silently never runs, so each is a spec problem where it stands. The schema
 // refuses keys a service never reads; this refuses the pairs that cancel out.
 import type { LintProblem } from './lint.js';

@@ -6,7 +6,7 @@ import { headerValue, type HttpRequest } from '../../reference/http/request.js';
 import { startHttpServer, type Faults, type RunningServer } from '../../reference/http/server.js';
 import { cookieValues, SESSION_COOKIE } from '../../reference/http/session.js';
 import type { HttpResponse } from '../../reference/http/wire.js';
-import { httpStepRunner } from '../../src/run/http.js';
+import { runHttpStep } from '../../src/run/steps/http.js';
 import type { RunOptions } from '../../src/run/run.js';
 import type { RunResult } from '../../src/model/result.js';
 import { runSpec } from './run-spec.js';
@@ -23,7 +23,7 @@ export function startBrokenHttp(faults: Faults): Promise<RunningServer> {
  * explicitly: run() has none for http by default (see the report on src/run/run.ts).
  */
 export function runHttpSpec(name: string, port: number, extra: Partial<RunOptions> = {}): Promise<RunResult> {
-  return runSpec(name, { http: port }, { stepRunners: { http: httpStepRunner }, ...extra });
+  return runSpec(name, { http: port }, { stepRunners: { http: runHttpStep }, ...extra });
 }
 
 // ---- expected failures ------------------------------------------------------

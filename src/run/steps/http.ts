@@ -1,39 +1,21 @@
 // Steps of the http service: write a request (declarative or raw bytes), read
 // one response with the lenient parser, capture values, keep cookies as a
 // browser would, and judge the response. Nothing here knows a case id.
-import type { CookieJar } from 'tough-cookie';
-import { checkResponse, cutShort, type HttpExpect, type HttpObservation } from '../check/http.js';
-import { checkCollection } from '../check/collect.js';
-import { buildRequest, hostHeader, splitBytes } from '../http/request.js';
-import { contentLengthMismatch, fieldText, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse, type ParseResult } from '../http/response.js';
-import { checkSetCookie } from '../http/set-cookie.js';
-import { regexLiteral, renderTemplate } from '../spec/template.js';
-import type { Capture, Step, StepExpect } from '../spec/types.js';
-import { TcpClient } from '../transport/tcp.js';
-import { causedBy, sleep, unansweredCause, varsAt, type CaseContext } from './context.js';
-import { renderBytes, renderWrites, type Write } from './payload.js';
-import { renderMatches } from './expect.js';
-import { checkPauses, stepTimeout, writeOrFail } from './socket.js';
-import { formatImfFixdate, parseHttpDate } from '../http/date.js';
-import { previewBytes } from '../text/escape.js';
-import { NetError, CaseErrored, StepFailed } from '../errors.js';
-
-/** After a response on a connection that should close, how long to wait for stray bytes or the close. */
-const SETTLE_MS = 100;
-
-interface HttpState {
-  jars: Map<string, CookieJar>;
-  /** Named connections the server closed after saying Connection: close: later steps on them are skipped. */
-  closedAsAnnounced: Set<string>;
-  collected: Map<string, string[]>;
-}
-
-const states = new WeakMap<CaseContext, HttpState>();
-function stateOf(ctx: CaseContext): HttpState {
-  let s = states.get(ctx);
-  if (!s) states.set(ctx, (s = { jars: new Map(), closedAsAnnounced: new Set(), collected: new Map() }));
-  return s;
-}
+import { checkResponse, cutShort, type HttpExpect, type HttpObservation } from '../../check/http.js';
+import { checkCollection } from '../../check/collect.js';
+import { buildRequest, hostHeader, splitBytes } from '../../http/request.js';
+import { contentLengthMismatch, fieldText, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse, type ParseResult } from '../../http/response.js';
+import { checkSetCookie } from '../../http/set-cookie.js';
+import { regexLiteral, renderTemplate } from '../../spec/template.js';
+import type { Capture, Step, StepExpect } from '../../spec/types.js';
+import { TcpClient } from '../../transport/tcp.js';
+import { causedBy, unansweredCause, type CaseContext } from '../context.js';
+import { renderBytes, renderWrites, type Write } from '../payload.js';
+import { renderMatches } from '../expect.js';
+import { fanOut, SETTLE_MS, stepTimeout, tcpConnection, writeAll } from './common.js';
+import { formatImfFixdate, parseHttpDate } from '../../http/date.js';
+import { previewBytes } from '../../text/escape.js';
+import { CaseErrored, StepFailed, type NetError } from '../../errors.js';
 
 const t = (s: string, vars: Record<string, string>) => renderTemplate(s, vars);
 
@@ -70,7 +52,7 @@ async function requestWrites(ctx: CaseContext, step: Step, vars: Record<string, 
   const r = step.request ?? {};
   const method = t(r.method ?? 'GET', vars);
   const target = t(r.target ?? '/', vars);
-  const jar = step.jar ? stateOf(ctx).jars.get(step.jar) : undefined;
+  const jar = step.jar ? ctx.http.jars.get(step.jar) : undefined;
   const url = requestUrl(ctx, target);
   const bytes = buildRequest({
     method,
@@ -201,43 +183,23 @@ function takeCaptures(ctx: CaseContext, step: Step, res: HttpResponse, vars: Rec
     if (value === undefined) throw new StepFailed({ message: missingCapture(c, name), actual: `HTTP ${res.status ?? '?'}; ${header(res, 'content-type') ?? 'no Content-Type'}` });
     ctx.vars[name] = value;
     vars[name] = value;
-    const list = stateOf(ctx).collected.get(name) ?? [];
+    const list = ctx.http.collected.get(name) ?? [];
     list.push(value);
-    stateOf(ctx).collected.set(name, list);
-  }
-}
-
-async function connection(ctx: CaseContext, step: Step, label: string, deadline: number): Promise<TcpClient> {
-  const named = step.client ? ctx.named.get(step.client) : undefined;
-  if (named instanceof TcpClient) return named;
-  if (named) throw new CaseErrored(`client "${step.client}" is not a tcp connection`);
-  try {
-    const c = await TcpClient.connect({ endpoint: ctx.endpoint, deadline, onWire: ctx.transcript.listener(label) });
-    ctx.opened.add(c);
-    if (step.client) ctx.named.set(step.client, c);
-    return c;
-  } catch (err) {
-    if (err instanceof NetError) throw new StepFailed({ message: err.message, cause: err.code });
-    throw err;
+    ctx.http.collected.set(name, list);
   }
 }
 
 async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: Record<string, string>): Promise<void> {
-  const state = stateOf(ctx);
+  const state = ctx.http;
   if (step.client && state.closedAsAnnounced.has(step.client)) return;
   const timeoutMs = stepTimeout(ctx, step);
   const deadline = Date.now() + timeoutMs;
   const { writes, method, url } = await requestWrites(ctx, step, vars);
-  const client = await connection(ctx, step, label, deadline);
+  const client = await tcpConnection(ctx, { named: step.client, label, deadline, mismatch: 'is not a tcp connection' });
   const fresh = !step.client;
   try {
     if (!fresh && !client.open) throw new StepFailed({ message: 'the server had already closed this connection, after the previous response, without sending Connection: close' });
-    if (step.expect) checkPauses(writes, timeoutMs);
-    for (const [k, w] of writes.entries()) {
-      await sleep(w.delayMs, ctx.signal);
-      if (k > 0) answeredEarly(client, k, writes.length);
-      await writeOrFail(client, w.data, deadline, timeoutMs);
-    }
+    await writeAll(ctx, step, client, { writes, deadline, timeoutMs, beforePiece: (k) => answeredEarly(client, k, writes.length) });
     const got = await readResponse(client, method, deadline, fresh);
     let closedAfter: boolean | undefined;
     if (step.expect?.keepAlive && got.response) {
@@ -272,38 +234,22 @@ function answeredEarly(client: TcpClient, sent: number, pieces: number): void {
 }
 
 async function storeCookies(ctx: CaseContext, name: string, res: HttpResponse, url: string): Promise<void> {
-  const jar = stateOf(ctx).jars.get(name)!;
+  const jar = ctx.http.jars.get(name)!;
   for (const value of headerAll(res, 'set-cookie')) await jar.setCookie(value, url, { ignoreError: true });
 }
 
 /** Runs an http step: one exchange, `repeat` in turn, or a group of `clients` at once. */
-export async function httpStepRunner(ctx: CaseContext, step: Step): Promise<void> {
+export async function runHttpStep(ctx: CaseContext, step: Step): Promise<void> {
   if (step.connect || step.close) throw new CaseErrored('"connect" and "close" are not used with http steps; a named client connects on its first request');
   if (step.request === undefined && step.raw === undefined) return;
-  const state = stateOf(ctx);
+  const state = ctx.http;
   if (step.jar && !state.jars.has(step.jar)) {
     // Loaded on first use: most runs have no cookie jar, and start-up time is the student's wait.
     const { CookieJar } = await import('tough-cookie');
     state.jars.set(step.jar, new CookieJar());
   }
   for (const name of Object.keys(step.capture ?? {})) state.collected.delete(name);
-  const clients = step.clients ?? 1;
-  const repeat = step.repeat ?? 1;
-  const runClient = async (k: number) => {
-    const label = step.client ?? (step.clients ? `client ${k}` : 'main');
-    for (let i = 1; i <= repeat; i++) {
-      try {
-        await httpExchange(ctx, step, label, varsAt(ctx, ctx.vars, { client: String(k), i: String(i) }));
-      } catch (err) {
-        if (err instanceof StepFailed && repeat > 1) err.failure.message = `request ${i} of ${repeat}: ${err.failure.message}`;
-        if (err instanceof StepFailed && clients > 1) err.failure.message = `${label}: ${err.failure.message}`;
-        throw err;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: clients }, (_, k) => runClient(k + 1)));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  await fanOut(ctx, step, 'request', (ref) => httpExchange(ctx, step, ref.label, ref.vars));
   for (const [name, check] of Object.entries(step.collect ?? {})) {
     const f = checkCollection(name, check, state.collected.get(name) ?? []);
     if (f) throw new StepFailed(f);

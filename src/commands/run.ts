@@ -7,7 +7,7 @@ import { summarize, type CaseResult, type RunResult } from '../model/result.js';
 import { hookedRunners } from '../run/steps/index.js';
 import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
-import { allTags, exclusionReason, parseTags } from '../spec/select.js';
+import { allTags, parseTags } from '../spec/select.js';
 import { tagsOf } from '../spec/tags.js';
 import { didYouMean } from '../text/suggest.js';
 import type { ServiceName, Spec } from '../spec/types.js';
@@ -119,9 +119,6 @@ export async function runOnce(specArgs: string[], flags: RunFlags, env: Reporter
   if (signal.aborted) stop.abort();
   let first: { spec: string; id: string } | undefined;
   try {
-    const selected = specs.reduce((n, s) => n + s.cases.filter((c) => !exclusionReason(c, selection)).length, 0);
-    const target = { host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, ports[s.service] ?? s.port])) };
-    reporters.onRunStart({ specs: specs.map((s) => ({ name: s.name, title: s.title, file: s.file, service: s.service })), target, selected });
     const runOptions: RunOptions = {
       specs,
       host: flags.host,
@@ -142,6 +139,7 @@ export async function runOnce(specArgs: string[], flags: RunFlags, env: Reporter
             stop.abort();
           })
         : undefined,
+      onRunStart: (info) => reporters.onRunStart(info),
       onCaseEnd: (r) => reporters.onCaseEnd(r),
     };
     let result: RunResult = started && startOptions ? await runWithServer({ run: runOptions, start: { command: started.command, ...startOptions } }) : await run(runOptions);

@@ -5,6 +5,7 @@ import type { GradeRow } from './gradebook.js';
 import { writeGradebook, type CsvOptions } from './gradebook.js';
 import type { Progress } from './progress.js';
 import type { Submission } from './roster.js';
+import { pool } from '../run/pool.js';
 import { gradeSubmission, type ClassOptions } from './submission.js';
 
 export interface GradeClassOptions extends ClassOptions {
@@ -17,17 +18,13 @@ export interface GradeClassOptions extends ClassOptions {
 /** Grades every submission (none after an interrupt) and writes DIR/grades.json and DIR/gradebook.csv. */
 export async function gradeClass(subs: Submission[], opts: GradeClassOptions): Promise<GradeRow[]> {
   const rows: GradeRow[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < subs.length && !opts.signal.aborted) {
-      const sub = subs[next++];
-      opts.progress?.started(sub.student);
-      const row = await gradeSubmission(sub, opts);
-      rows.push(row);
-      opts.progress?.finished(row);
-    }
+  const grade = async (sub: Submission) => {
+    opts.progress?.started(sub.student);
+    const row = await gradeSubmission(sub, opts);
+    rows.push(row);
+    opts.progress?.finished(row);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, subs.length)) }, lane));
+  await pool(subs, opts.jobs, grade, opts.signal);
   opts.progress?.close();
   writeGradebook(opts.out, { version: 1, specs: opts.run.specs.map((s) => s.name), profile: opts.run.profile?.name ?? 'default', rows }, opts.csv);
   return rows;

@@ -45,7 +45,7 @@ export function safeName(student: string): string {
 async function writeReports(sub: Submission, result: RunResult, opts: ClassOptions): Promise<void> {
   const dir = path.join(opts.out, safeName(sub.student));
   const reporters = new Multiplexer(opts.reporters.map((r) => makeReporter(`${r.name}=${path.join(dir, r.file)}`, { ...opts.env, subject: sub.student })), opts.env.stderr);
-  reporters.onRunStart({ specs: result.specs, target: result.target, selected: result.cases.filter((c) => c.status !== 'skipped').length });
+  // File reporters written after the run: onRunEnd tells them everything (the run's hooks went by).
   await reporters.onRunEnd(result);
 }
 

@@ -91,6 +91,14 @@ export interface RunResult {
   profile?: { name: string; tags: string[] | 'all' };
 }
 
+/** What a run will test, told to reporters before any case starts. */
+export interface RunInfo {
+  specs: RunResult['specs'];
+  target: Target;
+  /** How many cases the selection lets run. */
+  selected: number;
+}
+
 export function summarize(cases: CaseResult[], durationMs: number): RunSummary {
   const count = (s: CaseStatus) => cases.filter((c) => c.status === s).length;
   return {

@@ -3,10 +3,10 @@
 // failure once (grouped when one cause explains several), then the score,
 // what earns points and what was skipped and why.
 import { inert } from '../text/escape.js';
-import type { CaseResult, RunResult } from '../model/result.js';
+import type { CaseResult, RunInfo, RunResult } from '../model/result.js';
 import { groupByCause, hintFor, type CauseGroup } from './causes.js';
 import { pairLines } from './diff.js';
-import type { Reporter, ReporterEnv, RunInfo } from './reporter.js';
+import type { Reporter, ReporterEnv } from './reporter.js';
 import { sourceText } from './source.js';
 import { STATUS_WORDS } from './status.js';
 import { bannerOf, scoreLine, skippedLine, skipReason, specGroups, type Banner } from './story.js';

@@ -1,13 +1,6 @@
 // One Reporter interface, one typed registry, and a fan-out that keeps one
 // reporter's crash from costing the others their output.
-import type { CaseResult, RunResult } from '../model/result.js';
-
-export interface RunInfo {
-  specs: RunResult['specs'];
-  target: RunResult['target'];
-  /** How many cases will run. */
-  selected: number;
-}
+import type { CaseResult, RunInfo, RunResult } from '../model/result.js';
 
 export interface Reporter {
   onRunStart?(info: RunInfo): void;

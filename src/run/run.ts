@@ -10,8 +10,9 @@ import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
 import { UsageError } from '../errors.js';
 import { runCase, type StepRunner } from './case.js';
-import { summarize, type CaseResult, type Failure, type RunResult, type Target } from '../model/result.js';
+import { summarize, type CaseResult, type Failure, type RunInfo, type RunResult, type Target } from '../model/result.js';
 import { STEP_RUNNERS } from './steps/index.js';
+import { pool } from './pool.js';
 import { applyProfile, DEFAULT_PROFILE, type Profile } from './grade.js';
 import type { Attempt, SettlePolicy, Settled } from './settle.js';
 import { answered, CONFIRM_BUDGET_MS, silent, unanswered, unconfirmed } from './verdict.js';
@@ -29,6 +30,8 @@ export interface RunOptions {
   /** Cases in flight at once in the concurrent phase. */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Called once, before any case starts, with what the run will test. */
+  onRunStart?: (info: RunInfo) => void;
   /** Called once per case with its final result, as it settles; the result never changes after. */
   onCaseEnd?: (r: CaseResult) => void;
   /** Called as each attempt at a case starts (a failure may be tried again alone), so a caller can place results in time. */
@@ -52,15 +55,6 @@ interface Planned {
   reason?: string;
 }
 
-/** Runs `work` over items with at most `limit` in flight. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
-}
-
 async function resolveHost(host: string): Promise<{ address: string; family: 4 | 6 }> {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   try {
@@ -71,9 +65,17 @@ async function resolveHost(host: string): Promise<{ address: string; family: 4 |
   }
 }
 
+/** The port a spec's service is tested on: the one given, else the spec's default. The one place this is decided. */
 export function portFor(spec: Spec, ports: RunOptions['ports']): number {
   return ports?.[spec.service] ?? spec.port;
 }
+
+/** The host and the port of every service the specs test. */
+export function targetOf(specs: Spec[], host: string, ports: RunOptions['ports']): Target {
+  return { host, ports: Object.fromEntries(specs.map((s) => [s.service, portFor(s, ports)])) };
+}
+
+const specsOf = (specs: Spec[]): RunResult['specs'] => specs.map((s) => ({ name: s.name, title: s.title, file: s.file, path: s.path, service: s.service }));
 
 function skippedResult(p: Planned): CaseResult {
   const { spec, def } = p;
@@ -110,6 +112,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
 
   const planned: Planned[] = opts.specs.flatMap((spec) => spec.cases.map((def) => ({ spec, def, order: 0, reason: exclusionReason(def, opts.selection) })));
   planned.forEach((p, i) => (p.order = i));
+  const target = targetOf(opts.specs, opts.host, opts.ports);
+  // "Selected" means one thing: the cases the selection lets run (a skip for a failed prerequisite still counts).
+  opts.onRunStart?.({ specs: specsOf(opts.specs), target, selected: planned.filter((p) => !p.reason).length });
   const results = new Map<Planned, CaseResult>();
   const byOrder = (a: Planned, b: Planned) => a.order - b.order;
 
@@ -252,13 +257,12 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   }
 
   const cases = planned.map((p) => results.get(p)!);
-  const target: Target = { host: opts.host, ports: Object.fromEntries(opts.specs.map((s) => [s.service, portFor(s, opts.ports)])) };
   return {
     version: 1,
     seed,
     target,
     summary: summarize(cases, Date.now() - started),
-    specs: opts.specs.map((s) => ({ name: s.name, title: s.title, file: s.file, path: s.path, service: s.service })),
+    specs: specsOf(opts.specs),
     cases,
   };
 }

@@ -2,12 +2,11 @@
 // listens, run the cases, stop it. What the server did (never listened,
 // crashed mid-run) reaches the cases through the scheduler's settling policy,
 // never by rewriting results afterwards, and a `server` record in the result.
-import { run, type RunOptions } from '../run/run.js';
+import { run, targetOf, type RunOptions } from '../run/run.js';
 import { hookedRunners } from '../run/steps/index.js';
 import type { RunResult } from '../model/result.js';
 import type { ServerReport } from '../model/server-report.js';
 import { composePolicies } from '../run/settle.js';
-import type { ServiceName } from '../spec/types.js';
 import type { Limits } from './limits.js';
 import type { ReadyOutcome } from './ready.js';
 import { RESTART_BUDGET, Supervisor } from './supervisor.js';
@@ -65,7 +64,7 @@ async function runNotStarted(opts: SessionOptions, sup: Supervisor, ready: Extra
 export async function runWithServer(opts: SessionOptions): Promise<RunResult & { server: ServerReport }> {
   const { start } = opts;
   const outer = opts.run.signal ?? new AbortController().signal;
-  const tested = Object.fromEntries(opts.run.specs.map((s) => [s.service, opts.run.ports?.[s.service] ?? s.port])) as Partial<Record<ServiceName, number>>;
+  const tested = targetOf(opts.run.specs, opts.run.host, opts.run.ports).ports;
   const sup = new Supervisor({ ...start, host: opts.run.host, ports: tested, signal: outer });
   // Cases in flight then end at once (refused) instead of running out their deadlines.
   const onOuterAbort = () => void sup.stopAll();

@@ -6,7 +6,7 @@ import { checkCollection } from '../../check/collect.js';
 import { buildRequest, hostHeader, splitBytes } from '../../http/request.js';
 import { contentLengthMismatch, fieldText, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse, type ParseResult } from '../../http/response.js';
 import { checkSetCookie } from '../../http/set-cookie.js';
-import { regexLiteral, renderTemplate } from '../../spec/template.js';
+import { renderTemplate } from '../../spec/template.js';
 import type { Capture, Step, StepExpect } from '../../spec/types.js';
 import { TcpClient } from '../../transport/tcp.js';
 import { causedBy, unansweredCause, type CaseContext } from '../context.js';

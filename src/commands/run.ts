@@ -8,7 +8,7 @@ import { StepFailed } from '../run/context.js';
 import { httpStepRunner } from '../run/http.js';
 import { summarize, type CaseResult, type RunResult } from '../run/result.js';
 import { runSocketStep } from '../run/socket.js';
-import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
+import { DEFAULT_PROFILE, loadProfile } from '../run/profile.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { allTags, exclusionReason, parseTags } from '../spec/select.js';
 import { tagsOf } from '../spec/tags.js';

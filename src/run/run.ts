@@ -12,7 +12,7 @@ import { runCase, type StepRunner } from './case.js';
 import { summarize, type CaseResult, type Failure, type RunResult, type Target } from './result.js';
 import { runSocketStep } from './socket.js';
 import { httpStepRunner } from './http.js';
-import { applyProfile, DEFAULT_PROFILE, type Profile } from './grade.js';
+import { applyProfile, DEFAULT_PROFILE, type Profile } from './profile.js';
 import type { Attempt, SettlePolicy, Settled } from './settle.js';
 import { answered, CONFIRM_BUDGET_MS, silent, unanswered, unconfirmed } from './verdict.js';
 

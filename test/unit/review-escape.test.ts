@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { escapeBytes } from '../../src/text/escape.js';
-import { PACKAGE_ROOT } from '../../src/spec/load.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { ensureBuilt } from '../helpers/cli-process.js';
 
 describe('escapeBytes memory', () => {

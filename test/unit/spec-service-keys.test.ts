@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { SpecError, formatProblem } from '../../src/spec/errors.js';
-import { SCHEMA_PATH, parseSpec } from '../../src/spec/load.js';
+import { parseSpec } from '../../src/spec/load.js';
+import { SCHEMA_PATH } from '../../src/paths.js';
 
 function problems(text: string): string[] {
   try {

@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTags, resolvePlan } from '../../src/commands/run.js';
-import { loadProfile } from '../../src/run/grade.js';
+import { loadProfile } from '../../src/run/profile.js';
 import { UsageError } from '../../src/run/run.js';
 import { SpecError, formatProblem } from '../../src/spec/errors.js';
-import { SCHEMA_PATH, loadSpecs, parseSpec } from '../../src/spec/load.js';
+import { loadSpecs, parseSpec } from '../../src/spec/load.js';
+import { SCHEMA_PATH } from '../../src/paths.js';
 import { CATALOGUE_TAGS } from '../../src/spec/tags.js';
 import { didYouMean, editDistance, similar } from '../../src/text/suggest.js';
 

@@ -3,7 +3,8 @@
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
 import { SpecError, type SpecProblem } from '../spec/errors.js';
-import { locate, parseValidated, readSource } from '../spec/load.js';
+import { parseValidated, readSource } from '../spec/load.js';
+import { locate } from '../spec/schema-errors.js';
 import { didYouMean } from '../text/suggest.js';
 import type { CaseResult } from './result.js';
 

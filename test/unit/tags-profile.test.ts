@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkTags, resolvePlan } from '../../src/commands/run.js';
+import { checkTags, resolvePlan } from '../../src/commands/plan.js';
 import { loadProfile } from '../../src/run/profile.js';
 import { UsageError } from '../../src/run/run.js';
 import { SpecError, formatProblem } from '../../src/spec/errors.js';

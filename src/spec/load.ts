@@ -66,8 +66,8 @@ export function parseValidated(
   if (doc.errors.length > 0) {
     throw new SpecError(
       doc.errors.map((e) => {
-        // yaml fills e.linePos only with prettyErrors on (which also rewrites the message),
-        // so locate the error's offset ourselves; without this every YAML error said 1:1.
+        // yaml fills e.linePos only with prettyErrors on (which also rewrites the message), so the
+        // offset is located here (spec-load.test.ts: "a YAML syntax error, at the offending character").
         const pos = lines.linePos(e.pos[0]);
         return { file, line: pos.line, col: pos.col, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
       }),
@@ -77,8 +77,8 @@ export function parseValidated(
   try {
     data = doc.toJS();
   } catch (err) {
-    // yaml refuses to expand an alias bomb ("billion laughs") only here, with a ReferenceError:
-    // a spec problem, not the "internal error" and stack trace it was.
+    // yaml refuses to expand an alias bomb ("billion laughs") only here, with a ReferenceError,
+    // which is a spec problem (spec-hazards-refused.test.ts: "a YAML alias bomb").
     throw new SpecError([{ file, line: 1, col: 1, path: '', message: `YAML: ${(err as Error).message}` }]);
   }
   const { ok, errors } = check(data);
@@ -128,7 +128,7 @@ export function loadSpecs(args: string[]): Spec[] {
   for (const spec of specs) {
     spec.cases.forEach((c, i) => {
       const other = seen.get(c.id);
-      // The pointer names the case, as the location does (it said "/", the document root).
+      // The pointer names the case, as the location does (spec-load.test.ts: "a case id used in two files").
       if (other && other !== spec.file) problems.push({ ...c.location, path: `/cases/${i}`, message: `case id "${c.id}" is also used in ${other}` });
       seen.set(c.id, spec.file);
     });

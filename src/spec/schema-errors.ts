@@ -87,9 +87,9 @@ const isSummary = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'an
 const branchOf = (e: ErrorObject) => /^(.*\/(?:oneOf|anyOf)\/\d+)\//.exec(e.schemaPath)?.[1];
 
 /**
- * Keeps, at each path, only the errors of the branch the value came closest to.
- * Without this `send: { repeat: ab }` listed six problems (one per payload
- * shape) where the one to act on is `missing required property "bytes"`.
+ * Keeps, at each path, only the errors of the branch the value came closest to:
+ * `send: { repeat: ab }` gets the one problem to act on, `missing required property
+ * "bytes"` (spec-load.test.ts: "a payload object of the wrong shape").
  */
 function pruneBranches(errors: ErrorObject[]): ErrorObject[] {
   const below = (e: ErrorObject, p: string) => e.instancePath.startsWith(p + '/');

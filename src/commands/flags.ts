@@ -1,5 +1,7 @@
 // Every flag's value parsed in one place: each parser returns a value or throws
 // UsageError with a one-line message naming the flag. cli.ts declares the flags.
+import type { CsvOptions } from '../grade/gradebook.js';
+import type { Shard } from '../grade/roster.js';
 import { UsageError } from '../run/run.js';
 import { DEFAULT_LIMITS, type Limits } from '../server/limits.js';
 import { MAX_SEED } from '../spec/draw.js';
@@ -141,4 +143,26 @@ export function parseCount(text: string | undefined, flag: string, fallback: num
 /** --skip-tags a,b: the tags, blanks dropped; undefined when the flag is absent. */
 export function parseTagList(text: string | undefined): string[] | undefined {
   return text ? text.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+}
+
+/** --submission-timeout S: the most one submission may take, start to stop (default 120 s). */
+export function parseSubmissionTimeoutMs(flags: { submissionTimeout?: string }): number {
+  return flags.submissionTimeout ? Math.round(positive(flags.submissionTimeout, '--submission-timeout', 'seconds', 86_400) * 1000) : 120_000;
+}
+
+/** --shard i/n. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${text}: expected i/n with 1 <= i <= n, e.g. 2/4`);
+  return { index, count };
+}
+
+/** --gradebook-format and --id-column. */
+export function parseCsvOptions(flags: { gradebookFormat?: string; idColumn?: string }): CsvOptions {
+  const format = flags.gradebookFormat ?? 'csv';
+  if (format !== 'csv' && format !== 'excel') throw new UsageError(`--gradebook-format: "${format}" is not csv or excel`);
+  if (flags.idColumn !== undefined && flags.idColumn.trim() === '') throw new UsageError('--id-column: give the column name the LMS expects (e.g. github_username)');
+  return { format, idColumn: flags.idColumn };
 }

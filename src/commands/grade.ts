@@ -5,13 +5,12 @@ import { REPORTERS } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { UsageError } from '../run/run.js';
 import { gradeClass } from '../grade/grade.js';
-import { parseCsvOptions } from '../grade/gradebook.js';
 import { makeProgress } from '../grade/progress.js';
-import { loadRoster, parseShard, scanFolder, takeShard, type Submission } from '../grade/roster.js';
+import { loadRoster, scanFolder, takeShard, type Submission } from '../grade/roster.js';
 import { summaryLines } from '../grade/summary.js';
 import { safeName, type ClassOptions } from '../grade/submission.js';
 import { checkTemplate } from '../server/ports.js';
-import { parseCount, parseLimits, parseStartTimeoutMs, positive, type GradeFlags } from './flags.js';
+import { parseCount, parseCsvOptions, parseLimits, parseShard, parseStartTimeoutMs, parseSubmissionTimeoutMs, type GradeFlags } from './flags.js';
 import { resolvePlan } from './plan.js';
 
 /** Per-student files by reporter name; a reporter is offered only if the registry has it. */
@@ -56,7 +55,7 @@ export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: R
     start: flags.start,
     startTimeoutMs: parseStartTimeoutMs(flags),
     limits: parseLimits(flags),
-    submissionTimeoutMs: flags.submissionTimeout ? Math.round(positive(flags.submissionTimeout, '--submission-timeout', 'seconds', 86_400) * 1000) : 120_000,
+    submissionTimeoutMs: parseSubmissionTimeoutMs(flags),
     out: flags.out,
     reporters: reportersFor(flags.reporter),
     env,

@@ -10,6 +10,7 @@ import type { Spec } from '../spec/types.js';
 import { didYouMean } from '../text/suggest.js';
 import { parseMs, parseRegex, parseSeed, parseSets, parseTagList, type PlanFlags } from './flags.js';
 
+/** Every --set names a variable some chosen spec declares. */
 export function checkVars(specs: Spec[], sets: Record<string, string>): void {
   const declared = new Set(specs.flatMap((s) => Object.keys(s.vars)));
   for (const name of Object.keys(sets)) {

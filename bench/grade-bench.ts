@@ -10,9 +10,10 @@ import { pathToFileURL } from 'node:url';
 import { gradeClass } from '../src/grade/grade.js';
 import type { GradeRow } from '../src/grade/gradebook.js';
 import { scanFolder } from '../src/grade/roster.js';
-import { DEFAULT_PROFILE } from '../src/run/grade.js';
+import { DEFAULT_PROFILE } from '../src/run/profile.js';
 import { DEFAULT_LIMITS } from '../src/server/limits.js';
-import { loadSpecs, PACKAGE_ROOT } from '../src/spec/load.js';
+import { loadSpecs } from '../src/spec/load.js';
+import { PACKAGE_ROOT } from '../src/paths.js';
 
 const SUBMISSIONS = 40;
 

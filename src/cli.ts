@@ -3,8 +3,8 @@
 // Each command's code is imported when that command runs: `--help`, `list` or a
 // student's `run` pay only for what they use (start-up, see `npm run bench`).
 import { Command, CommanderError, Option } from 'commander';
-import type { GradeFlags } from './commands/grade.js';
-import type { RunFlags } from './commands/run.js';
+import type { GradeFlags, RunFlags } from './commands/flags.js';
+import { REPORTER_USAGE } from './report/names.js';
 import type { ReporterEnv } from './report/reporter.js';
 import { inert } from './text/escape.js';
 import { netgradeVersion } from './version.js';
@@ -54,6 +54,21 @@ function startFlags(cmd: Command): Command {
     .option('--limit-wall <s>', 'kill the started server after this many seconds');
 }
 
+/** The flags that say what a run checks, declared once for `run` and `grade`; only the seed's words differ. */
+function planFlags(cmd: Command, seedHelp: string): Command {
+  return cmd
+    .option('--tags <list>', 'comma-separated tags to run, or "all" (default: core)')
+    .option('--skip-tags <list>', 'leave out cases with any of these tags (e.g. kv on a static-file server)')
+    .option('--profile <file>', 'grading profile (YAML: tags that earn points, weights per spec); default grades core')
+    .option('--grep <pattern>', 'run only cases whose id or title matches this regular expression')
+    .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
+    .option('--set <name=value>', 'set a spec variable; repeatable', collect)
+    .option('--seed <n>', seedHelp);
+}
+
+/** `--reporter`'s help for `run`, from the reporter registry's names. */
+const RUN_REPORTERS = `${Object.values(REPORTER_USAGE).join(', ')}; repeatable; the console stays on unless json=- takes stdout`;
+
 const GRADE_EXAMPLES = `
 Examples:
   $ netgrade grade udp-echo tcp-echo --submissions hw1/ --start "python3 {dir}/server.py {port:tcp}" --out grades/
@@ -67,20 +82,14 @@ const program = new Command()
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
-program
+const runCmd = program
   .command('run')
   .description('run specs (built-in names or paths; default: every built-in spec) against a server')
   .argument('[spec...]', 'built-in spec name (udp-echo, tcp-echo, kv-http, ...) or path to a .yaml file')
   .option('--host <host>', 'host name, IPv4 or IPv6 address of the server', '127.0.0.1')
-  .option('--port <service=port>', 'port of a service (udp, tcp, http); repeatable', collect)
-  .option('--tags <list>', 'comma-separated tags to run, or "all" (default: core)')
-  .option('--skip-tags <list>', 'leave out cases with any of these tags (e.g. kv on a static-file server)')
-  .option('--profile <file>', 'grading profile (YAML: tags that earn points, weights per spec); default grades core')
-  .option('--grep <pattern>', 'run only cases whose id or title matches this regular expression')
-  .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
-  .option('--set <name=value>', 'set a spec variable; repeatable', collect)
-  .option('--seed <n>', 'draw the payloads from this seed, as a report printed it, to repeat a run (default: a random one)')
-  .option('--reporter <name[=file]>', 'json=FILE (json=- for stdout), junit=FILE, html=FILE, gradescope=FILE, github; repeatable; the console stays on', collect)
+  .option('--port <service=port>', 'port of a service (udp, tcp, http); repeatable', collect);
+planFlags(runCmd, 'draw the payloads from this seed, as a report printed it, to repeat a run (default: a random one)')
+  .option('--reporter <name[=file]>', RUN_REPORTERS, collect)
   .option('--reference', 'start the bundled reference servers on free ports and test them')
   .option('--start <command>', 'start the server under test (sh -c); {port:udp} {port:tcp} {port:http} become its ports')
   .option('--bail', 'stop at the first case that fails')
@@ -92,37 +101,30 @@ program
     const { runCommand } = await import('./commands/run.js');
     process.exitCode = await runCommand(specs, flags, env, interruptSignal());
   });
-startFlags(program.commands.find((c) => c.name() === 'run')!);
+startFlags(runCmd);
 
-startFlags(
-  program
-    .command('grade')
-    .description('grade a class: start each submission\'s server, run the specs, write reports and gradebook.csv')
-    .argument('[spec...]', 'built-in spec name or path to a .yaml file (default: every built-in spec)')
-    .option('--submissions <dir>', 'a folder with one sub-folder per submission (the student id is its name)')
-    .option('--roster <file>', 'roster.csv or .yaml: student, dir, start, target (host:port of a running server)')
-    .option('--start <command>', 'start command; {dir} {port:udp} {port:tcp} {port:http} {port} are filled per submission')
-    .option('--out <dir>', 'where reports, gradebook.csv and grades.json go')
-    .option('--jobs <n>', 'submissions graded at once (default: the number of cores)')
-    .option('--shard <i/n>', 'grade the i-th of n shards (sorted by student id, every n-th)')
-    .option('--submission-timeout <s>', 'the most one submission may take, start to stop (default: 120)')
-    .option('--tags <list>', 'comma-separated tags to run, or "all" (default: core)')
-    .option('--skip-tags <list>', 'leave out cases with any of these tags')
-    .option('--profile <file>', 'grading profile (YAML: tags that earn points, weights per spec)')
-    .option('--grep <pattern>', 'run only cases whose id or title matches this regular expression')
-    .option('--timeout <ms>', 'deadline of each step that names none (default: 2000)')
-    .option('--set <name=value>', 'set a spec variable; repeatable', collect)
-    .option('--seed <n>', 'draw every submission\'s payloads from this seed (default: a random one, in every report)')
-    .option('--reporter <name>', 'per-student files besides report.json: junit, html (default: every one available); repeatable', collect)
-    .option('--id-column <name>', 'name of gradebook.csv\'s first column, as the LMS expects it (default: student)')
-    .option('--gradebook-format <format>', 'csv, or excel (UTF-8 with a byte-order mark, for Excel on Windows)')
-    .addOption(new Option('--concurrency <n>', 'cases in flight at once per submission').hideHelp())
-    .addHelpText('after', GRADE_EXAMPLES)
-    .action(async (specs: string[], flags: GradeFlags) => {
-      const { gradeCommand } = await import('./commands/grade.js');
-      process.exitCode = await gradeCommand(specs, flags, env, interruptSignal());
-    }),
-);
+const gradeCmd = program
+  .command('grade')
+  .description('grade a class: start each submission\'s server, run the specs, write reports and gradebook.csv')
+  .argument('[spec...]', 'built-in spec name or path to a .yaml file (default: every built-in spec)')
+  .option('--submissions <dir>', 'a folder with one sub-folder per submission (the student id is its name)')
+  .option('--roster <file>', 'roster.csv or .yaml: student, dir, start, target (host:port of a running server)')
+  .option('--start <command>', 'start command; {dir} {port:udp} {port:tcp} {port:http} {port} are filled per submission')
+  .option('--out <dir>', 'where reports, gradebook.csv and grades.json go')
+  .option('--jobs <n>', 'submissions graded at once (default: the number of cores)')
+  .option('--shard <i/n>', 'grade the i-th of n shards (sorted by student id, every n-th)')
+  .option('--submission-timeout <s>', 'the most one submission may take, start to stop (default: 120)');
+planFlags(gradeCmd, 'draw every submission\'s payloads from this seed (default: a random one, in every report)')
+  .option('--reporter <name>', 'per-student files besides report.json: junit, html (default: every one available); repeatable', collect)
+  .option('--id-column <name>', 'name of gradebook.csv\'s first column, as the LMS expects it (default: student)')
+  .option('--gradebook-format <format>', 'csv, or excel (UTF-8 with a byte-order mark, for Excel on Windows)')
+  .addOption(new Option('--concurrency <n>', 'cases in flight at once per submission').hideHelp())
+  .addHelpText('after', GRADE_EXAMPLES)
+  .action(async (specs: string[], flags: GradeFlags) => {
+    const { gradeCommand } = await import('./commands/grade.js');
+    process.exitCode = await gradeCommand(specs, flags, env, interruptSignal());
+  });
+startFlags(gradeCmd);
 
 program
   .command('init')

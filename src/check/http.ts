@@ -3,7 +3,7 @@
 // mistakes fail only the framing rules a step asks for, so one mistake in
 // line ends does not hide whether the status codes are right.
 import { header, headerAll, type Deviation, type DeviationCode, type HttpResponse } from '../http/response.js';
-import { checkSetCookie, cookieAttribute, cookieLifetime, type SetCookieCheck } from '../http/set-cookie.js';
+import { parseSetCookie, cookieAttribute, cookieLifetime, type SetCookieCheck } from '../http/set-cookie.js';
 import type { FramingRule } from '../spec/types.js';
 import { previewBytes } from '../text/escape.js';
 import type { Failure } from '../model/result.js';
@@ -167,7 +167,7 @@ function body(e: HttpExpect, o: HttpObservation): Failure | undefined {
 // ---- cookies ----------------------------------------------------------------
 
 function setCookies(res: HttpResponse): Array<{ raw: string; check: SetCookieCheck }> {
-  return headerAll(res, 'set-cookie').map((raw) => ({ raw, check: checkSetCookie(raw) }));
+  return headerAll(res, 'set-cookie').map((raw) => ({ raw, check: parseSetCookie(raw) }));
 }
 
 /** Set-Cookie expectations; the first cookie is the one a session check is about. */

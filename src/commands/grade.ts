@@ -4,36 +4,14 @@ import os from 'node:os';
 import { REPORTERS } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { gradeClass } from '../grade/grade.js';
-import { parseCsvOptions } from '../grade/gradebook.js';
 import { makeProgress } from '../grade/progress.js';
-import { loadRoster, parseShard, scanFolder, takeShard, type Submission } from '../grade/roster.js';
+import { loadRoster, scanFolder, takeShard, type Submission } from '../grade/roster.js';
 import { summaryLines } from '../grade/summary.js';
 import { safeName, type ClassOptions } from '../grade/submission.js';
-import { parseLimits, parseStartTimeoutMs, positive, type StartFlags } from '../server/flags.js';
 import { checkTemplate } from '../server/ports.js';
-import { resolvePlan } from './run.js';
+import { parseCount, parseCsvOptions, parseLimits, parseShard, parseStartTimeoutMs, parseSubmissionTimeoutMs, type GradeFlags } from './flags.js';
+import { resolvePlan } from './plan.js';
 import { UsageError } from '../errors.js';
-
-export interface GradeFlags extends StartFlags {
-  submissions?: string;
-  roster?: string;
-  start?: string;
-  out?: string;
-  jobs?: string;
-  shard?: string;
-  submissionTimeout?: string;
-  tags?: string;
-  skipTags?: string;
-  grep?: string;
-  timeout?: string;
-  set?: string[];
-  profile?: string;
-  seed?: string;
-  reporter?: string[];
-  concurrency?: string;
-  gradebookFormat?: string;
-  idColumn?: string;
-}
 
 /** Per-student files by reporter name; a reporter is offered only if the registry has it. */
 const FILES: Record<string, string> = { json: 'report.json', junit: 'junit.xml', html: 'report.html' };
@@ -56,16 +34,9 @@ function checkFolders(subs: Submission[]): void {
   }
 }
 
-function count(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 1024) throw new UsageError(`${flag}: "${text}" is not a whole number from 1 to 1024`);
-  return n;
-}
-
 /** Specs, selection, profile and timeouts: everything of a run but the server, checked as `run` checks them. */
 function runOptions(specArgs: string[], flags: GradeFlags): ClassOptions['run'] {
-  const concurrency = flags.concurrency ? count(flags.concurrency, '--concurrency', 16) : undefined;
+  const concurrency = flags.concurrency ? parseCount(flags.concurrency, '--concurrency', 16) : undefined;
   return { ...resolvePlan(specArgs, flags), concurrency };
 }
 
@@ -84,13 +55,13 @@ export async function gradeCommand(specArgs: string[], flags: GradeFlags, env: R
     start: flags.start,
     startTimeoutMs: parseStartTimeoutMs(flags),
     limits: parseLimits(flags),
-    submissionTimeoutMs: flags.submissionTimeout ? Math.round(positive(flags.submissionTimeout, '--submission-timeout', 'seconds', 86_400) * 1000) : 120_000,
+    submissionTimeoutMs: parseSubmissionTimeoutMs(flags),
     out: flags.out,
     reporters: reportersFor(flags.reporter),
     env,
     signal,
   };
-  const jobs = count(flags.jobs, '--jobs', os.availableParallelism());
+  const jobs = parseCount(flags.jobs, '--jobs', os.availableParallelism());
 
   const started = Date.now();
   const progress = makeProgress({ stream: env.stdout, total: subs.length, tty: Boolean(env.stdout.isTTY) && !env.env.CI });

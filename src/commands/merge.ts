@@ -1,8 +1,8 @@
 // `netgrade merge`: shards' out folders → one out folder and one gradebook.
-import { parseCsvOptions } from '../grade/gradebook.js';
 import { mergeShards } from '../grade/merge.js';
 import { summaryLines } from '../grade/summary.js';
 import type { ReporterEnv } from '../report/reporter.js';
+import { parseCsvOptions } from './flags.js';
 import { UsageError } from '../errors.js';
 
 export function mergeCommand(dirs: string[], flags: { out?: string; gradebookFormat?: string; idColumn?: string }, env: ReporterEnv): number {

@@ -5,78 +5,12 @@ import type { ReporterEnv } from '../report/reporter.js';
 import { run, type RunOptions } from '../run/run.js';
 import { summarize, type CaseResult, type RunResult } from '../model/result.js';
 import { hookedRunners } from '../run/steps/index.js';
-import { DEFAULT_PROFILE, loadProfile } from '../run/grade.js';
-import { builtinSpecNames, loadSpecs } from '../spec/load.js';
-import { allTags, parseTags } from '../spec/select.js';
-import { tagsOf } from '../spec/tags.js';
-import { didYouMean } from '../text/suggest.js';
-import type { ServiceName, Spec } from '../spec/types.js';
-import { parseLimits, parseStartTimeoutMs, prepareStart, type StartFlags } from '../server/flags.js';
+import type { ServiceName } from '../spec/types.js';
+import { prepareStart } from '../server/prepare.js';
 import { runWithServer } from '../server/session.js';
-import { randomSeed } from '../spec/draw.js';
-import { parseMs, parsePorts, parseRegex, parseSeed, parseSets } from './options.js';
+import { parseLimits, parsePorts, parseStartTimeoutMs, type RunFlags } from './flags.js';
+import { resolvePlan } from './plan.js';
 import { UsageError, StepFailed } from '../errors.js';
-
-export interface RunFlags extends StartFlags {
-  /** A command that starts the server under test, with {port:udp} {port:tcp} {port:http} placeholders. */
-  start?: string;
-  host: string;
-  port?: string[];
-  tags?: string;
-  grep?: string;
-  timeout?: string;
-  set?: string[];
-  reporter?: string[];
-  reference?: boolean;
-  concurrency?: string;
-  profile?: string;
-  skipTags?: string;
-  seed?: string;
-  /** Stop at the first case that fails; the cases not run yet are skipped. */
-  bail?: boolean;
-  /** Every case in the console, and the transcripts of passing ones. */
-  verbose?: boolean;
-  /** With --start: run again whenever a file under the server's folder changes. */
-  watch?: boolean;
-}
-
-export function checkVars(specs: Spec[], sets: Record<string, string>): void {
-  const declared = new Set(specs.flatMap((s) => Object.keys(s.vars)));
-  for (const name of Object.keys(sets)) {
-    if (!declared.has(name)) throw new UsageError(`--set ${name}: no chosen spec has a variable "${name}" (declared: ${[...declared].join(', ') || 'none'})`);
-  }
-}
-
-/** --tags and --skip-tags name tags some chosen case carries; a typo gets a suggestion. */
-export function checkTags(specs: Spec[], tags: string[] | 'all', flag = '--tags'): void {
-  if (tags === 'all') return;
-  const known = allTags(specs);
-  const unknown = tags.filter((t) => !known.includes(t));
-  if (unknown.length === 0) return;
-  const named = unknown.map((t) => `${t}${didYouMean(t, known)}`).join(', ');
-  throw new UsageError(`${flag}: no case has tag ${named} (tags: ${known.join(', ')}${flag === '--tags' ? ', or all' : ''})`);
-}
-
-/** The flags that say what a run checks, shared by `run` and `grade`. */
-export type PlanFlags = Pick<RunFlags, 'tags' | 'skipTags' | 'grep' | 'set' | 'profile' | 'timeout' | 'seed'>;
-
-/** Specs, selection, variables, profile and timeout from the flags, each checked with a one-line usage error. */
-export function resolvePlan(specArgs: string[], flags: PlanFlags) {
-  const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
-  // A profile may name any tag the chosen specs know and weigh any built-in or chosen spec.
-  const profile = flags.profile ? loadProfile(flags.profile, { tags: tagsOf(specs), specs: [...new Set([...builtinSpecNames(), ...specs.map((s) => s.name)])] }) : DEFAULT_PROFILE;
-  // A profile that grades more than core runs what it grades unless --tags says otherwise.
-  const tags = flags.tags ? parseTags(flags.tags) : flags.profile ? profile.tags : parseTags(undefined);
-  const skipTags = flags.skipTags ? flags.skipTags.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
-  const selection = { tags, grep: parseRegex(flags.grep), skipTags };
-  checkTags(specs, selection.tags);
-  if (skipTags) checkTags(specs, skipTags, '--skip-tags');
-  const vars = parseSets(flags.set ?? []);
-  checkVars(specs, vars);
-  const timeoutMs = flags.timeout ? parseMs(flags.timeout, '--timeout') : undefined;
-  const seed = flags.seed !== undefined ? parseSeed(flags.seed) : randomSeed();
-  return { specs, selection, vars, profile, timeoutMs, seed };
-}
 
 /** After --bail stopped the run at `first`: cases cut short or never started read as skipped, with why. */
 export function afterBail(result: RunResult, first: { spec: string; id: string }): RunResult {
@@ -94,13 +28,13 @@ export function afterBail(result: RunResult, first: { spec: string; id: string }
 export async function runCommand(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
   if (flags.watch) {
     const { watchCommand } = await import('./watch.js');
-    return watchCommand(specArgs, flags, env, signal);
+    return watchCommand(flags.start, env, signal, (s) => runOnce(specArgs, { ...flags, watch: false }, env, s));
   }
   return runOnce(specArgs, flags, env, signal);
 }
 
 /** One run of `netgrade run`. */
-export async function runOnce(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
+async function runOnce(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
   const { specs, selection, vars, profile, timeoutMs, seed } = resolvePlan(specArgs, flags);
   let ports = parsePorts(flags.port ?? []);
   if (flags.start !== undefined && flags.reference) throw new UsageError('--start and --reference both start a server: choose one');

@@ -1,6 +1,6 @@
 import { startReference, type ReferenceService } from '../../reference/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
-import { parsePorts } from './options.js';
+import { parsePorts } from './flags.js';
 
 const DEFAULT_PORTS: Record<ReferenceService, number> = { udp: 12000, tcp: 12000, http: 10000 };
 

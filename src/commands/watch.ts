@@ -4,7 +4,6 @@
 import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { ReporterEnv } from '../report/reporter.js';
-import { runOnce, type RunFlags } from './run.js';
 import { UsageError } from '../errors.js';
 
 /** Changes closer together than this are one edit (an editor writes a file in several steps). */
@@ -53,10 +52,10 @@ function nextChange(dir: string, signal: AbortSignal): Promise<string | undefine
 
 const clock = () => new Date().toTimeString().slice(0, 8);
 
-/** Runs, then waits for a change and runs again, until Ctrl-C. */
-export async function watchCommand(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
-  if (flags.start === undefined) throw new UsageError('--watch needs --start: netgrade restarts your server when its files change');
-  const dir = serverFolder(flags.start, env.cwd);
+/** Calls `runOnce`, then waits for a change under the server's folder and calls it again, until Ctrl-C. */
+export async function watchCommand(start: string | undefined, env: ReporterEnv, signal: AbortSignal, runOnce: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  if (start === undefined) throw new UsageError('--watch needs --start: netgrade restarts your server when its files change');
+  const dir = serverFolder(start, env.cwd);
   const shown = path.relative(env.cwd, dir) || '.';
   let code = 0;
   for (let round = 1; !signal.aborted; round++) {
@@ -66,7 +65,7 @@ export async function watchCommand(specArgs: string[], flags: RunFlags, env: Rep
     const stop = () => run.abort();
     signal.addEventListener('abort', stop, { once: true });
     try {
-      code = await runOnce(specArgs, { ...flags, watch: false }, env, run.signal);
+      code = await runOnce(run.signal);
     } catch (err) {
       // A spec or flag problem ends watching; a start-up hiccup is shown and the loop goes on.
       if (err instanceof UsageError && round === 1) throw err;

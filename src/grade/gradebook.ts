@@ -96,13 +96,6 @@ export function writeGradebook(dir: string, book: Gradebook, opts: CsvOptions = 
 }
 
 /** --gradebook-format and --id-column, checked. */
-export function parseCsvOptions(flags: { gradebookFormat?: string; idColumn?: string }): CsvOptions {
-  const format = flags.gradebookFormat ?? 'csv';
-  if (format !== 'csv' && format !== 'excel') throw new UsageError(`--gradebook-format: "${format}" is not csv or excel`);
-  if (flags.idColumn !== undefined && flags.idColumn.trim() === '') throw new UsageError('--id-column: give the column name the LMS expects (e.g. github_username)');
-  return { format, idColumn: flags.idColumn };
-}
-
 export function readGradebook(dir: string): Gradebook {
   const file = path.join(dir, 'grades.json');
   let book: Gradebook;

@@ -95,14 +95,6 @@ export interface Shard {
   count: number;
 }
 
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${text}: expected i/n with 1 <= i <= n, e.g. 2/4`);
-  return { index, count };
-}
-
 /** Sorted by student id, every n-th from the i-th: the shards are disjoint, cover everyone, and differ in size by one at most. */
 export function takeShard(subs: Submission[], shard: Shard): Submission[] {
   return [...subs].sort(byStudent).filter((_, i) => i % shard.count === shard.index - 1);

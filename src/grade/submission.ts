@@ -9,7 +9,7 @@ import type { RunResult } from '../model/result.js';
 import { run, type RunOptions } from '../run/run.js';
 import type { SettlePolicy } from '../run/settle.js';
 import type { ServiceName } from '../spec/types.js';
-import { prepareStart } from '../server/flags.js';
+import { prepareStart } from '../server/prepare.js';
 import type { Limits } from '../server/limits.js';
 import { shellQuote } from '../server/ports.js';
 import { runWithServer } from '../server/session.js';

@@ -10,6 +10,7 @@
 // Reparsing from scratch is cheap enough because buffers are capped (~1 MiB).
 // Header text is decoded as latin1 so that every byte survives into messages unchanged.
 
+import { escapeBytes } from '../text/escape.js';
 import { STATUS_CODES } from 'node:http';
 
 export type DeviationCode =
@@ -454,13 +455,9 @@ function describeSpace(sep: string): string {
   return /^ +$/.test(sep) ? `${sep.length} spaces` : `the whitespace ${quote(sep)}`;
 }
 
-// Quote bytes for a message: control and non-ASCII bytes become \r, \n, \t or \xHH.
+// Quotes header bytes (decoded as latin1) for a message through the one escaper, so a
+// server's bytes read the same here as in every reporter (valid UTF-8 stays readable).
 function quote(text: string, max = 60): string {
-  const shown = text.length > max ? `${text.slice(0, max)}...` : text;
-  return `"${shown.replace(/[\x00-\x1f\x7f-\xff]/g, escapeChar)}"`;
-}
-
-function escapeChar(c: string): string {
-  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
-  return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  const shown = text.length > max ? text.slice(0, max) : text;
+  return `"${escapeBytes(Buffer.from(shown, 'latin1'))}${text.length > max ? '...' : ''}"`;
 }

@@ -149,8 +149,8 @@ function separatorOk(segment: string, before: string): boolean {
   return segment[0] === ' ' && !isWsp(segment[1]) && !isWsp(before.at(-1));
 }
 
-/** Checks one Set-Cookie field value against RFC 6265 §4.1.1. */
-export function checkSetCookie(header: string): SetCookieCheck {
+/** Parses one Set-Cookie field value, listing where it departs from RFC 6265 §4.1.1. */
+export function parseSetCookie(header: string): SetCookieCheck {
   if (header === '') return { name: undefined, value: undefined, attributes: [], problems: ['the Set-Cookie header is empty'] };
   // No element of the grammar may contain ";", so splitting on it is exact.
   const [pairText, ...avTexts] = header.split(';');

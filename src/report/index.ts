@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { consoleReporter } from './console.js';
 import { jsonReporter } from './json.js';
+import type { ReporterName } from './names.js';
 import { type Reporter, type ReporterEnv } from './reporter.js';
 import { ReporterError } from '../errors.js';
 
@@ -25,7 +26,7 @@ function atEnd(load: () => Promise<Reporter>): Reporter {
   return { onRunEnd: async (result) => (await load()).onRunEnd(result) };
 }
 
-/** Every reporter by the name used on the command line. */
+/** Every reporter by the name used on the command line: exactly the names `--help` lists (names.ts). */
 export const REPORTERS: Record<string, Factory> = {
   console: (_arg, env, flags) => consoleReporter(env, { verbose: flags.verbose }),
   json: (arg, env) => jsonReporter(needsFile('json', arg), env.stdout),
@@ -43,7 +44,7 @@ export const REPORTERS: Record<string, Factory> = {
     return atEnd(async () => (await import('./gradescope.js')).gradescopeReporter(file));
   },
   github: (_arg, env) => atEnd(async () => (await import('./github.js')).githubReporter(env)),
-};
+} satisfies Record<ReporterName, Factory>;
 
 /**
  * The reporters of a run: the console stays on beside file reporters (it goes

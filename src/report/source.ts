@@ -5,7 +5,7 @@
 // package.json names a repository, else a path relative to the report.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../spec/load.js';
+import { PACKAGE_ROOT } from '../paths.js';
 
 export interface SourcePart {
   /** The part as written ("docs/protocols.md#kv-http", "RFC 9110 §9.3.2"). */

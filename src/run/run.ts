@@ -13,7 +13,7 @@ import { runCase, type StepRunner } from './case.js';
 import { summarize, type CaseResult, type Failure, type RunInfo, type RunResult, type Target } from '../model/result.js';
 import { STEP_RUNNERS } from './steps/index.js';
 import { pool } from './pool.js';
-import { applyProfile, DEFAULT_PROFILE, type Profile } from './grade.js';
+import { applyProfile, DEFAULT_PROFILE, type Profile } from './profile.js';
 import type { Attempt, SettlePolicy, Settled } from './settle.js';
 import { answered, CONFIRM_BUDGET_MS, silent, unanswered, unconfirmed } from './verdict.js';
 

@@ -46,8 +46,8 @@ function decodeCodePoint(buf: Uint8Array, i: number, n: number): number {
  */
 export function escapeBytes(data: Uint8Array | string): string {
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  // Pieces joined once at the end: `out += char` built a rope of one node per byte, so a
-  // kept 4 KiB transcript event held ~128 KiB of heap, and a flooding server ~1 GB in all.
+  // Pieces joined once at the end, so a kept 4 KiB event is a flat ~4 KiB string, not a rope
+  // of one node per byte (escape-heap-and-surrogates.test.ts: "escapeBytes memory").
   const parts: string[] = [];
   for (let i = 0; i < buf.length; ) {
     const b = buf[i];

@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../../src/spec/load.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 
 export const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
 export const SERVERS = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'servers');

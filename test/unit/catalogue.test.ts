@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogueMarkdown } from '../../src/commands/inspect.js';
-import { builtinSpecNames, loadSpecs, PACKAGE_ROOT } from '../../src/spec/load.js';
+import { builtinSpecNames, loadSpecs } from '../../src/spec/load.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 
 const README = path.join(PACKAGE_ROOT, 'README.md');
 const PROTOCOLS = path.join(PACKAGE_ROOT, 'docs', 'protocols.md');

@@ -6,7 +6,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, it, expect } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/spec/load.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
+import { REPORTERS } from '../../src/report/index.js';
 import { drawnFor } from '../helpers/run-spec.js';
 
 const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
@@ -164,6 +165,15 @@ describe('netgrade run --help', () => {
     expect(r.stdout).toContain('Usage: netgrade run [options] [spec...]');
     expect(r.stdout).toContain('\nExamples:\n  $ netgrade run --reference --tags all ');
     expect(r.stdout).toContain('  $ netgrade run udp-echo tcp-echo --port udp=12000 --port tcp=12000\n');
+  });
+
+  it('lists every reporter of the registry under --reporter, with its argument', async () => {
+    const r = await cli(['run', '--help']);
+    // The option's description, its wrapped lines joined: from --reporter to the next option.
+    const described = /--reporter <name\[=file\]>([\s\S]*?)\n  --/.exec(r.stdout)?.[1].replace(/\s+/g, ' ') ?? '';
+    const listed = described.split(';')[0].split(',').map((s) => s.trim().split(/[= ]/)[0]);
+    expect(listed.sort()).toEqual(Object.keys(REPORTERS).sort());
+    expect(described).toContain('json=FILE (json=- for stdout)');
   });
 });
 

@@ -415,6 +415,13 @@ describe('parseResponse: field and reason-phrase characters (RFC 9110 §5.5, RFC
       { code: 'bad-status-line', message: 'the reason phrase "O\\x7fK" holds the control character "\\x7f"; only tabs, spaces and visible characters are allowed (RFC 9112 §4)' },
     ]);
   });
+
+  it('quotes the server\'s bytes as every reporter does: UTF-8 readable, a lone byte as \\xNN, a backslash doubled', () => {
+    const { response } = complete(parseResponse(b('HTTP/1.1 200 Caf\xc3\xa9 \xff\\\x7f\r\nContent-Length: 0\r\n\r\n'), GET_OPEN));
+    expect(response.deviations).toEqual([
+      { code: 'bad-status-line', message: 'the reason phrase "Café \\xff\\\\\\x7f" holds the control character "\\x7f"; only tabs, spaces and visible characters are allowed (RFC 9112 §4)' },
+    ]);
+  });
 });
 
 describe('parseResponse: robustness', () => {

@@ -7,7 +7,7 @@ import { checkResponse, type HttpObservation } from '../../src/check/http.js';
 import { judge, type MatchSet, type Subject } from '../../src/check/predicate.js';
 import { checkReply } from '../../src/check/reply.js';
 import { parseResponse, type HttpResponse } from '../../src/http/response.js';
-import { SCHEMA_PATH } from '../../src/spec/load.js';
+import { SCHEMA_PATH } from '../../src/paths.js';
 import { MATCHERS, MATCHER_HOMES, MATCHER_KEYWORDS, SUBJECT_KINDS, matcherProperties, syncMatcherSchema, type MatcherKeyword } from '../../src/spec/matchers.js';
 
 const b = (s: string) => Buffer.from(s, 'utf8');

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  checkSetCookie,
+  parseSetCookie,
   cookieAttribute,
   cookieLifetime,
   parseCookieHeader,
@@ -11,11 +11,11 @@ const VALUE_TAIL = 'cookie values may not contain spaces, commas, semicolons or 
 const SEPARATOR = 'the separator between attributes must be "; " (semicolon and one space)';
 const NOW = new Date('2025-06-01T00:00:00Z');
 
-const problemsOf = (h: string) => checkSetCookie(h).problems;
+const problemsOf = (h: string) => parseSetCookie(h).problems;
 
-describe('checkSetCookie: valid headers', () => {
+describe('parseSetCookie: valid headers', () => {
   it('splits name, value and attributes', () => {
-    expect(checkSetCookie('sid=3f2a9c0e; Path=/; HttpOnly; Max-Age=3600')).toStrictEqual({
+    expect(parseSetCookie('sid=3f2a9c0e; Path=/; HttpOnly; Max-Age=3600')).toStrictEqual({
       name: 'sid',
       value: '3f2a9c0e',
       attributes: [
@@ -28,7 +28,7 @@ describe('checkSetCookie: valid headers', () => {
   });
 
   it('accepts an IMF-fixdate Expires', () => {
-    expect(checkSetCookie('sid=abc; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Path=/')).toStrictEqual({
+    expect(parseSetCookie('sid=abc; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Path=/')).toStrictEqual({
       name: 'sid',
       value: 'abc',
       attributes: [
@@ -60,11 +60,11 @@ describe('checkSetCookie: valid headers', () => {
   });
 
   it('keeps the quotes of a quoted value', () => {
-    expect(checkSetCookie('sid="abc"').value).toBe('"abc"');
+    expect(parseSetCookie('sid="abc"').value).toBe('"abc"');
   });
 });
 
-describe('checkSetCookie: problems', () => {
+describe('parseSetCookie: problems', () => {
   const cases: Array<[string, string[]]> = [
     ['a b=c', ['cookie name "a b" is not a token']],
     ['a/b=c', ['cookie name "a/b" is not a token']],
@@ -130,13 +130,13 @@ describe('checkSetCookie: problems', () => {
   });
 
   it('still reports what it could read from a bad header', () => {
-    expect(checkSetCookie('sid = abc ;Path=/')).toStrictEqual({
+    expect(parseSetCookie('sid = abc ;Path=/')).toStrictEqual({
       name: 'sid',
       value: 'abc',
       attributes: [{ name: 'Path', value: '/' }],
       problems: ['the cookie-pair must not have spaces around "="', SEPARATOR],
     });
-    expect(checkSetCookie('abc; Path=/')).toStrictEqual({
+    expect(parseSetCookie('abc; Path=/')).toStrictEqual({
       name: undefined,
       value: undefined,
       attributes: [{ name: 'Path', value: '/' }],
@@ -146,7 +146,7 @@ describe('checkSetCookie: problems', () => {
 });
 
 describe('cookieAttribute', () => {
-  const c = checkSetCookie('sid=abc; Path=/a; HttpOnly; path=/b');
+  const c = parseSetCookie('sid=abc; Path=/a; HttpOnly; path=/b');
 
   it('finds the last attribute with the name, case-insensitively', () => {
     expect(cookieAttribute(c, 'PATH')).toStrictEqual({ name: 'path', value: '/b' });
@@ -156,7 +156,7 @@ describe('cookieAttribute', () => {
 });
 
 describe('cookieLifetime', () => {
-  const lifetime = (h: string) => cookieLifetime(checkSetCookie(h), NOW);
+  const lifetime = (h: string) => cookieLifetime(parseSetCookie(h), NOW);
 
   it('treats a cookie without Max-Age or Expires as a session cookie', () => {
     expect(lifetime('sid=abc; Path=/')).toStrictEqual({ persistent: false, future: true });

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { docHref, githubBase, sourceParts, sourceText } from '../../src/report/source.js';
-import { PACKAGE_ROOT } from '../../src/spec/load.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 
 describe('sources', () => {
   it('splits a source into its parts and recognises the package doc with its anchor', () => {

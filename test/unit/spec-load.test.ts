@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { BUILTIN_DIR, builtinSpecNames, loadSpec, loadSpecs, parseSpec } from '../../src/spec/load.js';
+import { builtinSpecNames, loadSpec, loadSpecs, parseSpec } from '../../src/spec/load.js';
+import { BUILTIN_DIR } from '../../src/paths.js';
 import { SpecError, formatProblem } from '../../src/errors.js';
 
 // vitest runs from the package root, so fixture names in messages are relative to it.

@@ -1,10 +1,11 @@
 // A spec cannot drop an instruction: each service's steps and expectations take
-// exactly the keys its step runner reads (src/run/socket.ts, src/run/http.ts), and
+// exactly the keys its step runner reads (src/run/steps/), and
 // a key it would ignore is refused where it stands, by `validate` and by an editor.
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_PATH, parseSpec } from '../../src/spec/load.js';
+import { parseSpec } from '../../src/spec/load.js';
+import { SCHEMA_PATH } from '../../src/paths.js';
 import { SpecError, formatProblem } from '../../src/errors.js';
 
 function problems(text: string): string[] {

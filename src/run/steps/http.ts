@@ -5,7 +5,7 @@ import { checkResponse, cutShort, type HttpExpect, type HttpObservation } from '
 import { checkCollection } from '../../check/collect.js';
 import { buildRequest, hostHeader, splitBytes } from '../../http/request.js';
 import { contentLengthMismatch, fieldText, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse, type ParseResult } from '../../http/response.js';
-import { checkSetCookie } from '../../http/set-cookie.js';
+import { parseSetCookie } from '../../http/set-cookie.js';
 import { renderTemplate } from '../../spec/template.js';
 import type { Capture, Step, StepExpect } from '../../spec/types.js';
 import { TcpClient } from '../../transport/tcp.js';
@@ -166,7 +166,7 @@ function capture(c: Capture, res: HttpResponse, vars: Record<string, string>): s
   }
   if ('validator' in c) return validator(res, c.validator, vars);
   const first = headerAll(res, 'set-cookie')[0];
-  const parsed = first === undefined ? undefined : checkSetCookie(first);
+  const parsed = first === undefined ? undefined : parseSetCookie(first);
   return c.setCookie === 'name' ? parsed?.name : parsed?.value;
 }
 

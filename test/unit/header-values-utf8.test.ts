@@ -1,6 +1,5 @@
-// Review: header values reach the checks decoded as latin1 (one char per byte). Shown or
-// compared as if that string were UTF-8 text, a UTF-8 value read as mojibake ("straÃ\u{9f}e")
-// and never equalled the spec's own text.
+// Header values reach the checks decoded as latin1 (one char per byte); a value that is
+// valid UTF-8 compares and shows as the UTF-8 text a spec writes, never as mojibake.
 import { describe, expect, it } from 'vitest';
 import { checkResponse, type HttpObservation } from '../../src/check/http.js';
 import { parseResponse, type HttpResponse } from '../../src/http/response.js';

@@ -1,6 +1,6 @@
-// Review: spec mistakes that `validate` let through and only a run found, the hard way:
-// a regex that backtracks exponentially blocks the event loop (no deadline, not even
-// SIGTERM, stops it), and {{n}} outside `each` errored every run.
+// Spec mistakes that would only show in a run are refused at load: a regex that can
+// backtrack exponentially (it would block the event loop past every deadline), {{n}}
+// outside `each`, a YAML alias bomb, an unknown variable in a header name.
 import { describe, expect, it } from 'vitest';
 import { loadSpecs, parseSpec } from '../../src/spec/load.js';
 import { nestedQuantifier } from '../../src/spec/lint.js';

@@ -1,6 +1,6 @@
-// Review: HTTP servers that flood, stall, stop half-way or speak unusual but valid HTTP.
-// Each must end in a plain verdict (never a pass for a response netgrade never saw whole,
-// never a failure for a correct one). Servers bind 127.0.0.1 port 0 and are always closed.
+// HTTP servers that flood, stall, stop half-way or speak unusual but valid HTTP each end in a
+// plain verdict: never a pass for a response netgrade never saw whole, never a failure for a
+// correct one. Servers bind 127.0.0.1 port 0 and are always closed.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../reference/http/server.js';

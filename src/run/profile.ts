@@ -2,7 +2,8 @@
 // the default), applied after the run so that running and grading stay apart.
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
-import { locate, parseValidated, readSource } from '../spec/load.js';
+import { parseValidated, readSource } from '../spec/load.js';
+import { locate } from '../spec/schema-errors.js';
 import { didYouMean } from '../text/suggest.js';
 import type { CaseResult } from '../model/result.js';
 import { SpecError, type SpecProblem } from '../errors.js';

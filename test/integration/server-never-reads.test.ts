@@ -1,6 +1,5 @@
-// Review: a server that accepts and never reads. A large send waited for the kernel to take
-// its bytes with no deadline: the case errored at its budget (netgrade's fault, it said) and
-// the still-open socket kept the process alive after the report, even through SIGTERM.
+// A server that accepts and never reads: a large send fails at the step's deadline (the
+// server's fault, said so), and no socket stays open to keep netgrade alive after the report.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/run/run.js';

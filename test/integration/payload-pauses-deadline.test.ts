@@ -1,7 +1,6 @@
-// Review: pauses inside a payload are waited out before the reply is read, within the step's
-// deadline. Pauses longer than the deadline blamed the server ("no reply within 2000 ms",
-// though it was never given a moment) or, past the case budget, errored while the case's
-// steps went on talking to the server behind the next case.
+// Pauses inside a payload are waited out before the reply is read, within the step's deadline;
+// pauses longer than the deadline are a spec problem (errored at once), never blamed on the
+// server, and never leave a case's steps talking to the server behind the next case.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTcpEcho, type RunningServer } from '../../reference/echo.js';
 import { run } from '../../src/run/run.js';

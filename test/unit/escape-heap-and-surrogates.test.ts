@@ -1,11 +1,11 @@
-// Review: escapeBytes is on the path of every transcript event a case keeps (400 of up to
-// 4 KiB). Built one character at a time, each kept string was a rope of one node per byte:
-// ~128 KiB of heap per event, ~1 GB against a server that streams an endless chunk.
+// escapeBytes is on the path of every transcript event a case keeps (400 of up to 4 KiB):
+// its result is a flat string about the size of its text, and UTF-8-encoded surrogates
+// show as the bytes sent.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { escapeBytes } from '../../src/text/escape.js';
-import { PACKAGE_ROOT } from '../../src/spec/load.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { ensureBuilt } from '../helpers/cli-process.js';
 
 describe('escapeBytes memory', () => {
@@ -31,7 +31,7 @@ describe('escapeBytes on surrogates', () => {
     expect(escapeBytes(Buffer.from([0xed, 0xa0, 0x80, 0x41]))).toBe('\\xed\\xa0\\x80A');
   });
 
-  it('still gives the same text as before for everything else', () => {
+  it('escapes controls, invisible code points and backslashes and keeps other UTF-8 as text', () => {
     expect(escapeBytes(Buffer.from('GET / HTTP/1.1\r\nX: \x1b[31m\u202e안녕\\\x7f'))).toBe('GET / HTTP/1.1\\r\\nX: \\x1b[31m\\u{202e}안녕\\\\\\x7f');
   });
 });

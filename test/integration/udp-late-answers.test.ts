@@ -1,6 +1,6 @@
-// Review: a correct UDP server that answers within the deadline but slower than netgrade's
-// resend interval answers every copy; a late answer to message 1 must not be read as the
-// answer to message 2. The server binds 127.0.0.1 port 0 and is always closed.
+// A correct UDP server that answers within the deadline but slower than netgrade's resend
+// interval answers every copy: a late answer to message 1 is never read as the answer to
+// message 2. The server binds 127.0.0.1 port 0 and is always closed.
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drawnFor, runSpec, SEED } from '../helpers/run-spec.js';

@@ -30,8 +30,8 @@ function payloadDelayMs(s: Step): number {
 
 /** A ceiling on a whole case: every wait already has a deadline, this is the belt to those braces. */
 function caseBudgetMs(def: CaseDef, defaultTimeoutMs: number): number {
-  // Payload pauses are waited out even past a step's deadline; left out, a spec with a long pause
-  // made the case "errored" while its steps went on talking to the server behind the next case.
+  // Payload pauses are waited out even past a step's deadline, so the budget counts them: a case
+  // never errors while its steps still talk to the server (pinned by payload-pauses-deadline.test.ts).
   const per = (s: Step) => ((s.timeoutMs ?? def.timeoutMs ?? defaultTimeoutMs) + payloadDelayMs(s)) * (s.repeat ?? 1) + (s.delayMs ?? 0) + (s.expect?.closedWithinMs ?? 0) + 500;
   return def.steps.reduce((n, s) => n + per(s), 5000);
 }

@@ -2,7 +2,7 @@
 // (undici's lib/core/errors.js is the model). cli.ts maps codes to exit status in one
 // table; the scheduler reads a NetError's code as a failure's cause.
 import type { Failure } from './model/result.js';
-import type { Location } from './spec/types.js';
+import type { Location } from './model/place.js';
 
 export abstract class NetgradeError extends Error {
   abstract readonly code: string;

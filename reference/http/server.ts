@@ -117,11 +117,15 @@ function serveConnection(socket: Socket, ctx: ConnectionContext): void {
       if (result.kind === 'error') {
         // RFC 9112 §9.6: after a framing error the rest of the stream cannot be trusted.
         send(textResponse(result.status, result.message), undefined, 'close');
-        return finish();
+        finish();
+        return;
       }
       const keepAlive = persistence(result.request);
       send(answer(ctx, result.request), result.request, keepAlive.header);
-      if (!keepAlive.persist || socket.destroyed) return finish();
+      if (!keepAlive.persist || socket.destroyed) {
+        finish();
+        return;
+      }
     }
     if (!closing && socket.writableNeedDrain && !waitingForDrain) {
       waitingForDrain = true;

@@ -1,6 +1,6 @@
 // What a run produces. Reporters read these and nothing else; the runner
 // fills them and never formats them.
-import type { Location, ServiceName } from '../spec/types.js';
+import type { Location, ServiceName } from './place.js';
 import type { ServerReport } from './server-report.js';
 
 /** One thing seen on the wire, in order, with its time since the case started. */

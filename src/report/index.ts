@@ -2,7 +2,7 @@ import path from 'node:path';
 import { consoleReporter } from './console.js';
 import { jsonReporter } from './json.js';
 import type { ReporterName } from './names.js';
-import { type Reporter, type ReporterEnv } from './reporter.js';
+import type { Reporter, ReporterEnv } from './reporter.js';
 import { ReporterError } from '../errors.js';
 
 /** How the run was asked to report, beyond the reporter's own argument. */

@@ -1,7 +1,7 @@
 // ajv's errors in a person's words, each at the file:line:col of the YAML node it is about.
 import type { ErrorObject } from 'ajv';
 import { isMap, isPair, isScalar, type Document, type LineCounter, type Node } from 'yaml';
-import { type SpecProblem } from '../errors.js';
+import type { SpecProblem } from '../errors.js';
 
 export type Located = { doc: Document; lines: LineCounter; file: string };
 
@@ -13,7 +13,7 @@ export function pointer(p: Array<string | number>): string {
 export function locate(src: Located, p: Array<string | number>, key?: string): { line: number; col: number } {
   for (let n = p.length; n >= 0; n--) {
     const node = src.doc.getIn(p.slice(0, n), true) as Node | undefined;
-    if (!node || !node.range) continue;
+    if (!node?.range) continue;
     let offset = node.range[0];
     if (key !== undefined && n === p.length && isMap(node)) {
       const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === key);

@@ -81,7 +81,7 @@ export function replacePlaceholders(s: string, by: string): string {
 
 /** Fills in every placeholder; an unknown variable or filter is a spec error, never an empty string. */
 /** Filled-in values placed in a regular expression match themselves literally. */
-export const regexLiteral = (v: string): string => v.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&');
+export const regexLiteral = (v: string): string => v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 export function renderTemplate(s: string, vars: Readonly<Record<string, string>>, encode: (v: string) => string = (v) => v): string {
   return s.replace(PLACEHOLDER, (_all, name: string, chain: string) => {

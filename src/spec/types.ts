@@ -5,13 +5,9 @@
 import type { WrittenMatch } from './matchers.js';
 import type { Generator } from './draw.js';
 
-export type ServiceName = 'udp' | 'tcp' | 'http';
+import type { Location, ServiceName } from '../model/place.js';
 
-export interface Location {
-  file: string;
-  line: number;
-  col: number;
-}
+export type { Location, ServiceName };
 
 export type PayloadPart = string | { hex: string } | { repeat: string; bytes: number } | { text: string } | { each: string; count: number; separator?: string };
 export type Payload = PayloadPart | Array<PayloadPart | { delayMs: number }>;

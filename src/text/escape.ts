@@ -2,7 +2,7 @@
 // reporter shows them through this one function, so an ESC, a NUL or a bidi
 // override from a server can never reach a terminal, an XML file or a page raw.
 
-const NAMED: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0x5c: '\\\\' };
+const NAMED: Record<number, string> = { 9: '\\t', 10: '\\n', 13: '\\r', 92: '\\\\' };
 
 /** Code points that are printable but reorder or hide text (bidi controls, zero-width, BOM). */
 function isInvisible(cp: number): boolean {

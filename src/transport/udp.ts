@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { fromSocketError, MAX_EXCHANGE_BYTES, type Endpoint, type WireListener } from './errors.js';
-import { NetError } from '../errors.js';
+import type { NetError } from '../errors.js';
 
 export interface Datagram {
   data: Buffer;

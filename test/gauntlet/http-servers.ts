@@ -128,7 +128,6 @@ const startReference = async (faults: Faults) => {
   return { ports: { http: s.port }, close: () => s.close() };
 };
 
-const header = (res: HttpResponse, name: string) => res.headers?.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
 const withHeaders = (res: HttpResponse, edits: Record<string, string>): HttpResponse => ({ ...res, headers: [...(res.headers ?? []).filter(([n]) => !Object.keys(edits).some((e) => e.toLowerCase() === n.toLowerCase())), ...Object.entries(edits)] });
 
 /** A correct store whose ETag and Last-Modified never change, and which says 304 to any conditional GET. */

@@ -95,7 +95,7 @@ describe('a server that crashes mid-run', () => {
       ),
     );
     expect(report.server).toMatchObject({ status: 'crashed', message: expect.stringMatching(/^the server exited with code 1 during tcp\.max-size; netgrade restarted it [1-3] of at most 3 times$/), exitCode: 1 });
-    expect(r.stdout).toMatch(/✗ Your server crashed\n  the server exited with code 1 during tcp\.max-size; netgrade restarted it [1-3] of at most 3 times\n/);
+    expect(r.stdout).toMatch(/✗ Your server crashed\n {2}the server exited with code 1 during tcp\.max-size; netgrade restarted it [1-3] of at most 3 times\n/);
     expect(r.stdout).toContain('  │ BufferError: message too long\n');
     expect(r.stdout).toContain("  step 1: your server crashed during this case: the server exited with code 1\n  actual:   (the server's stderr, shown above)\n");
     expect(await groupGone(report.server.pid)).toBe('ESRCH');

@@ -170,7 +170,7 @@ describe('netgrade run --help', () => {
   it('lists every reporter of the registry under --reporter, with its argument', async () => {
     const r = await cli(['run', '--help']);
     // The option's description, its wrapped lines joined: from --reporter to the next option.
-    const described = /--reporter <name\[=file\]>([\s\S]*?)\n  --/.exec(r.stdout)?.[1].replace(/\s+/g, ' ') ?? '';
+    const described = /--reporter <name\[=file\]>([\s\S]*?)\n {2}--/.exec(r.stdout)?.[1].replace(/\s+/g, ' ') ?? '';
     const listed = described.split(';')[0].split(',').map((s) => s.trim().split(/[= ]/)[0]);
     expect(listed.sort()).toEqual(Object.keys(REPORTERS).sort());
     expect(described).toContain('json=FILE (json=- for stdout)');

@@ -10,7 +10,7 @@ import { sequenceDiagram } from '../../src/report/html/diagram.js';
 import { cut, esc, html } from '../../src/report/html/markup.js';
 import { CSP } from '../../src/report/html/page.js';
 import { makeReporter } from '../../src/report/index.js';
-import { type ReporterEnv } from '../../src/report/reporter.js';
+import type { ReporterEnv } from '../../src/report/reporter.js';
 import type { CaseResult, TranscriptEvent } from '../../src/model/result.js';
 import { errored, ESC_REPLY, failedEsc, failedScript, IMG_REPLY, passed, runResult, SCRIPT_REPLY, skipped } from '../fixtures/html/results.js';
 import { ReporterError } from '../../src/errors.js';

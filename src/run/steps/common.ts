@@ -33,6 +33,7 @@ export function failFrom(err: unknown): never {
  */
 export async function stepClient<C extends TcpClient | UdpClient>(
   ctx: CaseContext,
+  // biome-ignore lint/complexity/noBannedTypes: the clients' constructors are private, so to instanceof they are only a Function
   o: { named: string | undefined; kind: Function & { prototype: C }; mismatch: string; open: () => Promise<C> },
 ): Promise<C> {
   const existing = o.named ? ctx.named.get(o.named) : undefined;

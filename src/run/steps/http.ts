@@ -8,7 +8,7 @@ import { contentLengthMismatch, fieldText, header, headerAll, parseResponse, tra
 import { parseSetCookie } from '../../http/set-cookie.js';
 import { renderTemplate } from '../../spec/template.js';
 import type { Capture, Step, StepExpect } from '../../spec/types.js';
-import { TcpClient } from '../../transport/tcp.js';
+import type { TcpClient } from '../../transport/tcp.js';
 import { causedBy, unansweredCause, type CaseContext } from '../context.js';
 import { renderBytes, renderWrites, type Write } from '../payload.js';
 import { renderMatches } from '../expect.js';

@@ -9,6 +9,7 @@ import type { ReporterEnv } from '../report/reporter.js';
 import { builtinSpecNames, loadSpecs } from '../spec/load.js';
 import { checkTemplate } from '../server/ports.js';
 import { UsageError } from '../errors.js';
+import { netgradeVersion } from '../version.js';
 
 export const CONFIG_FILE = 'netgrade.config';
 
@@ -78,7 +79,8 @@ weights:
   my-lab: 2
 `;
 
-const WORKFLOW = `# Grades the student's server on every push: netgrade starts it, runs the
+/** The course workflow: the netgrade Action at this version (netgrade is in no package registry). */
+const workflow = (version: string) => `# Grades the student's server on every push: netgrade starts it, runs the
 # course's spec, and reports points to GitHub Classroom and the job summary.
 name: Autograding
 on: [push, workflow_dispatch]
@@ -90,12 +92,16 @@ jobs:
     timeout-minutes: 10
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
       - name: Grade
-        # CHANGE: the start command of the students' servers ({port} is chosen by netgrade).
-        run: npx --yes netgrade@0.1 run netgrade/my-lab.yaml --profile netgrade/profile.yaml --start "python3 server.py {port}" --reporter html=report.html
+        id: netgrade
+        # CHANGE: OWNER is the GitHub account that holds the course's copy of netgrade.
+        uses: OWNER/netgrade@v${version}
+        with:
+          specs: netgrade/my-lab.yaml
+          profile: netgrade/profile.yaml
+          # CHANGE: the start command of the students' servers ({port} is chosen by netgrade).
+          start: python3 server.py {port}
+          html: report.html
       - uses: actions/upload-artifact@v4
         if: always()
         with:
@@ -110,7 +116,7 @@ export function initCommand(specArgs: string[], flags: InitFlags, env: ReporterE
   if (flags.course) {
     write(at('netgrade/my-lab.yaml'), STARTER_SPEC, force, env);
     write(at('netgrade/profile.yaml'), PROFILE, force, env);
-    write(at('.github/workflows/netgrade.yml'), WORKFLOW, force, env);
+    write(at('.github/workflows/netgrade.yml'), workflow(netgradeVersion()), force, env);
     env.stdout.write(`next: edit netgrade/my-lab.yaml, then: netgrade validate netgrade/my-lab.yaml\n(built-in specs to copy from: ${builtinSpecNames().join(', ')})\n`);
     return 0;
   }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, SERVERS, startCli } from '../helpers/cli-process.js';
+import { netgradeVersion } from '../../src/version.js';
 
 const LAB = path.join(SERVERS, 'lab-server.py');
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
@@ -105,7 +106,11 @@ describe('the student loop', () => {
       expect(lines(r.stdout).slice(0, 3)).toEqual(['wrote netgrade/my-lab.yaml', 'wrote netgrade/profile.yaml', 'wrote .github/workflows/netgrade.yml']);
       const v = await cli(['validate', 'netgrade/my-lab.yaml'], { cwd: course });
       expect(v.stdout).toBe('ok  netgrade/my-lab.yaml: 1 cases\n');
-      expect(readFileSync(path.join(course, '.github/workflows/netgrade.yml'), 'utf8')).toContain('--profile netgrade/profile.yaml --start');
+      const flow = readFileSync(path.join(course, '.github/workflows/netgrade.yml'), 'utf8');
+      // The Action at this version: netgrade is in no registry, so `npx netgrade@x` would 404.
+      expect(flow).toContain(`uses: OWNER/netgrade@v${netgradeVersion()}`);
+      expect(flow).toContain('profile: netgrade/profile.yaml');
+      expect(flow).not.toMatch(/npx[^\n]*netgrade@/);
     } finally {
       rmSync(course, { recursive: true, force: true });
     }

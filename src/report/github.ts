@@ -202,7 +202,8 @@ interface Chunk {
 function summaryChunks(result: RunResult): Chunk[] {
   const { passed, failed, errored, skipped, points, maxPoints } = result.summary;
   const counts = [`${passed} passed`, `${failed} failed`, errored > 0 ? `${errored} could not be tested` : '', skipped > 0 ? `${skipped} skipped` : ''].filter(Boolean);
-  const chunks: Chunk[] = [{ kind: 'head', text: `## netgrade: ${points}/${maxPoints} points\n\n${counts.join(', ')}\n\n` }];
+  const seed = `seed ${result.seed} (\`--seed ${result.seed}\` repeats these payloads)`;
+  const chunks: Chunk[] = [{ kind: 'head', text: `## netgrade: ${points}/${maxPoints} points\n\n${counts.join(', ')}; ${seed}\n\n` }];
   const banner = bannerOf(result);
   if (banner) chunks.push({ kind: 'head', text: bannerMarkdown(banner) });
   for (const spec of result.specs) {

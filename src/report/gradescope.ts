@@ -57,7 +57,7 @@ export function gradescopeOutput(c: CaseResult): string {
 /** The run-level output: the score line and, when netgrade started the server, how that went. */
 function runOutput(result: RunResult): string {
   const { passed, failed, errored, points, maxPoints } = result.summary;
-  const lines = [`netgrade: ${round2(points)}/${round2(maxPoints)} points; ${passed} passed, ${failed} failed${errored ? `, ${errored} could not be tested` : ''}.`];
+  const lines = [`netgrade: ${round2(points)}/${round2(maxPoints)} points; ${passed} passed, ${failed} failed${errored ? `, ${errored} could not be tested` : ''}.`, `seed ${result.seed} (--seed ${result.seed} repeats these payloads)`];
   const server = result.server;
   if (server && server.status !== 'ran') lines.push(`Your server ${server.status}${server.message ? `: ${server.message}` : ''}`);
   if (server?.stderrTail) lines.push('', 'The last of its stderr:', server.stderrTail.slice(-4000));

@@ -152,6 +152,17 @@ describe('the console tells one story per run', () => {
     expect(banner.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
   });
 
+  it('did not start for want of address space: the banner names --limit-memory; another crash does not', async () => {
+    const started = async (stderr: string) => {
+      const ports = await choosePorts(['tcp'], {}, '127.0.0.1');
+      return consoleText(await runWithServer({ run: plan(['tcp-echo'], { ports }), start: { command: `sh -c 'echo "${stderr}" >&2; exit 1'`, startTimeoutMs: 5000 } }));
+    };
+    const jvm = await started('Error occurred during initialization of VM');
+    expect(jvm).toContain('Your server did not start');
+    expect(jvm).toContain('raise --limit-memory');
+    expect(await started('Traceback: SyntaxError')).not.toContain('--limit-memory');
+  });
+
   it('crashed: the banner with the last lines of the traceback, the case it died in in full, the rest in one line', async () => {
     const text = consoleText(crashedRun());
     expect(text).toContain('  stderr (last 15 lines of 42):\n');

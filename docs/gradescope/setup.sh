@@ -5,7 +5,14 @@
 set -euo pipefail
 SOURCE="${AUTOGRADER_SOURCE:-/autograder/source}"
 
-if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+# netgrade needs Node 20.19 or newer (package.json engines): major and minor both count.
+node_too_old() {
+  local v major minor
+  v="$(node -p 'process.versions.node')" || return 0
+  major="${v%%.*}"; minor="${v#*.}"; minor="${minor%%.*}"
+  [ "$major" -lt 20 ] || { [ "$major" -eq 20 ] && [ "$minor" -lt 19 ]; }
+}
+if ! command -v node >/dev/null 2>&1 || node_too_old; then
   apt-get update -qq
   apt-get install -y -qq ca-certificates curl gnupg
   curl -fsSL https://deb.nodesource.com/setup_20.x | bash -

@@ -36,6 +36,14 @@ const TRANSCRIPT_DATA = 100;
 const bad = (c: CaseResult) => c.status === 'failed' || c.status === 'errored';
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/**
+ * A GitHub Actions runner takes any stdout line whose trimmed start is `::` as a workflow
+ * command, so server bytes could forge a "Points 10/10" notice: the first ':' is shown escaped.
+ */
+function unCommand(text: string): string {
+  return text.replace(/^([^\S\n]*):(?=:)/gm, '$1\\x3a');
+}
+
 /** The console reporter; see the file comment. */
 export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Reporter {
   const color = opts.color ?? useColor(env);
@@ -43,7 +51,10 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
   const paint = (s: string, style: Style) => (color ? `\x1b[${CODES[style]}m${s}\x1b[0m` : s);
   // Every string passes through inert(): server bytes were escaped already, but a spec or
   // an error message must not be able to put a control sequence on the terminal either.
-  const out = (line = '', style?: Style) => env.stdout.write((style ? paint(inert(line), style) : inert(line)) + '\n');
+  const out = (line = '', style?: Style) => {
+    const text = unCommand(inert(line));
+    env.stdout.write((style ? paint(text, style) : text) + '\n');
+  };
   const raw = (line: string) => env.stdout.write(line + '\n');
   let selected = 0;
   let stderrShown = '';

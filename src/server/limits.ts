@@ -15,7 +15,8 @@ export interface Limits {
 /**
  * Node needs about 1 GiB of address space just to start (V8 reserves its heap
  * up front), so the default leaves room for node, python and go servers; a JVM
- * needs -Xmx256m in its start command or a larger --limit-memory.
+ * also reserves 1 GiB of class space, so it needs -Xmx256m
+ * -XX:CompressedClassSpaceSize=64m -XX:ReservedCodeCacheSize=64m or a larger --limit-memory.
  */
 export const DEFAULT_LIMITS: Limits = { memoryMb: 2048 };
 

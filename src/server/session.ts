@@ -54,7 +54,7 @@ async function runNotStarted(opts: SessionOptions, sup: Supervisor, ready: Extra
   const { start } = opts;
   await sup.stopAll();
   const interrupted = opts.run.signal?.aborted;
-  const why = notStartedMessage({ ...ready, timeoutMs: start.startTimeoutMs, wallSeconds: start.limits?.wallSeconds }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
+  const why = notStartedMessage({ ...ready, timeoutMs: start.startTimeoutMs, wallSeconds: start.limits?.wallSeconds, stderr: sup.proc.stderr.lastLines(STDERR_LINES) }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
   const failure = interrupted ? undefined : { message: why, actual: stderrActual(sup.proc.stderr.lastLines(STDERR_LINES)) };
   const result = await run({ ...opts.run, settle: composePolicies({ before: () => failure ?? 'run' }, opts.run.settle) });
   return { ...result, server: report(sup, start.command, failure ? 'did not start' : 'stopped', { message: failure?.message }) };

@@ -108,7 +108,7 @@ export class Supervisor {
     this.spawn();
     const ready = await this.waitReady();
     if (ready.ready) return undefined;
-    const why = notStartedMessage({ ...ready, timeoutMs: this.opts.startTimeoutMs, wallSeconds: this.opts.limits?.wallSeconds }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
+    const why = notStartedMessage({ ...ready, timeoutMs: this.opts.startTimeoutMs, wallSeconds: this.opts.limits?.wallSeconds, stderr: this.proc.stderr.lastLines(STDERR_LINES) }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
     return { message: `not run: netgrade restarted your server after a crash, and ${why}`, actual: stderrActual(this.proc.stderr.lastLines(STDERR_LINES)) };
   }
 

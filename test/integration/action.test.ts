@@ -85,7 +85,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('action.yml', () => {
   it('declares the inputs and outputs the docs name', () => {
-    for (const i of ['specs', 'start', 'tags', 'profile', 'seed', 'working-directory', 'junit', 'html']) expect(Object.keys(action.inputs)).toContain(i);
+    for (const i of ['specs', 'start', 'tags', 'profile', 'seed', 'limit-memory', 'working-directory', 'junit', 'html']) expect(Object.keys(action.inputs)).toContain(i);
     expect(Object.keys(action.outputs)).toEqual(expect.arrayContaining(['points', 'max-points', 'result']));
     expect(action.runs.using).toBe('composite');
   });
@@ -123,6 +123,13 @@ describe('action.yml', () => {
     expect(r.code).toBe(0);
     expect(r.outputs.points).toBe('0');
     expect(r.outputs['exit-code']).toBe('1');
+  });
+
+  it('limit-memory reaches the started server as its address-space limit; empty keeps netgrade\'s 2048 MB', () => {
+    const start = `sh -c 'echo "address space: $(ulimit -v) KiB" >&2; exit 1'`;
+    const given = (extra: Record<string, string>) => runAction(workspace, { specs: 'tcp-echo', start, 'working-directory': 'server', html: '', junit: '', ...extra });
+    expect(given({ 'limit-memory': '3000' }).stdout).toContain(`address space: ${3000 * 1024} KiB`);
+    expect(given({}).stdout).toContain(`address space: ${2048 * 1024} KiB`);
   });
 
   it('a usage error fails the step whatever fail-on-failure says', () => {

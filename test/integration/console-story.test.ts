@@ -15,6 +15,7 @@ import { choosePorts } from '../../src/server/ports.js';
 import { loadSpecs } from '../../src/spec/load.js';
 import { startBrokenTcp, startBrokenUdp, upper, deadPort } from '../helpers/broken-echo.js';
 import { runJson } from '../../src/report/json.js';
+import { githubReporter } from '../../src/report/github.js';
 import { crashedRun } from '../fixtures/console/crashed.js';
 import { drawnFor, SEED } from '../helpers/run-spec.js';
 
@@ -119,6 +120,47 @@ describe('the console tells one story per run', () => {
     expect(text).toContain('SyntaxError');
     expect(text.match(/tcp\.basic/g)).toHaveLength(1);
     await expect(text).toMatchFileSnapshot(path.join(GOLDEN, 'did-not-start.txt'));
+  });
+
+  it('no line the console prints from server bytes is a workflow command, while the github reporter still annotates', async () => {
+    const forged = 'ok\r\n::notice title=Autograding complete::Points 10/10\r\n  ::stop-commands::x\n::error ::forged\n';
+    const tcp = await startBrokenTcp({ reply: () => forged });
+    const udp = await startBrokenUdp({ reply: () => forged });
+    try {
+      const result = await run(plan(['udp-echo', 'tcp-echo'], { ports: { udp: udp.port, tcp: tcp.port } }));
+      expect(result.cases.some((c) => c.status === 'failed')).toBe(true);
+      for (const verbose of [false, true]) {
+        const text = consoleText(result, { verbose });
+        expect(text).toContain('Points 10/10');
+        expect(text.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
+      }
+      const chunks: string[] = [];
+      const env = { stdout: { write: (s: string) => chunks.push(s), isTTY: false }, stderr: { write: () => true }, env: {}, cwd: process.cwd() } as unknown as ReporterEnv;
+      await githubReporter(env).onRunEnd(result);
+      const lines = chunks.join('').split('\n');
+      expect(lines.filter((l) => l.startsWith('::error ')).length).toBe(result.cases.filter((c) => c.status === 'failed').length);
+      expect(lines.filter((l) => /^\s*::(notice|stop-commands)/.test(l) && l.includes('Points 10/10'))).toEqual([]);
+    } finally {
+      await tcp.close();
+      await udp.close();
+    }
+    // Server stderr, shown in the did-not-start banner, is server bytes too.
+    const ports = await choosePorts(['tcp'], {}, '127.0.0.1');
+    const started = await runWithServer({ run: plan(['tcp-echo'], { ports }), start: { command: `sh -c 'echo "  ::notice ::Points 10/10" >&2; exit 1'`, startTimeoutMs: 5000 } });
+    const banner = consoleText(started);
+    expect(banner).toContain('Points 10/10');
+    expect(banner.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
+  });
+
+  it('did not start for want of address space: the banner names --limit-memory; another crash does not', async () => {
+    const started = async (stderr: string) => {
+      const ports = await choosePorts(['tcp'], {}, '127.0.0.1');
+      return consoleText(await runWithServer({ run: plan(['tcp-echo'], { ports }), start: { command: `sh -c 'echo "${stderr}" >&2; exit 1'`, startTimeoutMs: 5000 } }));
+    };
+    const jvm = await started('Error occurred during initialization of VM');
+    expect(jvm).toContain('Your server did not start');
+    expect(jvm).toContain('raise --limit-memory');
+    expect(await started('Traceback: SyntaxError')).not.toContain('--limit-memory');
   });
 
   it('crashed: the banner with the last lines of the traceback, the case it died in in full, the rest in one line', async () => {

@@ -2,7 +2,7 @@
 // docs/gradescope/run_autograder run against a folder laid out as Gradescope
 // lays it out (/autograder/submission, /autograder/results), in a temp dir.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -55,14 +55,14 @@ describe('the gradescope reporter', () => {
 
 describe('docs/gradescope/run_autograder', () => {
   /** /autograder as Gradescope lays it out, in a temp dir, with the student's server in submission/. */
-  function layout(name: string, mode: string) {
+  function layout(name: string, mode: string, extra: Record<string, string> = {}) {
     const root = path.join(tmp, name);
     for (const d of ['source', 'submission', 'results']) mkdirSync(path.join(root, d), { recursive: true });
     copyFileSync(path.join(SERVERS, 'mini-echo.mjs'), path.join(root, 'submission', 'server.mjs'));
     const r = spawnSync('bash', [path.join(ROOT, 'docs/gradescope/run_autograder')], {
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, AUTOGRADER: root, NETGRADE: `node ${CLI}`, NETGRADE_START: `node server.mjs ${mode} {port:udp} {port:tcp}`, GITHUB_ACTIONS: '' },
+      env: { ...process.env, AUTOGRADER: root, NETGRADE: `node ${CLI}`, NETGRADE_START: `node server.mjs ${mode} {port:udp} {port:tcp}`, GITHUB_ACTIONS: '', ...extra },
     });
     return { r, results: JSON.parse(readFileSync(path.join(root, 'results', 'results.json'), 'utf8')) };
   }
@@ -85,6 +85,50 @@ describe('docs/gradescope/run_autograder', () => {
     expect(results.score).toBeLessThan(results.tests.reduce((n: number, t: { max_score: number }) => n + t.max_score, 0));
     expect(failed[0].output).toMatch(/actual: {3}.*\\n/);
     expect(failed[0].output).toContain('expected: ');
+  });
+
+  it('NETGRADE_LIMIT_MEMORY sets the server\'s address-space limit; unset, netgrade\'s 2048 MB', () => {
+    const start = `sh -c 'echo "address space: $(ulimit -v) KiB" >&2; exit 1'`;
+    expect(layout('limit', 'upper', { NETGRADE_START: start, NETGRADE_LIMIT_MEMORY: '3000' }).r.stdout).toContain(`address space: ${3000 * 1024} KiB`);
+    expect(layout('nolimit', 'upper', { NETGRADE_START: start }).r.stdout).toContain(`address space: ${2048 * 1024} KiB`);
+  });
+
+  it('the guide\'s packing steps run in a fresh folder and leave the three files in my-autograder/', () => {
+    const guide = readFileSync(path.join(ROOT, 'docs/gradescope.md'), 'utf8');
+    const block = /```sh\n(npm ci && npm run pack[^\n]*\n[\s\S]*?)```/.exec(guide)![1];
+    const dir = path.join(tmp, 'pack');
+    mkdirSync(path.join(dir, 'docs', 'gradescope'), { recursive: true });
+    for (const f of ['setup.sh', 'run_autograder']) copyFileSync(path.join(ROOT, 'docs/gradescope', f), path.join(dir, 'docs/gradescope', f));
+    writeFileSync(path.join(dir, 'netgrade-0.2.0.tgz'), 'not a real tarball');
+    // The pack itself (npm) is netgrade's build, tested elsewhere; zip may be absent here.
+    const steps = block.split('\n').slice(1).join('\n').replace(/ && zip .*/, '');
+    const r = spawnSync('bash', ['-eo', 'pipefail', '-c', steps], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readdirSync(path.join(dir, 'my-autograder')).sort()).toEqual(['netgrade-0.2.0.tgz', 'run_autograder', 'setup.sh']);
+  });
+
+  it('setup.sh installs Node when the image has one older than 20.19, and keeps 20.19, 21 or 22', () => {
+    const installsNode = (version: string) => {
+      const dir = path.join(tmp, `setup-${version}`);
+      mkdirSync(path.join(dir, 'bin'), { recursive: true });
+      const log = path.join(dir, 'calls');
+      // Stand-ins that only record their calls: the test never installs anything.
+      const fakes: Record<string, string> = { node: `echo ${version}`, 'apt-get': `echo "apt-get $*" >> ${log}`, curl: 'true', npm: 'true', netgrade: 'true' };
+      for (const [name, body] of Object.entries(fakes)) {
+        writeFileSync(path.join(dir, 'bin', name), `#!/bin/sh\n${body}\n`);
+        chmodSync(path.join(dir, 'bin', name), 0o755);
+      }
+      const r = spawnSync('bash', [path.join(ROOT, 'docs/gradescope/setup.sh')], { encoding: 'utf8', env: { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin`, AUTOGRADER_SOURCE: dir } });
+      expect(r.status, r.stderr).toBe(0);
+      return existsSync(log) && readFileSync(log, 'utf8').includes('install -y -qq nodejs');
+    };
+    expect(installsNode('18.20.4')).toBe(true);
+    expect(installsNode('20.5.0')).toBe(true);
+    expect(installsNode('20.18.9')).toBe(true);
+    expect(installsNode('20.19.0')).toBe(false);
+    expect(installsNode('21.0.0')).toBe(false);
+    expect(installsNode('22.11.0')).toBe(false);
   });
 
   it('the guide shows the same setup.sh and run_autograder that are tested', () => {

@@ -54,7 +54,8 @@ async function median(args: string[], runs = 5): Promise<Sample> {
   return samples[Math.floor(runs / 2)];
 }
 
-const fmt = (s: Sample, target?: number) => `${s.ms.toFixed(0)} ms wall (exit ${s.exit})${target ? `  target < ${target} ms: ${s.ms < target ? 'met' : 'MISSED'}` : ''}`;
+const fmt = (s: Sample, target?: number) =>
+  `${s.ms.toFixed(0)} ms wall (exit ${s.exit})${target ? `  target < ${target} ms: ${s.ms < target ? 'met' : 'MISSED'}` : ''}`;
 
 function listen(server: net.Server): Promise<number> {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as net.AddressInfo).port)));
@@ -70,7 +71,15 @@ async function silentServers() {
   const tcpPort = await listen(tcp);
   const udp = dgram.createSocket('udp4');
   await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
-  return { tcpPort, udpPort: udp.address().port, close: () => { for (const s of sockets) s.destroy(); tcp.close(); udp.close(); } };
+  return {
+    tcpPort,
+    udpPort: udp.address().port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      tcp.close();
+      udp.close();
+    },
+  };
 }
 
 /** A server that floods every connection and every datagram's sender. */
@@ -78,22 +87,36 @@ async function floodServers() {
   const chunk = Buffer.alloc(64 * 1024, 'A');
   const tcp = net.createServer((s) => {
     s.on('error', () => undefined);
-    const pump = () => { while (!s.destroyed && s.write(chunk)); };
+    const pump = () => {
+      while (!s.destroyed && s.write(chunk));
+    };
     s.on('drain', pump);
     pump();
   });
   const tcpPort = await listen(tcp);
   const udp = dgram.createSocket('udp4');
-  udp.on('message', (_m, from) => { for (let i = 0; i < 200; i++) udp.send(chunk.subarray(0, 8192), from.port, from.address); });
+  udp.on('message', (_m, from) => {
+    for (let i = 0; i < 200; i++) udp.send(chunk.subarray(0, 8192), from.port, from.address);
+  });
   await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
-  return { tcpPort, udpPort: udp.address().port, close: () => { tcp.close(); udp.close(); } };
+  return {
+    tcpPort,
+    udpPort: udp.address().port,
+    close: () => {
+      tcp.close();
+      udp.close();
+    },
+  };
 }
 
 /** The pauses a step makes on purpose (ms): its delayMs, pauses inside its payload, a split request's gaps. */
 function stepPauseMs(s: Step): number {
-  const inPayload = (p: Payload | undefined) => (Array.isArray(p) ? p.reduce((n, x) => n + (typeof x === 'object' && 'delayMs' in x ? x.delayMs : 0), 0) : 0);
+  const inPayload = (p: Payload | undefined) =>
+    Array.isArray(p) ? p.reduce((n, x) => n + (typeof x === 'object' && 'delayMs' in x ? x.delayMs : 0), 0) : 0;
   const split = s.request?.split ? s.request.split.delayMs * (s.request.split.pieces - 1) : 0;
-  return (s.delayMs ?? 0) + (inPayload(s.send) + inPayload(s.raw) + inPayload(s.request?.body) + split) * (s.repeat ?? 1);
+  return (
+    (s.delayMs ?? 0) + (inPayload(s.send) + inPayload(s.raw) + inPayload(s.request?.body) + split) * (s.repeat ?? 1)
+  );
 }
 
 /**
@@ -120,10 +143,24 @@ async function hostileRuns(say: (s: string) => void): Promise<void> {
   for (const mode of HOSTILE_MODES) {
     const server = await startHostile(mode);
     const { udp, tcp, http } = server.ports;
-    const r = await cli(['run', '--tags', 'all', '--port', `udp=${udp}`, '--port', `tcp=${tcp}`, '--port', `http=${http}`, '--reporter', 'console']);
+    const r = await cli([
+      'run',
+      '--tags',
+      'all',
+      '--port',
+      `udp=${udp}`,
+      '--port',
+      `tcp=${tcp}`,
+      '--port',
+      `http=${http}`,
+      '--reporter',
+      'console',
+    ]);
     await server.close();
     const rss = r.peakRssMb ?? 999;
-    say(`all specs --tags all, a server that ${mode.padEnd(7)}: ${fmt(r, 10_000)}, peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB (target ≤ 120 MB: ${rss <= 120 ? 'met' : 'MISSED'})`);
+    say(
+      `all specs --tags all, a server that ${mode.padEnd(7)}: ${fmt(r, 10_000)}, peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB (target ≤ 120 MB: ${rss <= 120 ? 'met' : 'MISSED'})`,
+    );
   }
 }
 
@@ -141,8 +178,16 @@ async function meanMs(commands: string[][]): Promise<{ ms: number[]; cpuMs?: num
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'netgrade-hf-')), 'out.json');
     const shown = commands.map((c) => c.map((a) => (/^[\w./=-]+$/.test(a) ? a : `'${a}'`)).join(' '));
     await $`hyperfine -N --warmup 3 --runs 30 --export-json ${file} ${shown}`;
-    const results = JSON.parse(readFileSync(file, 'utf8')).results as Array<{ mean: number; user: number; system: number }>;
-    return { ms: results.map((r) => r.mean * 1000), cpuMs: results.map((r) => (r.user + r.system) * 1000), tool: 'hyperfine, 30 runs each' };
+    const results = JSON.parse(readFileSync(file, 'utf8')).results as Array<{
+      mean: number;
+      user: number;
+      system: number;
+    }>;
+    return {
+      ms: results.map((r) => r.mean * 1000),
+      cpuMs: results.map((r) => (r.user + r.system) * 1000),
+      tool: 'hyperfine, 30 runs each',
+    };
   }
   const totals = commands.map(() => 0);
   for (let i = 0; i < 10; i++) {
@@ -158,7 +203,11 @@ async function meanMs(commands: string[][]): Promise<{ ms: number[]; cpuMs?: num
 /** `netgrade --help` beside `node -e 0`: the published bundle, and the tsc build for comparison. */
 async function startup(): Promise<string[]> {
   const node = process.execPath;
-  const { ms, cpuMs, tool } = await meanMs([[node, '-e', '0'], [node, BUNDLE, '--help'], [node, CLI, '--help']]);
+  const { ms, cpuMs, tool } = await meanMs([
+    [node, '-e', '0'],
+    [node, BUNDLE, '--help'],
+    [node, CLI, '--help'],
+  ]);
   const [base, bundle, plain] = ms;
   const lines = [
     `node -e 0:                          ${base.toFixed(1)} ms (${tool})`,
@@ -166,50 +215,84 @@ async function startup(): Promise<string[]> {
     `netgrade --help (dist/src, tsc):    ${plain.toFixed(1)} ms  ratio ${(plain / base).toFixed(2)}x`,
   ];
   // On a shared machine wall time swings with the load; CPU time (user + system) much less.
-  if (cpuMs) lines.push(`CPU time (user+sys): node -e 0 ${cpuMs[0].toFixed(1)} ms, bundle ${cpuMs[1].toFixed(1)} ms (${(cpuMs[1] / cpuMs[0]).toFixed(2)}x), tsc build ${cpuMs[2].toFixed(1)} ms (${(cpuMs[2] / cpuMs[0]).toFixed(2)}x)`);
+  if (cpuMs)
+    lines.push(
+      `CPU time (user+sys): node -e 0 ${cpuMs[0].toFixed(1)} ms, bundle ${cpuMs[1].toFixed(1)} ms (${(cpuMs[1] / cpuMs[0]).toFixed(2)}x), tsc build ${cpuMs[2].toFixed(1)} ms (${(cpuMs[2] / cpuMs[0]).toFixed(2)}x)`,
+    );
   return lines;
 }
 
 async function main() {
   const lines: string[] = [];
-  const say = (s: string) => { lines.push(s); console.log(s); };
+  const say = (s: string) => {
+    lines.push(s);
+    console.log(s);
+  };
   say(`netgrade bench on ${os.cpus().length} cores, node ${process.version}`);
 
   say('\n## Start-up (issue: at home where grading happens)');
   for (const line of await startup()) say(line);
 
   say('\n## Echo (issue: foundation)');
-  say(`udp+tcp --tags all vs reference, whole CLI run: ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--reference', '--tags', 'all']), 500)}`);
+  say(
+    `udp+tcp --tags all vs reference, whole CLI run: ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--reference', '--tags', 'all']), 500)}`,
+  );
   const closed = net.createServer();
   const closedPort = await listen(closed);
   closed.close();
-  say(`udp+tcp --tags all, nothing listening:          ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--port', String(closedPort), '--tags', 'all'], 3), 3000)}`);
+  say(
+    `udp+tcp --tags all, nothing listening:          ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--port', String(closedPort), '--tags', 'all'], 3), 3000)}`,
+  );
   const silent = await silentServers();
-  say(`udp+tcp --tags all, a server that never replies: ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--port', `udp=${silent.udpPort}`, '--port', `tcp=${silent.tcpPort}`, '--tags', 'all'], 1), 3000)}`);
+  say(
+    `udp+tcp --tags all, a server that never replies: ${fmt(await median(['run', 'udp-echo', 'tcp-echo', '--port', `udp=${silent.udpPort}`, '--port', `tcp=${silent.tcpPort}`, '--tags', 'all'], 1), 3000)}`,
+  );
   silent.close();
   const flood = await floodServers();
-  const f = await cli(['run', 'udp-echo', 'tcp-echo', '--port', `udp=${flood.udpPort}`, '--port', `tcp=${flood.tcpPort}`, '--tags', 'all']);
-  say(`udp+tcp --tags all, a flooding server:         ${fmt(f)}, peak RSS ${f.peakRssMb?.toFixed(0) ?? '?'} MB (target < 150 MB: ${(f.peakRssMb ?? 999) < 150 ? 'met' : 'MISSED'})`);
+  const f = await cli([
+    'run',
+    'udp-echo',
+    'tcp-echo',
+    '--port',
+    `udp=${flood.udpPort}`,
+    '--port',
+    `tcp=${flood.tcpPort}`,
+    '--tags',
+    'all',
+  ]);
+  say(
+    `udp+tcp --tags all, a flooding server:         ${fmt(f)}, peak RSS ${f.peakRssMb?.toFixed(0) ?? '?'} MB (target < 150 MB: ${(f.peakRssMb ?? 999) < 150 ? 'met' : 'MISSED'})`,
+  );
   flood.close();
 
   say('\n## KV-HTTP');
-  say(`kv-http --tags all vs reference:                ${fmt(await median(['run', 'kv-http', '--reference', '--tags', 'all']), 1000)}`);
+  say(
+    `kv-http --tags all vs reference:                ${fmt(await median(['run', 'kv-http', '--reference', '--tags', 'all']), 1000)}`,
+  );
   const ref = await startHttpServer({ port: 0 });
   const plain = http.createServer((_q, s) => s.end('a: 1\n'));
   const plainPort = await listen(plain as unknown as net.Server);
   const refRps = await throughput(ref.port);
   const plainRps = await throughput(plainPort);
-  say(`GET / keep-alive, 50 connections, 3 s (autocannon): reference ${refRps.toFixed(0)} req/s, node:http ${plainRps.toFixed(0)} req/s, ratio ${(refRps / plainRps).toFixed(2)}`);
+  say(
+    `GET / keep-alive, 50 connections, 3 s (autocannon): reference ${refRps.toFixed(0)} req/s, node:http ${plainRps.toFixed(0)} req/s, ratio ${(refRps / plainRps).toFixed(2)}`,
+  );
   await ref.close();
   plain.close();
 
   say('\n## All built-in specs (issue 9: still fast, bounded against hostile servers)');
   const pauses = cataloguePauses();
-  say(`all specs --tags all vs reference:              ${fmt(await median(['run', '--reference', '--tags', 'all']), 1000)}`);
-  say(`  the catalogue's deliberate pauses: ${pauses.sumMs} ms in all; ${pauses.floorMs} ms on the scheduler's critical path (the floor for a run)`);
+  say(
+    `all specs --tags all vs reference:              ${fmt(await median(['run', '--reference', '--tags', 'all']), 1000)}`,
+  );
+  say(
+    `  the catalogue's deliberate pauses: ${pauses.sumMs} ms in all; ${pauses.floorMs} ms on the scheduler's critical path (the floor for a run)`,
+  );
   const quiet = await silentServers();
   const quietHttp = await silentServers();
-  say(`all specs --tags all, a server that never replies: ${fmt(await median(['run', '--tags', 'all', '--port', `udp=${quiet.udpPort}`, '--port', `tcp=${quiet.tcpPort}`, '--port', `http=${quietHttp.tcpPort}`], 1), 3000)}`);
+  say(
+    `all specs --tags all, a server that never replies: ${fmt(await median(['run', '--tags', 'all', '--port', `udp=${quiet.udpPort}`, '--port', `tcp=${quiet.tcpPort}`, '--port', `http=${quietHttp.tcpPort}`], 1), 3000)}`,
+  );
   quiet.close();
   quietHttp.close();
   await hostileRuns(say);
@@ -218,8 +301,21 @@ async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'netgrade-bench-'));
   const reporters = ['json', 'junit', 'html'].filter((r) => existsSync(path.resolve(`dist/src/report/${r}.js`)));
   const plainRun = await median(['run', '--reference', '--tags', 'all', '--reporter', 'console'], 5);
-  const allReports = await median(['run', '--reference', '--tags', 'all', '--reporter', 'console', ...reporters.flatMap((r) => ['--reporter', `${r}=${path.join(dir, `report.${r}`)}`])], 5);
-  say(`70-case run with ${reporters.join(', ')} reports: ${(allReports.ms - plainRun.ms).toFixed(0)} ms beyond the run itself (target < 100 ms; medians of 5, noisy)`);
+  const allReports = await median(
+    [
+      'run',
+      '--reference',
+      '--tags',
+      'all',
+      '--reporter',
+      'console',
+      ...reporters.flatMap((r) => ['--reporter', `${r}=${path.join(dir, `report.${r}`)}`]),
+    ],
+    5,
+  );
+  say(
+    `70-case run with ${reporters.join(', ')} reports: ${(allReports.ms - plainRun.ms).toFixed(0)} ms beyond the run itself (target < 100 ms; medians of 5, noisy)`,
+  );
 
   say('\n## The student loop');
   const { studentLoopBench } = await import('./student-loop-bench.js');

@@ -18,9 +18,11 @@ interface Entry {
 /** Runs `work` over items with at most `limit` in flight. */
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** The ids each server fails (failed or errored), run with every tag. */
@@ -30,7 +32,8 @@ async function failures(entries: Entry[]): Promise<Map<string, string[]>> {
     const server = await e.start();
     try {
       const result = await runSpec(e.specs, server.ports, { selection: { tags: 'all' }, ...e.run });
-      for (const c of result.cases) if (c.status === 'failed' || c.status === 'errored') failing.set(c.id, [...(failing.get(c.id) ?? []), e.name]);
+      for (const c of result.cases)
+        if (c.status === 'failed' || c.status === 'errored') failing.set(c.id, [...(failing.get(c.id) ?? []), e.name]);
     } finally {
       await server.close();
     }
@@ -45,13 +48,21 @@ export async function gauntletTable(): Promise<string[]> {
   const failing = await failures(entries);
   const ids = loadSpecs(builtinSpecNames()).flatMap((s) => s.cases.map((c) => c.id));
   const width = Math.max(...ids.map((id) => id.length));
-  const lines = [`${entries.length} servers (${BROKEN_HTTP.length} broken, ${degenerate.length} degenerate) against ${ids.length} checks in ${((Date.now() - started) / 1000).toFixed(1)} s`];
+  const lines = [
+    `${entries.length} servers (${BROKEN_HTTP.length} broken, ${degenerate.length} degenerate) against ${ids.length} checks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  ];
   for (const id of ids) {
     const names = failing.get(id) ?? [];
-    lines.push(`${id.padEnd(width)}  ${names.length === 0 ? 'NO SERVER FAILS IT' : `${names.length}: ${names.join('; ')}`}`);
+    lines.push(
+      `${id.padEnd(width)}  ${names.length === 0 ? 'NO SERVER FAILS IT' : `${names.length}: ${names.join('; ')}`}`,
+    );
   }
   const never = ids.filter((id) => !failing.has(id));
-  lines.push(never.length === 0 ? 'every check fails against at least one server' : `${never.length} checks fail against no server here: ${never.join(', ')}`);
+  lines.push(
+    never.length === 0
+      ? 'every check fails against at least one server'
+      : `${never.length} checks fail against no server here: ${never.join(', ')}`,
+  );
   return lines;
 }
 

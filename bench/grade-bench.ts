@@ -49,8 +49,19 @@ async function gradeWith(classDir: string, out: string, jobs: number): Promise<T
     jobs,
   });
   const wallMs = Date.now() - started;
-  const reports = rows.map((r) => JSON.parse(readFileSync(path.join(out, r.student, 'report.json'), 'utf8')) as { summary: { durationMs: number }; server: { readyMs: number } });
-  return { wallMs, rows, readyMs: reports.map((r) => r.server.readyMs), runMs: reports.map((r) => r.summary.durationMs) };
+  const reports = rows.map(
+    (r) =>
+      JSON.parse(readFileSync(path.join(out, r.student, 'report.json'), 'utf8')) as {
+        summary: { durationMs: number };
+        server: { readyMs: number };
+      },
+  );
+  return {
+    wallMs,
+    rows,
+    readyMs: reports.map((r) => r.server.readyMs),
+    runMs: reports.map((r) => r.summary.durationMs),
+  };
 }
 
 export async function gradeBench(): Promise<string[]> {
@@ -79,4 +90,5 @@ export async function gradeBench(): Promise<string[]> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) console.log((await gradeBench()).join('\n'));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  console.log((await gradeBench()).join('\n'));

@@ -25,7 +25,10 @@ function closedPort(): Promise<number> {
 async function pageHeight(file: string): Promise<number | string> {
   if (!existsSync(CHROMIUM)) return `not measured: ${CHROMIUM} is not installed`;
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(file).href);
@@ -39,9 +42,14 @@ async function pageHeight(file: string): Promise<number | string> {
 export async function studentLoopBench(): Promise<string[]> {
   const out: string[] = [];
   const port = await closedPort();
-  const run = spawnSync(process.execPath, [CLI, 'run', 'udp-echo', 'tcp-echo', '--port', String(port)], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const run = spawnSync(process.execPath, [CLI, 'run', 'udp-echo', 'tcp-echo', '--port', String(port)], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const lines = run.stdout.replace(/\n$/, '').split('\n').length;
-  out.push(`console lines, udp+tcp against nothing listening: ${lines} (target <= 15: ${lines <= 15 ? 'met' : 'MISSED'})`);
+  out.push(
+    `console lines, udp+tcp against nothing listening: ${lines} (target <= 15: ${lines <= 15 ? 'met' : 'MISSED'})`,
+  );
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'netgrade-loop-bench-'));
   try {
@@ -49,12 +57,31 @@ export async function studentLoopBench(): Promise<string[]> {
     writeFileSync(server, 'import socket, sys\nport = int(sys.argv[1]\n');
     const html = path.join(dir, 'report.html');
     try {
-      execFileSync(process.execPath, [CLI, 'run', 'udp-echo', 'tcp-echo', '--start', `python3 ${server} {port}`, '--start-timeout', '20', '--reporter', `html=${html}`], { stdio: 'ignore' });
+      execFileSync(
+        process.execPath,
+        [
+          CLI,
+          'run',
+          'udp-echo',
+          'tcp-echo',
+          '--start',
+          `python3 ${server} {port}`,
+          '--start-timeout',
+          '20',
+          '--reporter',
+          `html=${html}`,
+        ],
+        { stdio: 'ignore' },
+      );
     } catch {
       // exit 1: every case failed, as it should
     }
     const height = await pageHeight(html);
-    out.push(typeof height === 'number' ? `HTML height in chromium, udp+tcp, server did not start: ${height} px (target <= 1200 px: ${height <= 1200 ? 'met' : 'MISSED'})` : `HTML height: ${height}`);
+    out.push(
+      typeof height === 'number'
+        ? `HTML height in chromium, udp+tcp, server did not start: ${height} px (target <= 1200 px: ${height <= 1200 ? 'met' : 'MISSED'})`
+        : `HTML height: ${height}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -24,4 +24,7 @@ const validate = ajv.compile(JSON.parse(text));
 const hash = createHash('sha256').update(text).digest('hex');
 const out = new URL('../dist/schema/', import.meta.url);
 mkdirSync(out, { recursive: true });
-writeFileSync(new URL('spec-validator.cjs', out), `${standaloneCode.default(ajv, validate)}\nmodule.exports.schemaHash = ${JSON.stringify(hash)};\n`);
+writeFileSync(
+  new URL('spec-validator.cjs', out),
+  `${standaloneCode.default(ajv, validate)}\nmodule.exports.schemaHash = ${JSON.stringify(hash)};\n`,
+);

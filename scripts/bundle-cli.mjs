@@ -15,9 +15,12 @@ import { build } from 'esbuild';
 const lazyChildProcess = {
   name: 'lazy-child-process',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined));
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
-      contents: "const { createRequire } = require('node:module'); let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= createRequire(__filename)('node:child_process'))[k] });",
+      contents:
+        "const { createRequire } = require('node:module'); let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= createRequire(__filename)('node:child_process'))[k] });",
       loader: 'js',
     }));
   },
@@ -43,7 +46,14 @@ const bundledRequire = {
 await rm('dist/cli', { recursive: true, force: true });
 
 /** What cli.ts imports on use: built as ES modules with shared chunks, under dist/cli/lib/. */
-const LAZY = ['commands/run', 'commands/grade', 'commands/merge', 'commands/inspect', 'commands/serve', 'commands/init'];
+const LAZY = [
+  'commands/run',
+  'commands/grade',
+  'commands/merge',
+  'commands/inspect',
+  'commands/serve',
+  'commands/init',
+];
 
 await build({
   entryPoints: Object.fromEntries(LAZY.map((m) => [m, `src/${m}.ts`])),
@@ -58,7 +68,9 @@ await build({
   sourcemap: false,
   legalComments: 'eof',
   // Bundled CommonJS dependencies call require(); an ES module has none of its own.
-  banner: { js: "import { createRequire as __netgradeRequire } from 'node:module'; const require = __netgradeRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __netgradeRequire } from 'node:module'; const require = __netgradeRequire(import.meta.url);",
+  },
   plugins: [lazyChildProcess, bundledRequire],
   logLevel: 'warning',
 });
@@ -68,7 +80,11 @@ const lazyImports = {
   name: 'lazy-imports',
   setup(b) {
     const names = new Set(LAZY.map((m) => `./${m}.js`));
-    b.onResolve({ filter: /^\.\/.*\.js$/ }, (args) => (args.kind === 'dynamic-import' && names.has(args.path) ? { path: `./lib/${args.path.slice(2)}`, external: true } : undefined));
+    b.onResolve({ filter: /^\.\/.*\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' && names.has(args.path)
+        ? { path: `./lib/${args.path.slice(2)}`, external: true }
+        : undefined,
+    );
   },
 };
 

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const generated = execFileSync(process.execPath, [path.join(root, 'dist/src/cli.js'), 'list', '--format', 'markdown'], { encoding: 'utf8' });
+const generated = execFileSync(process.execPath, [path.join(root, 'dist/src/cli.js'), 'list', '--format', 'markdown'], {
+  encoding: 'utf8',
+});
 const readme = path.join(root, 'README.md');
 const text = readFileSync(readme, 'utf8');
 const start = /<!-- catalogue:start[^>]*-->\n/.exec(text);

@@ -20,11 +20,16 @@ mkdirSync(dest, { recursive: true });
 const stage = mkdtempSync(path.join(os.tmpdir(), 'netgrade-pack-'));
 try {
   for (const entry of [...pkg.files, 'README.md', 'LICENSE']) {
-    if (existsSync(path.join(root, entry))) cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
+    if (existsSync(path.join(root, entry)))
+      cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
   }
   const { scripts: _scripts, devDependencies: _dev, ...manifest } = pkg;
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dest], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dest], {
+    cwd: stage,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   process.stdout.write(path.join(dest, out.trim().split('\n').at(-1)) + '\n');
 } finally {
   rmSync(stage, { recursive: true, force: true });

@@ -50,7 +50,10 @@ function startFlags(cmd: Command): Command {
   return cmd
     .option('--start-timeout <s>', 'seconds the started server has to listen on its ports (default: 10)')
     .option('--limit-memory <MB>', 'address-space limit of the started server in MiB (default: 2048; 0: none)')
-    .option('--limit-procs <n>', 'process limit (RLIMIT_NPROC) of the started server; counts all of the user\'s processes')
+    .option(
+      '--limit-procs <n>',
+      "process limit (RLIMIT_NPROC) of the started server; counts all of the user's processes",
+    )
     .option('--limit-wall <s>', 'kill the started server after this many seconds');
 }
 
@@ -91,9 +94,12 @@ const runCmd = program
 planFlags(runCmd, 'draw the payloads from this seed, as a report printed it, to repeat a run (default: a random one)')
   .option('--reporter <name[=file]>', RUN_REPORTERS, collect)
   .option('--reference', 'start the bundled reference servers on free ports and test them')
-  .option('--start <command>', 'start the server under test (sh -c); {port:udp} {port:tcp} {port:http} become its ports')
+  .option(
+    '--start <command>',
+    'start the server under test (sh -c); {port:udp} {port:tcp} {port:http} become its ports',
+  )
   .option('--bail', 'stop at the first case that fails')
-  .option('--watch', 'with --start: run again whenever a file in the server\'s folder changes')
+  .option('--watch', "with --start: run again whenever a file in the server's folder changes")
   .option('--verbose', 'list every case, with the transcripts of passing ones')
   .addOption(new Option('--concurrency <n>', 'cases in flight at once').default('16').hideHelp())
   .addHelpText('after', RUN_EXAMPLES)
@@ -105,18 +111,25 @@ startFlags(runCmd);
 
 const gradeCmd = program
   .command('grade')
-  .description('grade a class: start each submission\'s server, run the specs, write reports and gradebook.csv')
+  .description("grade a class: start each submission's server, run the specs, write reports and gradebook.csv")
   .argument('[spec...]', 'built-in spec name or path to a .yaml file (default: every built-in spec)')
   .option('--submissions <dir>', 'a folder with one sub-folder per submission (the student id is its name)')
   .option('--roster <file>', 'roster.csv or .yaml: student, dir, start, target (host:port of a running server)')
-  .option('--start <command>', 'start command; {dir} {port:udp} {port:tcp} {port:http} {port} are filled per submission')
+  .option(
+    '--start <command>',
+    'start command; {dir} {port:udp} {port:tcp} {port:http} {port} are filled per submission',
+  )
   .option('--out <dir>', 'where reports, gradebook.csv and grades.json go')
   .option('--jobs <n>', 'submissions graded at once (default: the number of cores)')
   .option('--shard <i/n>', 'grade the i-th of n shards (sorted by student id, every n-th)')
   .option('--submission-timeout <s>', 'the most one submission may take, start to stop (default: 120)');
-planFlags(gradeCmd, 'draw every submission\'s payloads from this seed (default: a random one, in every report)')
-  .option('--reporter <name>', 'per-student files besides report.json: junit, html (default: every one available); repeatable', collect)
-  .option('--id-column <name>', 'name of gradebook.csv\'s first column, as the LMS expects it (default: student)')
+planFlags(gradeCmd, "draw every submission's payloads from this seed (default: a random one, in every report)")
+  .option(
+    '--reporter <name>',
+    'per-student files besides report.json: junit, html (default: every one available); repeatable',
+    collect,
+  )
+  .option('--id-column <name>', "name of gradebook.csv's first column, as the LMS expects it (default: student)")
   .option('--gradebook-format <format>', 'csv, or excel (UTF-8 with a byte-order mark, for Excel on Windows)')
   .addOption(new Option('--concurrency <n>', 'cases in flight at once per submission').hideHelp())
   .addHelpText('after', GRADE_EXAMPLES)
@@ -128,7 +141,9 @@ startFlags(gradeCmd);
 
 program
   .command('init')
-  .description('write netgrade.config (the specs and your start command) so that `npx netgrade` alone runs them; --course: a starter spec, profile and workflow')
+  .description(
+    'write netgrade.config (the specs and your start command) so that `npx netgrade` alone runs them; --course: a starter spec, profile and workflow',
+  )
   .argument('[spec...]', 'the specs your server must pass (default: udp-echo tcp-echo)')
   .option('--start <command>', 'how your server starts; {port} becomes the port netgrade picks')
   .option('--course', 'for an instructor: a starter spec, a grading profile and a GitHub workflow')
@@ -141,9 +156,9 @@ program
 program
   .command('merge')
   .description('join the out folders of sharded grade runs into one folder and one gradebook')
-  .argument('<dirs...>', 'the shards\' --out folders')
+  .argument('<dirs...>', "the shards' --out folders")
   .option('--out <dir>', 'the merged folder')
-  .option('--id-column <name>', 'name of gradebook.csv\'s first column (default: student)')
+  .option('--id-column <name>', "name of gradebook.csv's first column (default: student)")
   .option('--gradebook-format <format>', 'csv, or excel (UTF-8 with a byte-order mark)')
   .action(async (dirs: string[], flags: { out?: string; gradebookFormat?: string; idColumn?: string }) => {
     const { mergeCommand } = await import('./commands/merge.js');
@@ -163,7 +178,7 @@ program
   .command('list')
   .description('list the cases of specs: id, points, tags, title')
   .argument('[spec...]')
-  .option('--format <format>', 'text, or markdown (the README\'s check catalogue)', 'text')
+  .option('--format <format>', "text, or markdown (the README's check catalogue)", 'text')
   .action(async (specs: string[], flags: { format: string }) => {
     const { listCommand } = await import('./commands/inspect.js');
     process.exitCode = listCommand(specs, env, flags.format);
@@ -187,7 +202,8 @@ function fail(message: string, status = 2): void {
 /** `npx netgrade [--flags]` in a folder with netgrade.config runs what it says. */
 async function withConfig(argv: string[]): Promise<string[]> {
   const first = argv[2];
-  if (first !== undefined && (!first.startsWith('-') || ['-h', '--help', '-V', '--version'].includes(first))) return argv;
+  if (first !== undefined && (!first.startsWith('-') || ['-h', '--help', '-V', '--version'].includes(first)))
+    return argv;
   const { configArgs } = await import('./commands/init.js');
   const args = configArgs(process.cwd());
   return args ? [...argv.slice(0, 2), 'run', ...args, ...argv.slice(2)] : argv;

@@ -22,7 +22,11 @@ const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(:\d*)?$/;
 
 export function createApp(opts: AppOptions): App {
   const store = new KvStore(opts.clock);
-  const sessions = new SessionTable({ maxAgeSeconds: opts.sessionMaxAgeSeconds, maxSessions: opts.maxSessions, clock: opts.clock });
+  const sessions = new SessionTable({
+    maxAgeSeconds: opts.sessionMaxAgeSeconds,
+    maxSessions: opts.maxSessions,
+    clock: opts.clock,
+  });
   const handle = (req: HttpRequest): HttpResponse => {
     const hostError = checkHost(req);
     if (hostError) return textResponse(400, hostError);

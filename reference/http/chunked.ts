@@ -59,7 +59,9 @@ export class ChunkedDecoder {
   }
 
   private tooLong(pending: number, what: string): ChunkedResult {
-    return pending > this.limits.maxLine ? { kind: 'error', status: 400, message: `${what} too long` } : { kind: 'incomplete' };
+    return pending > this.limits.maxLine
+      ? { kind: 'error', status: 400, message: `${what} too long` }
+      : { kind: 'incomplete' };
   }
 }
 

@@ -18,7 +18,14 @@ export function formatHttpDate(epochMs: number): string {
   return new Date(epochMs).toUTCString();
 }
 
-interface DateParts { year: number; month: string; day: string; hour: string; minute: string; second: string }
+interface DateParts {
+  year: number;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
+}
 
 /**
  * Parses an HTTP-date in any of its three forms; returns epoch milliseconds, or undefined when the

@@ -58,7 +58,8 @@ export class RequestReader {
     if (end < 0) {
       this.scanFrom = Math.max(0, data.length - 3);
       if (data.length > this.limits.maxHead) return { kind: 'error', status: 431, message: 'request head too large' };
-      if (isHopeless(data.toString('latin1', 0, Math.min(data.length, 8192)))) return badRequest('malformed request-line');
+      if (isHopeless(data.toString('latin1', 0, Math.min(data.length, 8192))))
+        return badRequest('malformed request-line');
       return { kind: 'incomplete', sendContinue: false };
     }
     if (end > this.limits.maxHead) return { kind: 'error', status: 431, message: 'request head too large' };
@@ -93,8 +94,12 @@ export class RequestReader {
       // §6.3 step 4: chunked must be the final coding, else 400 and close.
       if (codings[codings.length - 1] !== 'chunked') return badRequest('chunked is not the final transfer coding');
       // §6.1: a coding we do not understand gets 501.
-      if (codings.length > 1) return { kind: 'error', status: 501, message: `transfer coding ${codings[0]} not implemented` };
-      return { kind: 'chunked', decoder: new ChunkedDecoder({ maxBody: this.limits.maxBody, maxLine: this.limits.maxHead }) };
+      if (codings.length > 1)
+        return { kind: 'error', status: 501, message: `transfer coding ${codings[0]} not implemented` };
+      return {
+        kind: 'chunked',
+        decoder: new ChunkedDecoder({ maxBody: this.limits.maxBody, maxLine: this.limits.maxHead }),
+      };
     }
     if (!cl) return { kind: 'length', length: 0 }; // §6.3 step 6: a request without either has no body
     // §6.3 step 5: a list of identical values is one value; anything else is invalid.

@@ -67,7 +67,10 @@ export function headerValue(req: RequestHead, name: string): string | undefined 
 /** The members of a list-based field (RFC 9110 §5.6.1), lower-cased, empty members dropped. */
 export function headerTokens(req: RequestHead, name: string): string[] {
   const value = headerValue(req, name) ?? '';
-  return value.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  return value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
 }
 
 /**

@@ -99,7 +99,11 @@ function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     closing = true;
     socket.end();
   };
-  const send = (res: HttpResponse, req: HttpRequest | undefined, connection: 'close' | 'keep-alive' | undefined): void => {
+  const send = (
+    res: HttpResponse,
+    req: HttpRequest | undefined,
+    connection: 'close' | 'keep-alive' | undefined,
+  ): void => {
     const out = serializeResponse(res, { head: req?.method === 'HEAD', connection, nowMs: ctx.clock() });
     const bytes = ctx.faults.bytes ? ctx.faults.bytes(out, req, res) : out;
     if (bytes === null) return void socket.destroy();

@@ -88,7 +88,12 @@ export function cookieValues(req: RequestHead, name: string): string[] {
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=');
     if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
-    values.push(pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    values.push(
+      pair
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1'),
+    );
   }
   return values;
 }

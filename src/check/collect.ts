@@ -4,7 +4,11 @@ import type { CollectCheck } from '../spec/types.js';
 import type { Failure } from '../model/result.js';
 import { escapeBytes } from '../text/escape.js';
 
-const show = (values: string[]) => values.slice(0, 5).map((v) => escapeBytes(Buffer.from(v))).join(', ') + (values.length > 5 ? ', …' : '');
+const show = (values: string[]) =>
+  values
+    .slice(0, 5)
+    .map((v) => escapeBytes(Buffer.from(v)))
+    .join(', ') + (values.length > 5 ? ', …' : '');
 
 /** True when the values are a counter: the same prefix and a number that rises by a fixed step. */
 export function countsUp(values: string[]): boolean {
@@ -41,10 +45,14 @@ export function orderOf(values: string[]): string | undefined {
   const orders: Array<[string, Key[] | undefined]> = [
     ['as strings', values],
     ['as numbers', values.every((v) => /^\d+$/.test(v)) ? values.map((v) => BigInt(v)) : undefined],
-    ['as hexadecimal numbers', values.every((v) => /^[0-9a-f]+$/i.test(v)) ? values.map((v) => BigInt('0x' + v)) : undefined],
+    [
+      'as hexadecimal numbers',
+      values.every((v) => /^[0-9a-f]+$/i.test(v)) ? values.map((v) => BigInt('0x' + v)) : undefined,
+    ],
   ];
   const tails = values.map((v) => /^(.*?)(\d+)$/.exec(v));
-  if (tails.every((m) => m && m[1] === tails[0]![1])) orders.push(['as the number at their end', tails.map((m) => BigInt(m![2]))]);
+  if (tails.every((m) => m && m[1] === tails[0]![1]))
+    orders.push(['as the number at their end', tails.map((m) => BigInt(m![2]))]);
   for (const [how, keys] of orders) {
     const dir = keys && monotone(keys);
     if (dir) return `${dir} ${how}`;
@@ -53,19 +61,44 @@ export function orderOf(values: string[]): string | undefined {
 }
 
 export function checkCollection(name: string, c: CollectCheck, values: string[]): Failure | undefined {
-  if (c.count !== undefined && values.length !== c.count) return { message: `collected ${values.length} values of ${name}; expected ${c.count}`, expected: `${c.count} values`, actual: show(values) };
+  if (c.count !== undefined && values.length !== c.count)
+    return {
+      message: `collected ${values.length} values of ${name}; expected ${c.count}`,
+      expected: `${c.count} values`,
+      actual: show(values),
+    };
   if (c.distinct) {
     const dupes = values.filter((v, i) => values.indexOf(v) !== i);
-    if (dupes.length > 0) return { message: `the values of ${name} repeat: ${new Set(values).size} distinct of ${values.length} (e.g. "${escapeBytes(Buffer.from(dupes[0]))}" twice)`, expected: `${values.length} distinct values`, actual: show(values) };
+    if (dupes.length > 0)
+      return {
+        message: `the values of ${name} repeat: ${new Set(values).size} distinct of ${values.length} (e.g. "${escapeBytes(Buffer.from(dupes[0]))}" twice)`,
+        expected: `${values.length} distinct values`,
+        actual: show(values),
+      };
   }
   if (c.minLength !== undefined) {
     const short = values.find((v) => v.length < c.minLength!);
-    if (short !== undefined) return { message: `${name} "${escapeBytes(Buffer.from(short))}" is ${short.length} characters; at least ${c.minLength} are needed to be unguessable`, expected: `at least ${c.minLength} characters`, actual: show(values) };
+    if (short !== undefined)
+      return {
+        message: `${name} "${escapeBytes(Buffer.from(short))}" is ${short.length} characters; at least ${c.minLength} are needed to be unguessable`,
+        expected: `at least ${c.minLength} characters`,
+        actual: show(values),
+      };
   }
-  if (c.notCountingUp && countsUp(values)) return { message: `the values of ${name} count up (${show(values.slice(0, 3))}), so the next one is easy to guess; use a random 128-bit value`, expected: 'unpredictable values', actual: show(values) };
+  if (c.notCountingUp && countsUp(values))
+    return {
+      message: `the values of ${name} count up (${show(values.slice(0, 3))}), so the next one is easy to guess; use a random 128-bit value`,
+      expected: 'unpredictable values',
+      actual: show(values),
+    };
   if (c.unordered) {
     const order = orderOf(values);
-    if (order) return { message: `the ${values.length} values of ${name} are all ${order} (${show(values.slice(0, 3))}), as a clock or a counter gives, so the next one is easy to guess; use a random 128-bit value`, expected: 'values in no order (random)', actual: show(values) };
+    if (order)
+      return {
+        message: `the ${values.length} values of ${name} are all ${order} (${show(values.slice(0, 3))}), as a clock or a counter gives, so the next one is easy to guess; use a random 128-bit value`,
+        expected: 'values in no order (random)',
+        actual: show(values),
+      };
   }
   return undefined;
 }

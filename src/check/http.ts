@@ -73,10 +73,20 @@ function noResponse(e: HttpExpect, o: HttpObservation): Failure | undefined {
   if (e.orClosed && (o.peerClosed || o.error?.code === 'RESET')) return undefined;
   if (o.error) return { message: o.error.message };
   if (o.partial && o.partial.length > 0) {
-    return { message: `the response was not complete within ${o.timeoutMs} ms (${o.partial.length} byte${o.partial.length === 1 ? '' : 's'} came)`, expected: 'a whole response', actual: show(o.partial) };
+    return {
+      message: `the response was not complete within ${o.timeoutMs} ms (${o.partial.length} byte${o.partial.length === 1 ? '' : 's'} came)`,
+      expected: 'a whole response',
+      actual: show(o.partial),
+    };
   }
-  const message = o.peerClosed ? 'the server closed the connection without answering' : `no response within ${o.timeoutMs} ms`;
-  return { message, expected: e.status ? `status ${e.status.join(' or ')}` : 'a response', actual: o.peerClosed ? '(nothing, then close)' : '(nothing)' };
+  const message = o.peerClosed
+    ? 'the server closed the connection without answering'
+    : `no response within ${o.timeoutMs} ms`;
+  return {
+    message,
+    expected: e.status ? `status ${e.status.join(' or ')}` : 'a response',
+    actual: o.peerClosed ? '(nothing, then close)' : '(nothing)',
+  };
 }
 
 /**
@@ -87,17 +97,29 @@ function noResponse(e: HttpExpect, o: HttpObservation): Failure | undefined {
 export function cutShort(e: HttpExpect, o: HttpObservation): Failure | undefined {
   const res = o.response!;
   if (o.capped) {
-    return { message: 'the server sent more than 1 MiB without finishing the response; netgrade stopped reading', expected: 'a whole response', actual: responseHead(res) };
+    return {
+      message: 'the server sent more than 1 MiB without finishing the response; netgrade stopped reading',
+      expected: 'a whole response',
+      actual: responseHead(res),
+    };
   }
   if (!res.headCut || (e.orClosed && o.peerClosed)) return undefined;
   const why = o.deviations.find((d) => d.code === 'truncated' || d.code === 'header-too-large');
-  return { message: why?.message ?? 'the header block did not end', expected: 'a header block ended by an empty line (CRLF CRLF)', actual: responseHead(res) };
+  return {
+    message: why?.message ?? 'the header block did not end',
+    expected: 'a header block ended by an empty line (CRLF CRLF)',
+    actual: responseHead(res),
+  };
 }
 
 function notHttp(_e: HttpExpect, o: HttpObservation): Failure | undefined {
   const res = o.response!;
   if (res.status !== null) return undefined;
-  return { message: 'the response does not start with an HTTP status line', expected: 'HTTP/1.1 <code> <reason>', actual: show(Buffer.concat([Buffer.from(res.statusLine, 'latin1'), Buffer.from('\n'), res.body]), 256) };
+  return {
+    message: 'the response does not start with an HTTP status line',
+    expected: 'HTTP/1.1 <code> <reason>',
+    actual: show(Buffer.concat([Buffer.from(res.statusLine, 'latin1'), Buffer.from('\n'), res.body]), 256),
+  };
 }
 
 function status(e: HttpExpect, o: HttpObservation): Failure | undefined {
@@ -105,18 +127,29 @@ function status(e: HttpExpect, o: HttpObservation): Failure | undefined {
   if (!e.status || e.status.includes(res.status!)) return undefined;
   const interim = o.deviations.find((d) => d.code === 'interim-status');
   const want = e.status.join(' or ');
-  const message = interim ? `expected status ${want}; ${interim.message}` : `expected status ${want}, got ${res.status}`;
+  const message = interim
+    ? `expected status ${want}; ${interim.message}`
+    : `expected status ${want}, got ${res.status}`;
   return { message, expected: `status ${want}`, actual: res.statusLine ? show(res.statusLine) : String(res.status) };
 }
 
 // ---- framing ----------------------------------------------------------------
 
 const FRAMING: Record<FramingRule, { codes: DeviationCode[]; rule: string }> = {
-  'status-line': { codes: ['bad-status-line', 'missing-reason', 'not-http'], rule: 'a status line "HTTP/1.1 SP 3DIGIT SP reason CRLF"' },
+  'status-line': {
+    codes: ['bad-status-line', 'missing-reason', 'not-http'],
+    rule: 'a status line "HTTP/1.1 SP 3DIGIT SP reason CRLF"',
+  },
   crlf: { codes: ['lf-line-end'], rule: 'every line ending in CRLF, the header block in CRLF CRLF' },
-  'content-length': { codes: ['no-content-length', 'content-length-mismatch', 'bad-content-length'], rule: 'a Content-Length equal to the body length in bytes' },
+  'content-length': {
+    codes: ['no-content-length', 'content-length-mismatch', 'bad-content-length'],
+    rule: 'a Content-Length equal to the body length in bytes',
+  },
   'no-body': { codes: ['body-not-allowed'], rule: 'no bytes after the header block' },
-  'header-syntax': { codes: ['bad-header-line'], rule: 'every header line "name: value", the name a token, the value free of control characters' },
+  'header-syntax': {
+    codes: ['bad-header-line'],
+    rule: 'every header line "name: value", the name a token, the value free of control characters',
+  },
 };
 
 function framing(e: HttpExpect, o: HttpObservation): Failure | undefined {
@@ -141,10 +174,22 @@ export function headerProblem(name: string, m: HeaderExpect, res: HttpResponse):
   const subject = headerSubject(name, res);
   const all = headerAll(res, name);
   const actual = all.length ? all.map((v) => `${name}: ${showField(v)}`).join('\n') : `(no ${name} header)`;
-  if (m.present === false) return subject ? { message: `the response has a ${name} header ("${showField(all.join(', '))}"), which it must not`, expected: `no ${name} header`, actual } : undefined;
+  if (m.present === false)
+    return subject
+      ? {
+          message: `the response has a ${name} header ("${showField(all.join(', '))}"), which it must not`,
+          expected: `no ${name} header`,
+          actual,
+        }
+      : undefined;
   const wants = wantedAll(m);
   // A header named in a step must be there (`ETag: {}` asks for just that), unless `present: false`.
-  if (!subject) return { message: `the response has no ${name} header`, expected: `${name}: ${wants.join(', ') || 'present'}`, actual };
+  if (!subject)
+    return {
+      message: `the response has no ${name} header`,
+      expected: `${name}: ${wants.join(', ') || 'present'}`,
+      actual,
+    };
   const bad = judge(m, subject);
   return bad && { message: bad.message, expected: `${name}: ${bad.expected}`, actual };
 }
@@ -174,19 +219,23 @@ function setCookies(res: HttpResponse): Array<{ raw: string; check: SetCookieChe
 export function setCookieProblem(m: SetCookieExpect, res: HttpResponse, now: Date): string | undefined {
   const cookies = setCookies(res);
   const first = cookies[0];
-  if (m.present === false) return first ? `the response sets a cookie ("${show(first.raw)}"), which it must not` : undefined;
+  if (m.present === false)
+    return first ? `the response sets a cookie ("${show(first.raw)}"), which it must not` : undefined;
   if (m.kept) {
     const again = cookies.find((c) => c.check.name === m.kept!.name);
-    if (again && again.check.value !== m.kept.value) return `the server set a new ${m.kept.name} cookie ("${show(again.check.value ?? '')}") although the request carried ${m.kept.name}=${show(m.kept.value)}`;
+    if (again && again.check.value !== m.kept.value)
+      return `the server set a new ${m.kept.name} cookie ("${show(again.check.value ?? '')}") although the request carried ${m.kept.name}=${show(m.kept.value)}`;
   }
-  if (m.fresh && !cookies.some((x) => x.check.name === m.fresh!.name)) return `the response sets no ${m.fresh.name} cookie; a new session needs a new id`;
+  if (m.fresh && !cookies.some((x) => x.check.name === m.fresh!.name))
+    return `the response sets no ${m.fresh.name} cookie; a new session needs a new id`;
   const needsOne = m.present || m.valid || m.path !== undefined || m.httpOnly || m.persistent || m.value !== undefined;
   if (!first) return needsOne ? 'the response has no Set-Cookie header' : undefined;
   if (m.valid) {
     const bad = cookies.find((c) => c.check.problems.length > 0);
     if (bad) return `Set-Cookie "${show(bad.raw)}" is not valid RFC 6265 syntax: ${bad.check.problems.join('; ')}`;
   }
-  if (m.path !== undefined && cookieAttribute(first.check, 'Path')?.value !== m.path) return `the cookie has no Path=${m.path} attribute`;
+  if (m.path !== undefined && cookieAttribute(first.check, 'Path')?.value !== m.path)
+    return `the cookie has no Path=${m.path} attribute`;
   if (m.httpOnly && !cookieAttribute(first.check, 'HttpOnly')) return 'the cookie has no HttpOnly attribute';
   if (m.persistent) {
     const life = cookieLifetime(first.check, now);
@@ -194,13 +243,19 @@ export function setCookieProblem(m: SetCookieExpect, res: HttpResponse, now: Dat
     if (!life.future) return 'the cookie has already expired (Max-Age <= 0 or an Expires in the past)';
   }
   if (m.value) {
-    const bad = judge(m.value, { kind: 'cookie', name: `the cookie ${first.check.name ?? ''}`.trimEnd(), bytes: Buffer.from(first.check.value ?? '', 'latin1') });
+    const bad = judge(m.value, {
+      kind: 'cookie',
+      name: `the cookie ${first.check.name ?? ''}`.trimEnd(),
+      bytes: Buffer.from(first.check.value ?? '', 'latin1'),
+    });
     if (bad) return bad.message;
   }
   if (m.fresh) {
     const c = cookies.find((x) => x.check.name === m.fresh!.name)!;
-    if (m.fresh.not !== undefined && c.check.value === m.fresh.not) return `the server adopted the id the client made up (${m.fresh.name}=${show(m.fresh.not)}) instead of issuing a fresh one`;
-    if (m.fresh.notIssued?.includes(c.check.value ?? '')) return `the server issued ${m.fresh.name}=${show(c.check.value ?? '')} again, an id it had already given another session; every new session needs its own id`;
+    if (m.fresh.not !== undefined && c.check.value === m.fresh.not)
+      return `the server adopted the id the client made up (${m.fresh.name}=${show(m.fresh.not)}) instead of issuing a fresh one`;
+    if (m.fresh.notIssued?.includes(c.check.value ?? ''))
+      return `the server issued ${m.fresh.name}=${show(c.check.value ?? '')} again, an id it had already given another session; every new session needs its own id`;
   }
   return undefined;
 }
@@ -210,18 +265,35 @@ function cookie(e: HttpExpect, o: HttpObservation): Failure | undefined {
   const problem = setCookieProblem(e.setCookie, o.response!, o.now);
   if (!problem) return undefined;
   const all = headerAll(o.response!, 'set-cookie');
-  return { message: problem, actual: all.length ? all.map((v) => `Set-Cookie: ${showField(v)}`).join('\n') : '(no Set-Cookie header)' };
+  return {
+    message: problem,
+    actual: all.length ? all.map((v) => `Set-Cookie: ${showField(v)}`).join('\n') : '(no Set-Cookie header)',
+  };
 }
 
 // ---- connection -------------------------------------------------------------
 
-const tokenList = (value: string) => value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+const tokenList = (value: string) =>
+  value
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
 
 function keepAlive(e: HttpExpect, o: HttpObservation): Failure | undefined {
   if (!e.keepAlive) return undefined;
   const saidClose = tokenList(header(o.response!, 'connection') ?? '').includes('close');
-  if (saidClose && !o.closedAfter) return { message: 'the response says Connection: close, but the server kept the connection open', expected: 'the server closes the connection', actual: 'still open' };
-  if (!saidClose && o.closedAfter) return { message: 'the server closed the connection after the response without sending Connection: close', expected: 'Connection: close, or a connection that stays open', actual: 'closed, with no Connection: close' };
+  if (saidClose && !o.closedAfter)
+    return {
+      message: 'the response says Connection: close, but the server kept the connection open',
+      expected: 'the server closes the connection',
+      actual: 'still open',
+    };
+  if (!saidClose && o.closedAfter)
+    return {
+      message: 'the server closed the connection after the response without sending Connection: close',
+      expected: 'Connection: close, or a connection that stays open',
+      actual: 'closed, with no Connection: close',
+    };
   return undefined;
 }
 

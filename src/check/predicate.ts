@@ -1,7 +1,15 @@
 // The one predicate module: judges a subject (reply bytes, an HTTP body, a header's
 // or a cookie's value) against the matchers a step wrote, in the table's order, so
 // every subject gets the same sentences (src/spec/matchers.ts holds the table).
-import { MATCHERS, MATCHER_KEYWORDS, type ArgKind, type Matcher, type MatchSet, type MatcherKeyword, type Subject } from '../spec/matchers.js';
+import {
+  MATCHERS,
+  MATCHER_KEYWORDS,
+  type ArgKind,
+  type Matcher,
+  type MatchSet,
+  type MatcherKeyword,
+  type Subject,
+} from '../spec/matchers.js';
 import { previewBytes } from '../text/escape.js';
 
 export type { MatchSet, Subject } from '../spec/matchers.js';
@@ -24,7 +32,8 @@ export function judge(set: MatchSet, subject: Subject): Mismatch | undefined {
     const m = entry(keyword);
     const judgement = m.test(want as never, subject);
     if (judgement === undefined) continue;
-    const { message, actual } = typeof judgement === 'string' ? { message: judgement, actual: previewBytes(subject.bytes, 512) } : judgement;
+    const { message, actual } =
+      typeof judgement === 'string' ? { message: judgement, actual: previewBytes(subject.bytes, 512) } : judgement;
     return { keyword, message, expected: m.expected(want as never), actual };
   }
   return undefined;

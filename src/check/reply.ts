@@ -39,12 +39,23 @@ const show = (b: Buffer | string) => previewBytes(typeof b === 'string' ? Buffer
 
 const connectionError: Check = (_e, o) => (o.error && o.bytes.length === 0 ? { message: o.error.message } : undefined);
 
-const capped: Check = (_e, o) => (o.capped ? { message: 'the server sent more than 1 MiB in reply; netgrade stopped reading', actual: show(o.bytes) } : undefined);
+const capped: Check = (_e, o) =>
+  o.capped
+    ? { message: 'the server sent more than 1 MiB in reply; netgrade stopped reading', actual: show(o.bytes) }
+    : undefined;
 
 const noReply: Check = (e, o) => {
-  if (e.noReply) return o.bytes.length === 0 ? undefined : { message: 'a reply came where none was expected', expected: '(nothing)', actual: show(o.bytes) };
+  if (e.noReply)
+    return o.bytes.length === 0
+      ? undefined
+      : { message: 'a reply came where none was expected', expected: '(nothing)', actual: show(o.bytes) };
   if (o.bytes.length > 0) return undefined;
-  if (o.peerClosed) return { message: 'the server closed the connection without replying', expected: expectedText(e), actual: '(nothing, then close)' };
+  if (o.peerClosed)
+    return {
+      message: 'the server closed the connection without replying',
+      expected: expectedText(e),
+      actual: '(nothing, then close)',
+    };
   const sends = o.sends && o.sends > 1 ? ` (sent ${o.sends} times)` : '';
   return { message: `no reply within ${o.timeoutMs} ms${sends}`, expected: expectedText(e), actual: '(nothing)' };
 };
@@ -59,11 +70,22 @@ const matchers: Check = (e, o) => {
 
 const timing: Check = (e, o) => {
   if (e.replyWithinMs !== undefined && o.elapsedMs !== undefined && o.elapsedMs > e.replyWithinMs) {
-    return { message: `the reply took ${o.elapsedMs} ms; it must come within ${e.replyWithinMs} ms`, expected: `within ${e.replyWithinMs} ms`, actual: `${o.elapsedMs} ms` };
+    return {
+      message: `the reply took ${o.elapsedMs} ms; it must come within ${e.replyWithinMs} ms`,
+      expected: `within ${e.replyWithinMs} ms`,
+      actual: `${o.elapsedMs} ms`,
+    };
   }
   if (e.closedWithinMs !== undefined && (o.closedAfterMs === undefined || o.closedAfterMs > e.closedWithinMs)) {
-    const actual = o.closedAfterMs === undefined ? `still open ${e.closedWithinMs} ms after the reply` : `closed after ${o.closedAfterMs} ms`;
-    return { message: `the server did not close the connection within ${e.closedWithinMs} ms after replying`, expected: `close within ${e.closedWithinMs} ms`, actual };
+    const actual =
+      o.closedAfterMs === undefined
+        ? `still open ${e.closedWithinMs} ms after the reply`
+        : `closed after ${o.closedAfterMs} ms`;
+    return {
+      message: `the server did not close the connection within ${e.closedWithinMs} ms after replying`,
+      expected: `close within ${e.closedWithinMs} ms`,
+      actual,
+    };
   }
   return undefined;
 };

@@ -35,7 +35,8 @@ export function guessStart(dir: string): string | undefined {
 }
 
 function write(file: string, text: string, force: boolean, env: ReporterEnv): void {
-  if (existsSync(file) && !force) throw new UsageError(`${path.relative(env.cwd, file)} exists already (use --force to replace it)`);
+  if (existsSync(file) && !force)
+    throw new UsageError(`${path.relative(env.cwd, file)} exists already (use --force to replace it)`);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
   env.stdout.write(`wrote ${path.relative(env.cwd, file)}\n`);
@@ -45,7 +46,10 @@ function studentConfig(specArgs: string[], flags: InitFlags, env: ReporterEnv): 
   const specs = specArgs.length > 0 ? specArgs : ['udp-echo', 'tcp-echo'];
   const services = loadSpecs(specs).map((s) => s.service);
   const start = flags.start ?? guessStart(env.cwd);
-  if (start === undefined) throw new UsageError('init: say how your server starts, e.g. netgrade init --start "python3 server.py {port}" (netgrade fills in {port})');
+  if (start === undefined)
+    throw new UsageError(
+      'init: say how your server starts, e.g. netgrade init --start "python3 server.py {port}" (netgrade fills in {port})',
+    );
   checkTemplate(start, services);
   const config: Config = { specs, start };
   return `# Read by \`npx netgrade\` (no command): it starts your server with \`start\`\n# ({port} is a free port netgrade picks) and runs \`specs\` against it.\n# Add --watch to run again whenever you save: npx netgrade --watch\n${stringify(config)}`;
@@ -117,7 +121,9 @@ export function initCommand(specArgs: string[], flags: InitFlags, env: ReporterE
     write(at('netgrade/my-lab.yaml'), STARTER_SPEC, force, env);
     write(at('netgrade/profile.yaml'), PROFILE, force, env);
     write(at('.github/workflows/netgrade.yml'), workflow(netgradeVersion()), force, env);
-    env.stdout.write(`next: edit netgrade/my-lab.yaml, then: netgrade validate netgrade/my-lab.yaml\n(built-in specs to copy from: ${builtinSpecNames().join(', ')})\n`);
+    env.stdout.write(
+      `next: edit netgrade/my-lab.yaml, then: netgrade validate netgrade/my-lab.yaml\n(built-in specs to copy from: ${builtinSpecNames().join(', ')})\n`,
+    );
     return 0;
   }
   write(at(CONFIG_FILE), studentConfig(specArgs, flags, env), force, env);
@@ -126,7 +132,10 @@ export function initCommand(specArgs: string[], flags: InitFlags, env: ReporterE
 }
 
 /** The `run` arguments a netgrade.config in `cwd` stands for, or undefined when there is none. */
-export function configArgs(cwd: string, read: (f: string) => string = (f) => readFileSync(f, 'utf8')): string[] | undefined {
+export function configArgs(
+  cwd: string,
+  read: (f: string) => string = (f) => readFileSync(f, 'utf8'),
+): string[] | undefined {
   const file = path.join(cwd, CONFIG_FILE);
   if (!existsSync(file)) return undefined;
   return argsOf(read(file));
@@ -141,8 +150,16 @@ export function argsOf(text: string): string[] {
     throw new UsageError(`${CONFIG_FILE}: ${(err as Error).message}`);
   }
   const c = (data ?? {}) as Partial<Config>;
-  if (typeof c !== 'object' || (c.specs !== undefined && !Array.isArray(c.specs)) || (c.start !== undefined && typeof c.start !== 'string')) {
+  if (
+    typeof c !== 'object' ||
+    (c.specs !== undefined && !Array.isArray(c.specs)) ||
+    (c.start !== undefined && typeof c.start !== 'string')
+  ) {
     throw new UsageError(`${CONFIG_FILE}: expected "specs: [names]" and "start: command"`);
   }
-  return [...(c.specs ?? []).map(String), ...(c.start ? ['--start', c.start] : []), ...(c.tags ? ['--tags', String(c.tags)] : [])];
+  return [
+    ...(c.specs ?? []).map(String),
+    ...(c.start ? ['--start', c.start] : []),
+    ...(c.tags ? ['--tags', String(c.tags)] : []),
+  ];
 }

@@ -27,9 +27,13 @@ export function catalogueMarkdown(specs: Spec[]): string {
   const out: string[] = [];
   for (const spec of specs) {
     const doc = spec.cases.map((c) => /^(docs\/[\w./-]+\.md#[\w-]+)/.exec(c.source ?? '')?.[1]).find(Boolean);
-    out.push(`#### ${spec.name} (service \`${spec.service}\`, default port ${spec.port})${doc ? ` · [protocol](${doc})` : ''}`, '');
+    out.push(
+      `#### ${spec.name} (service \`${spec.service}\`, default port ${spec.port})${doc ? ` · [protocol](${doc})` : ''}`,
+      '',
+    );
     out.push('| id | tags | points | what must hold |', '|---|---|---|---|');
-    for (const c of spec.cases) out.push(`| \`${c.id}\` | ${cell(c.tags.join(', '))} | ${c.points} | ${cell(c.requirement)} |`);
+    for (const c of spec.cases)
+      out.push(`| \`${c.id}\` | ${cell(c.tags.join(', '))} | ${c.points} | ${cell(c.requirement)} |`);
     out.push('');
   }
   return out.join('\n');

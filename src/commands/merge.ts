@@ -5,7 +5,11 @@ import type { ReporterEnv } from '../report/reporter.js';
 import { parseCsvOptions } from './flags.js';
 import { UsageError } from '../errors.js';
 
-export function mergeCommand(dirs: string[], flags: { out?: string; gradebookFormat?: string; idColumn?: string }, env: ReporterEnv): number {
+export function mergeCommand(
+  dirs: string[],
+  flags: { out?: string; gradebookFormat?: string; idColumn?: string },
+  env: ReporterEnv,
+): number {
   if (!flags.out) throw new UsageError('merge: --out DIR is required');
   const book = mergeShards(dirs, flags.out, parseCsvOptions(flags));
   env.stdout.write([...summaryLines(book.rows), '', `gradebook: ${flags.out}/gradebook.csv`, ''].join('\n'));

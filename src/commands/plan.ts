@@ -14,7 +14,10 @@ import { UsageError } from '../errors.js';
 export function checkVars(specs: Spec[], sets: Record<string, string>): void {
   const declared = new Set(specs.flatMap((s) => Object.keys(s.vars)));
   for (const name of Object.keys(sets)) {
-    if (!declared.has(name)) throw new UsageError(`--set ${name}: no chosen spec has a variable "${name}" (declared: ${[...declared].join(', ') || 'none'})`);
+    if (!declared.has(name))
+      throw new UsageError(
+        `--set ${name}: no chosen spec has a variable "${name}" (declared: ${[...declared].join(', ') || 'none'})`,
+      );
   }
 }
 
@@ -25,14 +28,21 @@ export function checkTags(specs: Spec[], tags: string[] | 'all', flag = '--tags'
   const unknown = tags.filter((t) => !known.includes(t));
   if (unknown.length === 0) return;
   const named = unknown.map((t) => `${t}${didYouMean(t, known)}`).join(', ');
-  throw new UsageError(`${flag}: no case has tag ${named} (tags: ${known.join(', ')}${flag === '--tags' ? ', or all' : ''})`);
+  throw new UsageError(
+    `${flag}: no case has tag ${named} (tags: ${known.join(', ')}${flag === '--tags' ? ', or all' : ''})`,
+  );
 }
 
 /** Specs, selection, variables, profile and timeout from the flags, each checked with a one-line usage error. */
 export function resolvePlan(specArgs: string[], flags: PlanFlags) {
   const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
   // A profile may name any tag the chosen specs know and weigh any built-in or chosen spec.
-  const profile = flags.profile ? loadProfile(flags.profile, { tags: tagsOf(specs), specs: [...new Set([...builtinSpecNames(), ...specs.map((s) => s.name)])] }) : DEFAULT_PROFILE;
+  const profile = flags.profile
+    ? loadProfile(flags.profile, {
+        tags: tagsOf(specs),
+        specs: [...new Set([...builtinSpecNames(), ...specs.map((s) => s.name)])],
+      })
+    : DEFAULT_PROFILE;
   // A profile that grades more than core runs what it grades unless --tags says otherwise.
   const tags = flags.tags ? parseTags(flags.tags) : flags.profile ? profile.tags : parseTags(undefined);
   const skipTags = parseTagList(flags.skipTags);

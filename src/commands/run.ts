@@ -25,7 +25,12 @@ export function afterBail(result: RunResult, first: { spec: string; id: string }
 }
 
 /** `netgrade run`: specs → run → reporters → exit code (0 all passed, 1 some failed). */
-export async function runCommand(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
+export async function runCommand(
+  specArgs: string[],
+  flags: RunFlags,
+  env: ReporterEnv,
+  signal: AbortSignal,
+): Promise<number> {
   if (flags.watch) {
     const { watchCommand } = await import('./watch.js');
     return watchCommand(flags.start, env, signal, (s) => runOnce(specArgs, { ...flags, watch: false }, env, s));
@@ -37,14 +42,24 @@ export async function runCommand(specArgs: string[], flags: RunFlags, env: Repor
 async function runOnce(specArgs: string[], flags: RunFlags, env: ReporterEnv, signal: AbortSignal): Promise<number> {
   const { specs, selection, vars, profile, timeoutMs, seed } = resolvePlan(specArgs, flags);
   let ports = parsePorts(flags.port ?? []);
-  if (flags.start !== undefined && flags.reference) throw new UsageError('--start and --reference both start a server: choose one');
-  const startOptions = flags.start !== undefined ? { startTimeoutMs: parseStartTimeoutMs(flags), limits: parseLimits(flags) } : undefined;
-  const started = flags.start !== undefined ? await prepareStart({ template: flags.start, specs, given: ports, host: flags.host }) : undefined;
+  if (flags.start !== undefined && flags.reference)
+    throw new UsageError('--start and --reference both start a server: choose one');
+  const startOptions =
+    flags.start !== undefined ? { startTimeoutMs: parseStartTimeoutMs(flags), limits: parseLimits(flags) } : undefined;
+  const started =
+    flags.start !== undefined
+      ? await prepareStart({ template: flags.start, specs, given: ports, host: flags.host })
+      : undefined;
   if (started) ports = started.ports;
   const made = chooseReporters(flags.reporter, env).map((n) => makeReporter(n, env, { verbose: flags.verbose }));
   const reporters = new Multiplexer(made, env.stderr);
 
-  const reference = flags.reference ? await startReference({ host: flags.host, ports: Object.fromEntries(specs.map((s) => [s.service, 0])) as Partial<Record<ServiceName, number>> }) : undefined;
+  const reference = flags.reference
+    ? await startReference({
+        host: flags.host,
+        ports: Object.fromEntries(specs.map((s) => [s.service, 0])) as Partial<Record<ServiceName, number>>,
+      })
+    : undefined;
   if (reference) ports = reference.ports;
   // --bail: the first failure stops the run, as Ctrl-C would.
   const stop = new AbortController();
@@ -76,7 +91,10 @@ async function runOnce(specArgs: string[], flags: RunFlags, env: ReporterEnv, si
       onRunStart: (info) => reporters.onRunStart(info),
       onCaseEnd: (r) => reporters.onCaseEnd(r),
     };
-    let result: RunResult = started && startOptions ? await runWithServer({ run: runOptions, start: { command: started.command, ...startOptions } }) : await run(runOptions);
+    let result: RunResult =
+      started && startOptions
+        ? await runWithServer({ run: runOptions, start: { command: started.command, ...startOptions } })
+        : await run(runOptions);
     if (first) result = afterBail(result, first);
     result = { ...result, profile: { name: profile.name, tags: profile.tags } };
     await reporters.onRunEnd(result);

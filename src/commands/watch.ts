@@ -23,7 +23,9 @@ export function serverFolder(command: string, cwd: string): string {
 /** Files whose change means nothing to the server: version control, caches, netgrade's own reports. */
 export function ignored(file: string | null): boolean {
   if (!file) return false;
-  return /(^|[\\/])(\.git|node_modules|__pycache__|\.pytest_cache)([\\/]|$)|\.(pyc|swp|tmp)$|~$|^report\.|\.html$|\.xml$|\.json$/.test(file);
+  return /(^|[\\/])(\.git|node_modules|__pycache__|\.pytest_cache)([\\/]|$)|\.(pyc|swp|tmp)$|~$|^report\.|\.html$|\.xml$|\.json$/.test(
+    file,
+  );
 }
 
 /** Resolves at the next relevant change under `dir`, or when `signal` aborts. */
@@ -53,8 +55,14 @@ function nextChange(dir: string, signal: AbortSignal): Promise<string | undefine
 const clock = () => new Date().toTimeString().slice(0, 8);
 
 /** Calls `runOnce`, then waits for a change under the server's folder and calls it again, until Ctrl-C. */
-export async function watchCommand(start: string | undefined, env: ReporterEnv, signal: AbortSignal, runOnce: (signal: AbortSignal) => Promise<number>): Promise<number> {
-  if (start === undefined) throw new UsageError('--watch needs --start: netgrade restarts your server when its files change');
+export async function watchCommand(
+  start: string | undefined,
+  env: ReporterEnv,
+  signal: AbortSignal,
+  runOnce: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  if (start === undefined)
+    throw new UsageError('--watch needs --start: netgrade restarts your server when its files change');
   const dir = serverFolder(start, env.cwd);
   const shown = path.relative(env.cwd, dir) || '.';
   let code = 0;

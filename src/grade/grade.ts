@@ -26,6 +26,10 @@ export async function gradeClass(subs: Submission[], opts: GradeClassOptions): P
   };
   await pool(subs, opts.jobs, grade, opts.signal);
   opts.progress?.close();
-  writeGradebook(opts.out, { version: 1, specs: opts.run.specs.map((s) => s.name), profile: opts.run.profile?.name ?? 'default', rows }, opts.csv);
+  writeGradebook(
+    opts.out,
+    { version: 1, specs: opts.run.specs.map((s) => s.name), profile: opts.run.profile?.name ?? 'default', rows },
+    opts.csv,
+  );
   return rows;
 }

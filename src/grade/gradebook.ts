@@ -58,14 +58,29 @@ export interface CsvOptions {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function rowFromResult(student: string, result: RunResult, status: SubmissionStatus, message?: string): GradeRow {
+export function rowFromResult(
+  student: string,
+  result: RunResult,
+  status: SubmissionStatus,
+  message?: string,
+): GradeRow {
   const specs = Object.fromEntries(result.specs.map((s) => [s.name, { points: 0, maxPoints: 0 }]));
   for (const c of result.cases) {
     specs[c.spec].points = round(specs[c.spec].points + c.points);
     specs[c.spec].maxPoints = round(specs[c.spec].maxPoints + c.maxPoints);
   }
   const failed = result.cases.filter((c) => c.status === 'failed' || c.status === 'errored').map((c) => c.id);
-  return { student, status, points: round(result.summary.points), maxPoints: round(result.summary.maxPoints), specs, failed, message, durationMs: result.summary.durationMs, seed: result.seed };
+  return {
+    student,
+    status,
+    points: round(result.summary.points),
+    maxPoints: round(result.summary.maxPoints),
+    specs,
+    failed,
+    message,
+    durationMs: result.summary.durationMs,
+    seed: result.seed,
+  };
 }
 
 /** The reason column: empty when graded, else the first line of why (the crash names its case). */
@@ -80,11 +95,33 @@ const num = (n: number | undefined): number | '' => (n === undefined ? '' : n);
 
 export function gradebookCsv(book: Gradebook, opts: CsvOptions = {}): string {
   const specCols = book.specs.flatMap((s) => [s, `${s} max`]);
-  const header = csvLine([opts.idColumn ?? 'student', 'points', 'max', ...specCols, 'status', 'reason', 'failed', 'seed', 'netgrade version']);
+  const header = csvLine([
+    opts.idColumn ?? 'student',
+    'points',
+    'max',
+    ...specCols,
+    'status',
+    'reason',
+    'failed',
+    'seed',
+    'netgrade version',
+  ]);
   const version = book.netgrade ?? '';
-  const rows = [...book.rows].sort(byStudent).map((r) =>
-    csvLine([r.student, r.points, r.maxPoints, ...book.specs.flatMap((s) => [num(r.specs[s]?.points), num(r.specs[s]?.maxPoints)]), r.status, reason(r), r.failed.join(' '), num(r.seed), version]),
-  );
+  const rows = [...book.rows]
+    .sort(byStudent)
+    .map((r) =>
+      csvLine([
+        r.student,
+        r.points,
+        r.maxPoints,
+        ...book.specs.flatMap((s) => [num(r.specs[s]?.points), num(r.specs[s]?.maxPoints)]),
+        r.status,
+        reason(r),
+        r.failed.join(' '),
+        num(r.seed),
+        version,
+      ]),
+    );
   return (opts.format === 'excel' ? '\ufeff' : '') + header + rows.join('');
 }
 
@@ -104,6 +141,7 @@ export function readGradebook(dir: string): Gradebook {
   } catch (err) {
     throw new UsageError(`${file}: not a netgrade grades file (${(err as Error).message})`);
   }
-  if (book?.version !== 1 || !Array.isArray(book.rows) || !Array.isArray(book.specs)) throw new UsageError(`${file}: not a netgrade grades file (version 1)`);
+  if (book?.version !== 1 || !Array.isArray(book.rows) || !Array.isArray(book.specs))
+    throw new UsageError(`${file}: not a netgrade grades file (version 1)`);
   return book;
 }

@@ -26,7 +26,9 @@ export const clock = (ms: number) => {
 export function rowLine(row: GradeRow, done: number, total: number): string {
   const width = String(total).length;
   const note = row.status === 'graded' ? '' : `  ${row.status}`;
-  return inert(`[${String(done).padStart(width)}/${total}] ${row.student}  ${row.points}/${row.maxPoints}${note}  (${(row.durationMs / 1000).toFixed(1)} s)`);
+  return inert(
+    `[${String(done).padStart(width)}/${total}] ${row.student}  ${row.points}/${row.maxPoints}${note}  (${(row.durationMs / 1000).toFixed(1)} s)`,
+  );
 }
 
 export function makeProgress(opts: ProgressOptions): Progress {
@@ -41,7 +43,9 @@ export function makeProgress(opts: ProgressOptions): Progress {
     const filled = opts.total === 0 ? width : Math.round((done / opts.total) * width);
     const slowest = [...running].sort((a, b) => a[1] - b[1])[0];
     const slow = slowest ? `  slowest: ${slowest[0]} (${clock(now() - slowest[1])})` : '';
-    const line = inert(`[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${opts.total}  ${clock(now() - begin)}${slow}`);
+    const line = inert(
+      `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${opts.total}  ${clock(now() - begin)}${slow}`,
+    );
     opts.stream.write(`\r\x1b[2K${line.slice(0, (opts.stream.columns ?? 100) - 1)}`);
   };
   const timer = tty ? setInterval(bar, 250) : undefined;

@@ -18,7 +18,8 @@ export interface Submission {
 }
 
 /** Student ids sort by code unit, so every machine (and every shard) agrees on the order. */
-export const byStudent = (a: { student: string }, b: { student: string }) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0);
+export const byStudent = (a: { student: string }, b: { student: string }) =>
+  a.student < b.student ? -1 : a.student > b.student ? 1 : 0;
 
 /** One submission per visible sub-folder, named after it. */
 export function scanFolder(dir: string): Submission[] {
@@ -32,7 +33,8 @@ export function scanFolder(dir: string): Submission[] {
 function parseTarget(text: string, where: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
   const port = Number(m?.[3]);
-  if (!m || port < 1 || port > 65535) throw new UsageError(`${where}: "${text}" is not host:port (e.g. 127.0.0.1:12000 or [::1]:8080)`);
+  if (!m || port < 1 || port > 65535)
+    throw new UsageError(`${where}: "${text}" is not host:port (e.g. 127.0.0.1:12000 or [::1]:8080)`);
   return { host: m[1] ?? m[2], port };
 }
 
@@ -45,14 +47,26 @@ interface RawEntry {
 
 const COLUMNS = ['student', 'dir', 'start', 'target'] as const;
 // Header words a roster exported from elsewhere may use for the same columns.
-const ALIASES: Record<string, (typeof COLUMNS)[number]> = { id: 'student', student: 'student', folder: 'dir', dir: 'dir', directory: 'dir', start: 'start', command: 'start', target: 'target', address: 'target' };
+const ALIASES: Record<string, (typeof COLUMNS)[number]> = {
+  id: 'student',
+  student: 'student',
+  folder: 'dir',
+  dir: 'dir',
+  directory: 'dir',
+  start: 'start',
+  command: 'start',
+  target: 'target',
+  address: 'target',
+};
 
 function csvEntries(text: string): RawEntry[] {
   const rows = parseCsv(text);
   const header = rows[0]?.map((h) => ALIASES[h.trim().toLowerCase()]);
   // With a header the columns may come in any order; without one they are student, dir, start, target.
   const columns = header?.[0] && header.every(Boolean) ? header : undefined;
-  return (columns ? rows.slice(1) : rows).map((row) => Object.fromEntries((columns ?? COLUMNS).map((c, i) => [c, row[i]?.trim() || undefined])));
+  return (columns ? rows.slice(1) : rows).map((row) =>
+    Object.fromEntries((columns ?? COLUMNS).map((c, i) => [c, row[i]?.trim() || undefined])),
+  );
 }
 
 function yamlEntries(text: string, file: string): RawEntry[] {
@@ -74,7 +88,8 @@ export function loadRoster(file: string): Submission[] {
   const base = path.dirname(path.resolve(file));
   const subs = entries.map((e, i): Submission => {
     const where = `--roster ${file}: entry ${i + 1}`;
-    for (const key of COLUMNS) if (e?.[key] !== undefined && typeof e[key] !== 'string') throw new UsageError(`${where}: ${key} must be text`);
+    for (const key of COLUMNS)
+      if (e?.[key] !== undefined && typeof e[key] !== 'string') throw new UsageError(`${where}: ${key} must be text`);
     const student = (e?.student as string | undefined)?.trim();
     if (!student) throw new UsageError(`${where}: no student id`);
     const dir = e.dir ? path.resolve(base, e.dir as string) : undefined;

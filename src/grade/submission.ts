@@ -44,7 +44,12 @@ export function safeName(student: string): string {
 
 async function writeReports(sub: Submission, result: RunResult, opts: ClassOptions): Promise<void> {
   const dir = path.join(opts.out, safeName(sub.student));
-  const reporters = new Multiplexer(opts.reporters.map((r) => makeReporter(`${r.name}=${path.join(dir, r.file)}`, { ...opts.env, subject: sub.student })), opts.env.stderr);
+  const reporters = new Multiplexer(
+    opts.reporters.map((r) =>
+      makeReporter(`${r.name}=${path.join(dir, r.file)}`, { ...opts.env, subject: sub.student }),
+    ),
+    opts.env.stderr,
+  );
   // File reporters written after the run: onRunEnd tells them everything (the run's hooks went by).
   await reporters.onRunEnd(result);
 }
@@ -55,19 +60,39 @@ function deadlinePolicy(deadlineAt: number, timeoutMs: number): SettlePolicy {
   return { settle: (r, a) => (a.startedAt + r.durationMs >= deadlineAt ? failWith(r, { message }) : r) };
 }
 
-async function runSubmission(sub: Submission, opts: ClassOptions, signal: AbortSignal, settle: SettlePolicy): Promise<{ result: RunResult; status: SubmissionStatus; message?: string }> {
+async function runSubmission(
+  sub: Submission,
+  opts: ClassOptions,
+  signal: AbortSignal,
+  settle: SettlePolicy,
+): Promise<{ result: RunResult; status: SubmissionStatus; message?: string }> {
   const base = { ...opts.run, signal, settle };
   if (sub.target) {
-    const ports = Object.fromEntries(opts.run.specs.map((s) => [s.service, sub.target!.port])) as Partial<Record<ServiceName, number>>;
+    const ports = Object.fromEntries(opts.run.specs.map((s) => [s.service, sub.target!.port])) as Partial<
+      Record<ServiceName, number>
+    >;
     return { result: await run({ ...base, host: sub.target.host, ports }), status: 'graded' };
   }
   const template = sub.start ?? opts.start;
-  const missing = !template ? 'no start command (give --start or a start column in the roster)' : sub.dir && !existsSync(sub.dir) ? `the folder ${sub.dir} does not exist` : undefined;
+  const missing = !template
+    ? 'no start command (give --start or a start column in the roster)'
+    : sub.dir && !existsSync(sub.dir)
+      ? `the folder ${sub.dir} does not exist`
+      : undefined;
   const host = '127.0.0.1';
-  const prepared = await prepareStart({ template: template || 'false', specs: opts.run.specs, given: {}, host, dir: sub.dir });
+  const prepared = await prepareStart({
+    template: template || 'false',
+    specs: opts.run.specs,
+    given: {},
+    host,
+    dir: sub.dir,
+  });
   // A missing folder or command is still a run, so that the row has every case, failed with the reason.
   const command = missing ? `echo ${shellQuote(`netgrade: ${missing}`)} >&2; exit 127` : prepared.command;
-  const result = await runWithServer({ run: { ...base, host, ports: prepared.ports }, start: { command, cwd: missing ? undefined : sub.dir, startTimeoutMs: opts.startTimeoutMs, limits: opts.limits } });
+  const result = await runWithServer({
+    run: { ...base, host, ports: prepared.ports },
+    start: { command, cwd: missing ? undefined : sub.dir, startTimeoutMs: opts.startTimeoutMs, limits: opts.limits },
+  });
   const { status, message } = result.server;
   if (status === 'did not start') return { result, status, message: missing ?? message };
   if (status === 'crashed') return { result, status, message };
@@ -82,7 +107,12 @@ export async function gradeSubmission(sub: Submission, opts: ClassOptions): Prom
   opts.signal.addEventListener('abort', onOuter, { once: true });
   const timer = setTimeout(() => ac.abort(), opts.submissionTimeoutMs);
   try {
-    let { result, status, message } = await runSubmission(sub, opts, ac.signal, deadlinePolicy(started + opts.submissionTimeoutMs, opts.submissionTimeoutMs));
+    let { result, status, message } = await runSubmission(
+      sub,
+      opts,
+      ac.signal,
+      deadlinePolicy(started + opts.submissionTimeoutMs, opts.submissionTimeoutMs),
+    );
     if (opts.signal.aborted) {
       status = 'interrupted';
     } else if (ac.signal.aborted) {
@@ -94,7 +124,16 @@ export async function gradeSubmission(sub: Submission, opts: ClassOptions): Prom
     return { ...rowFromResult(sub.student, result, status, message), durationMs: Date.now() - started };
   } catch (err) {
     const message = `netgrade could not grade this submission: ${(err as Error)?.message ?? String(err)}`;
-    return { student: sub.student, status: 'error', points: 0, maxPoints: 0, specs: {}, failed: [], message, durationMs: Date.now() - started };
+    return {
+      student: sub.student,
+      status: 'error',
+      points: 0,
+      maxPoints: 0,
+      specs: {},
+      failed: [],
+      message,
+      durationMs: Date.now() - started,
+    };
   } finally {
     clearTimeout(timer);
     opts.signal.removeEventListener('abort', onOuter);

@@ -7,7 +7,10 @@ const BAR = 30;
 
 /** Buckets of 10 % (0-9 … 90-99) and a bucket for full marks. */
 export function histogram(rows: GradeRow[]): Array<{ label: string; count: number }> {
-  const buckets = Array.from({ length: 11 }, (_, i) => ({ label: i === 10 ? '100%' : `${i * 10}-${i * 10 + 9}%`, count: 0 }));
+  const buckets = Array.from({ length: 11 }, (_, i) => ({
+    label: i === 10 ? '100%' : `${i * 10}-${i * 10 + 9}%`,
+    count: 0,
+  }));
   for (const r of rows) {
     const pct = r.maxPoints > 0 ? (r.points / r.maxPoints) * 100 : 0;
     buckets[pct >= 100 ? 10 : Math.min(9, Math.floor(pct / 10))].count++;
@@ -19,7 +22,10 @@ export function histogram(rows: GradeRow[]): Array<{ label: string; count: numbe
 export function mostFailed(rows: GradeRow[], limit = 10): Array<{ id: string; count: number }> {
   const counts = new Map<string, number>();
   for (const r of rows) for (const id of new Set(r.failed)) counts.set(id, (counts.get(id) ?? 0) + 1);
-  return [...counts].map(([id, count]) => ({ id, count })).sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1)).slice(0, limit);
+  return [...counts]
+    .map(([id, count]) => ({ id, count }))
+    .sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1))
+    .slice(0, limit);
 }
 
 /** The summary; `elapsedMs` is left out when unknown (a merge of shards). */
@@ -28,10 +34,17 @@ export function summaryLines(rows: GradeRow[], elapsedMs?: number): string[] {
   for (const r of rows) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
   const statuses = [...byStatus].map(([s, n]) => `${n} ${s}`).join(', ');
   const time = elapsedMs === undefined ? '' : ` in ${(elapsedMs / 1000).toFixed(1)} s`;
-  const lines = [`${rows.length} submission${rows.length === 1 ? '' : 's'}${time}: ${statuses || 'none'}`, '', 'Scores:'];
+  const lines = [
+    `${rows.length} submission${rows.length === 1 ? '' : 's'}${time}: ${statuses || 'none'}`,
+    '',
+    'Scores:',
+  ];
   const hist = histogram(rows);
   const top = Math.max(1, ...hist.map((b) => b.count));
-  for (const b of hist) lines.push(`  ${b.label.padStart(7)}  ${'█'.repeat(Math.ceil((b.count / top) * BAR * Math.sign(b.count)))} ${b.count}`);
+  for (const b of hist)
+    lines.push(
+      `  ${b.label.padStart(7)}  ${'█'.repeat(Math.ceil((b.count / top) * BAR * Math.sign(b.count)))} ${b.count}`,
+    );
   const failed = mostFailed(rows);
   if (failed.length > 0) {
     lines.push('', 'Most failed checks:');

@@ -16,8 +16,18 @@ const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const LONG_DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const LONG_MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ];
 
 // RFC 9110 §5.6.7: IMF-fixdate = day-name "," SP date1 SP time-of-day SP GMT, date1 = day SP month SP year.
@@ -46,8 +56,7 @@ function daysInMonth(year: number, month: number): number {
 
 // RFC 9110 §5.6.7 builds on RFC 5322 ranges; a leap second (60) is rejected because Date cannot hold it.
 function fieldsInRange(f: Fields): boolean {
-  return f.day >= 1 && f.day <= daysInMonth(f.year, f.month)
-    && f.hour <= 23 && f.minute <= 59 && f.second <= 59;
+  return f.day >= 1 && f.day <= daysInMonth(f.year, f.month) && f.hour <= 23 && f.minute <= 59 && f.second <= 59;
 }
 
 // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
@@ -83,7 +92,7 @@ function parseImfFixdate(s: string): HttpDate | undefined {
 // means the most recent past year with the same last two digits.
 function expandTwoDigitYear(yy: number, f: Omit<Fields, 'year'>, now: Date): number {
   const limitYear = now.getUTCFullYear() + 50;
-  const year = limitYear - (((limitYear - yy) % 100) + 100) % 100;
+  const year = limitYear - ((((limitYear - yy) % 100) + 100) % 100);
   const limit = new Date(now.getTime());
   limit.setUTCFullYear(limitYear);
   // Same last two digits as the limit year: compare the full timestamp, not just the year.
@@ -201,10 +210,12 @@ function nearMissProblem(m: RegExpExecArray): string | undefined {
   // RFC 9110 §5.6.7: HTTP-date is always UTC and written with the literal "GMT".
   if (zone === '') return 'has no time zone; HTTP dates always end in GMT';
   if (zone !== 'GMT') return `ends in ${zone}; HTTP dates are always GMT`;
-  return nameProblem(m[1], DAY_NAMES, LONG_DAY_NAMES, 'day name')
-    ?? nameProblem(m[6], MONTHS, LONG_MONTHS, 'month')
-    ?? layoutProblem(m)
-    ?? rangeProblem(m);
+  return (
+    nameProblem(m[1], DAY_NAMES, LONG_DAY_NAMES, 'day name') ??
+    nameProblem(m[6], MONTHS, LONG_MONTHS, 'month') ??
+    layoutProblem(m) ??
+    rangeProblem(m)
+  );
 }
 
 /**

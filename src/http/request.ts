@@ -30,7 +30,10 @@ export function buildRequest(r: RequestInput): Buffer {
   add('Host', r.host);
   for (const [n, v] of r.headers) if (v !== null) lines.push([n, v]);
   add('Cookie', r.cookie || undefined);
-  add('Content-Length', r.body !== undefined || BODY_METHODS.has(r.method.toUpperCase()) ? String(r.body?.length ?? 0) : undefined);
+  add(
+    'Content-Length',
+    r.body !== undefined || BODY_METHODS.has(r.method.toUpperCase()) ? String(r.body?.length ?? 0) : undefined,
+  );
   add('Connection', r.close ? 'close' : undefined);
   const head = `${r.method} ${r.target} ${r.version}\r\n` + lines.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
   return Buffer.concat([Buffer.from(head, 'utf8'), r.body ?? Buffer.alloc(0)]);

@@ -14,43 +14,46 @@ import { escapeBytes } from '../text/escape.js';
 import { STATUS_CODES } from 'node:http';
 
 export type DeviationCode =
-  | 'lf-line-end'            // a line ended in bare LF instead of CRLF (status line or header line or the blank line)
-  | 'bad-status-line'        // status line not `HTTP/1.1 SP 3DIGIT SP reason`; the message says what exactly
-  | 'missing-reason'         // no reason phrase (also no SP after the code)
-  | 'interim-status'         // a 1xx status given as the (final) answer, e.g. HEAD answered with `100 CONTINUE`
-  | 'no-content-length'      // neither Content-Length nor Transfer-Encoding: body read until close
-  | 'content-length-mismatch'// Content-Length disagrees with the bytes that actually came before close
-  | 'bad-content-length'     // Content-Length not a decimal number, several differing values, or sent with TE
-  | 'body-not-allowed'       // bytes after a response that must have no body (HEAD, 304, 204, 1xx)
-  | 'bad-header-line'        // header line without a colon, or whitespace before the colon (RFC 9112 §5.1), obs-fold
-  | 'header-too-large'       // header block over the cap
-  | 'body-too-large'         // body over the cap (truncated)
-  | 'not-http'               // the bytes do not start with `HTTP/` at all
-  | 'chunked'                // informational: transfer-encoding chunked was used (and decoded)
-  | 'truncated'              // the peer closed in the middle of the header block or of a chunked body
-  | 'bad-chunked';           // chunked framing that cannot be decoded (bad size line, data not followed by CRLF)
+  | 'lf-line-end' // a line ended in bare LF instead of CRLF (status line or header line or the blank line)
+  | 'bad-status-line' // status line not `HTTP/1.1 SP 3DIGIT SP reason`; the message says what exactly
+  | 'missing-reason' // no reason phrase (also no SP after the code)
+  | 'interim-status' // a 1xx status given as the (final) answer, e.g. HEAD answered with `100 CONTINUE`
+  | 'no-content-length' // neither Content-Length nor Transfer-Encoding: body read until close
+  | 'content-length-mismatch' // Content-Length disagrees with the bytes that actually came before close
+  | 'bad-content-length' // Content-Length not a decimal number, several differing values, or sent with TE
+  | 'body-not-allowed' // bytes after a response that must have no body (HEAD, 304, 204, 1xx)
+  | 'bad-header-line' // header line without a colon, or whitespace before the colon (RFC 9112 §5.1), obs-fold
+  | 'header-too-large' // header block over the cap
+  | 'body-too-large' // body over the cap (truncated)
+  | 'not-http' // the bytes do not start with `HTTP/` at all
+  | 'chunked' // informational: transfer-encoding chunked was used (and decoded)
+  | 'truncated' // the peer closed in the middle of the header block or of a chunked body
+  | 'bad-chunked'; // chunked framing that cannot be decoded (bad size line, data not followed by CRLF)
 
-export interface Deviation { code: DeviationCode; message: string }
+export interface Deviation {
+  code: DeviationCode;
+  message: string;
+}
 
 export interface HttpResponse {
-  statusLine: string;               // raw first line without its line end
-  version: string | null;           // as sent, e.g. 'HTTP/1.1'; null when the line does not start with HTTP/
-  status: number | null;            // null when unparseable
-  reason: string | null;            // null when absent (no SP after the code) or the status is unparseable
+  statusLine: string; // raw first line without its line end
+  version: string | null; // as sent, e.g. 'HTTP/1.1'; null when the line does not start with HTTP/
+  status: number | null; // null when unparseable
+  reason: string | null; // null when absent (no SP after the code) or the status is unparseable
   headers: Array<[string, string]>; // in order, names as sent, values trimmed of OWS
-  body: Buffer;                     // decoded (chunked removed) body
-  headerBytes: number;              // length of the header block including the blank line
+  body: Buffer; // decoded (chunked removed) body
+  headerBytes: number; // length of the header block including the blank line
   deviations: Deviation[];
-  headCut?: true;                   // the header block never ended (closed first, or over the cap): not a whole response
-  closeDelimited: boolean;          // body length determined by connection close
-  method?: string;                  // request method this answers; parseResponse sets it (HEAD means no body)
+  headCut?: true; // the header block never ended (closed first, or over the cap): not a whole response
+  closeDelimited: boolean; // body length determined by connection close
+  method?: string; // request method this answers; parseResponse sets it (HEAD means no body)
 }
 
 export interface ParseOptions {
-  method: string;                   // request method: HEAD means no body (RFC 9112 §6.3 rule 1)
-  closed: boolean;                  // whether the peer has closed (no more bytes will come)
-  maxHeaderBytes?: number;          // default 64 * 1024
-  maxBodyBytes?: number;            // default 1024 * 1024
+  method: string; // request method: HEAD means no body (RFC 9112 §6.3 rule 1)
+  closed: boolean; // whether the peer has closed (no more bytes will come)
+  maxHeaderBytes?: number; // default 64 * 1024
+  maxBodyBytes?: number; // default 1024 * 1024
 }
 
 export type ParseResult =
@@ -67,7 +70,11 @@ const EMPTY = Buffer.alloc(0);
 const INCOMPLETE: ParseResult = { state: 'incomplete' };
 const UNTIL_CLOSE = 'so the body was read until the server closed the connection';
 
-interface Line { text: string; bare: boolean; next: number }
+interface Line {
+  text: string;
+  bare: boolean;
+  next: number;
+}
 
 export function parseResponse(buf: Buffer, opts: ParseOptions): ParseResult {
   const maxHeader = opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
@@ -117,9 +124,12 @@ export function contentLengthMismatch(res: HttpResponse, extra: Buffer, closed =
   const declared = declaredLength(res);
   if (declared === null || !('length' in declared)) return undefined;
   const actual = res.body.length + extra.length;
-  return dev('content-length-mismatch', closed
-    ? `Content-Length says ${declared.length} but the body that came before close is ${actual} bytes`
-    : `Content-Length says ${declared.length} but ${plural(extra.length, 'more byte')} came right after that body`);
+  return dev(
+    'content-length-mismatch',
+    closed
+      ? `Content-Length says ${declared.length} but the body that came before close is ${actual} bytes`
+      : `Content-Length says ${declared.length} but ${plural(extra.length, 'more byte')} came right after that body`,
+  );
 }
 
 // Header values are decoded as latin1 so every byte survives; as text a spec compares with
@@ -167,23 +177,43 @@ function notHttp(buf: Buffer, opts: ParseOptions, maxHeader: number): ParseResul
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const res: HttpResponse = {
     statusLine: line ? line.text : buf.toString('latin1', 0, next),
-    version: null, status: null, reason: null, headers: [],
-    body: buf.subarray(next, next + maxBody), headerBytes: next, closeDelimited: false, method: opts.method,
-    deviations: [dev('not-http',
-      `the response does not start with "HTTP/" (it starts with ${quote(buf.toString('latin1', 0, 40))})`)],
+    version: null,
+    status: null,
+    reason: null,
+    headers: [],
+    body: buf.subarray(next, next + maxBody),
+    headerBytes: next,
+    closeDelimited: false,
+    method: opts.method,
+    deviations: [
+      dev(
+        'not-http',
+        `the response does not start with "HTTP/" (it starts with ${quote(buf.toString('latin1', 0, 40))})`,
+      ),
+    ],
   };
   return { state: 'complete', response: res, rest: EMPTY };
 }
 
 // The header block never ended: return what we have instead of waiting any longer.
 function cutHead(buf: Buffer, lines: Line[], opts: ParseOptions, maxHeader: number): ParseResult {
-  const head = lines.length > 0 ? lines
-    : [{ text: buf.toString('latin1', 0, Math.min(buf.length, maxHeader)), bare: false, next: buf.length }];
+  const head =
+    lines.length > 0
+      ? lines
+      : [{ text: buf.toString('latin1', 0, Math.min(buf.length, maxHeader)), bare: false, next: buf.length }];
   const res = buildResponse(head, false, buf.length, opts.method);
   res.headCut = true;
-  res.deviations.push(buf.length >= maxHeader
-    ? dev('header-too-large', `the header block is longer than the ${maxHeader}-byte limit without reaching the empty line that ends it`)
-    : dev('truncated', 'the server closed the connection before the header block ended (no empty line after the headers)'));
+  res.deviations.push(
+    buf.length >= maxHeader
+      ? dev(
+          'header-too-large',
+          `the header block is longer than the ${maxHeader}-byte limit without reaching the empty line that ends it`,
+        )
+      : dev(
+          'truncated',
+          'the server closed the connection before the header block ended (no empty line after the headers)',
+        ),
+  );
   return { state: 'complete', response: res, rest: EMPTY };
 }
 
@@ -197,7 +227,18 @@ function buildResponse(lines: Line[], blankBare: boolean, headerBytes: number, m
   if (status !== null && status >= 100 && status < 200) {
     deviations.push(dev('interim-status', `got ${status}, a 1xx status is not a final response`));
   }
-  return { statusLine, version, status, reason, headers, body: EMPTY, headerBytes, deviations, closeDelimited: false, method };
+  return {
+    statusLine,
+    version,
+    status,
+    reason,
+    headers,
+    body: EMPTY,
+    headerBytes,
+    deviations,
+    closeDelimited: false,
+    method,
+  };
 }
 
 // One deviation for the whole head: the first offending line, and how many others.
@@ -206,8 +247,12 @@ function lineEndDeviation(lines: Line[], blankBare: boolean): Deviation | undefi
   if (blankBare) bare.push(lines.length);
   if (bare.length === 0) return undefined;
   const i = bare[0];
-  const what = i === 0 ? 'the status line'
-    : i === lines.length ? 'the empty line that ends the headers' : quote(lines[i].text, 40);
+  const what =
+    i === 0
+      ? 'the status line'
+      : i === lines.length
+        ? 'the empty line that ends the headers'
+        : quote(lines[i].text, 40);
   const others = bare.length - 1;
   const more = others === 0 ? '' : others === 1 ? ', as does 1 more line' : `, as do ${others} more lines`;
   return dev('lf-line-end', `line ${i + 1} (${what}) ends in LF without CR${more}; every line must end in CRLF`);
@@ -217,18 +262,33 @@ function lineEndDeviation(lines: Line[], blankBare: boolean): Deviation | undefi
 // Parsed leniently (any whitespace runs), then every departure is reported.
 function parseStatusLine(line: string, devs: Deviation[]): Pick<HttpResponse, 'version' | 'status' | 'reason'> {
   const [, version, sep, after] = /^([^ \t]*)([ \t]*)(.*)$/s.exec(line) ?? ['', '', '', ''];
-  const out = { version: /^HTTP\//i.test(version) ? version : null, status: null as number | null, reason: null as string | null };
+  const out = {
+    version: /^HTTP\//i.test(version) ? version : null,
+    status: null as number | null,
+    reason: null as string | null,
+  };
   const bad = (message: string) => devs.push(dev('bad-status-line', message));
   checkVersion(version, bad);
-  if (sep.length > 0 && sep !== ' ') bad(`status line ${quote(line)} has ${describeSpace(sep)} between ${quote(version)} and the status code (expected exactly one space)`);
+  if (sep.length > 0 && sep !== ' ')
+    bad(
+      `status line ${quote(line)} has ${describeSpace(sep)} between ${quote(version)} and the status code (expected exactly one space)`,
+    );
   const code = /^(\d+)(.*)$/s.exec(after);
-  if (!code) { bad(`status line ${quote(line)} has no 3-digit status code`); return out; }
+  if (!code) {
+    bad(`status line ${quote(line)} has no 3-digit status code`);
+    return out;
+  }
   const [, digits, tail] = code;
-  if (digits.length !== 3) { bad(`status code "${digits}" in status line ${quote(line)} is not 3 digits`); return out; }
+  if (digits.length !== 3) {
+    bad(`status code "${digits}" in status line ${quote(line)} is not 3 digits`);
+    return out;
+  }
   out.status = Number(digits);
   if (out.status < 100 || out.status > 599) bad(`status code ${digits} is outside the range 100 to 599`);
   if (tail === '') {
-    devs.push(dev('missing-reason', `status line ${quote(line)} has no reason phrase (expected ${expectedLine(out.status)})`));
+    devs.push(
+      dev('missing-reason', `status line ${quote(line)} has no reason phrase (expected ${expectedLine(out.status)})`),
+    );
   } else if (tail[0] === ' ') {
     out.reason = tail.slice(1); // an empty reason is fine; the SP is what is required
     checkReason(out.reason, bad);
@@ -245,12 +305,16 @@ function parseStatusLine(line: string, devs: Deviation[]): Pick<HttpResponse, 'v
 // RFC 9112 §4: reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ); a control byte (NUL, ESC, DEL) is none of them.
 function checkReason(reason: string, bad: (message: string) => void): void {
   const ctl = /[\x00-\x08\x0a-\x1f\x7f]/.exec(reason);
-  if (ctl) bad(`the reason phrase ${quote(reason)} holds the control character ${quote(ctl[0])}; only tabs, spaces and visible characters are allowed (RFC 9112 §4)`);
+  if (ctl)
+    bad(
+      `the reason phrase ${quote(reason)} holds the control character ${quote(ctl[0])}; only tabs, spaces and visible characters are allowed (RFC 9112 §4)`,
+    );
 }
 
 function checkVersion(version: string, bad: (message: string) => void): void {
   if (version === 'HTTP/1.1') return;
-  if (version.toUpperCase() === 'HTTP/1.1') bad(`status line starts with ${quote(version)}, but the protocol name is case-sensitive: write "HTTP/1.1"`);
+  if (version.toUpperCase() === 'HTTP/1.1')
+    bad(`status line starts with ${quote(version)}, but the protocol name is case-sensitive: write "HTTP/1.1"`);
   else if (/^HTTP\/1\.0$/i.test(version)) bad('status line uses HTTP/1.0 instead of HTTP/1.1');
   else bad(`status line starts with ${quote(version)} instead of "HTTP/1.1"`);
 }
@@ -271,17 +335,30 @@ function parseHeaderLines(lines: Line[], devs: Deviation[]): Array<[string, stri
     const where = `line ${i + 2} (${quote(line.text, 40)})`; // the status line is line 1
     const previous = headers[headers.length - 1];
     if (/^[ \t]/.test(line.text)) {
-      if (!previous) { bad(`${where} starts with whitespace but there is no header before it to continue; it was ignored`); return; }
+      if (!previous) {
+        bad(`${where} starts with whitespace but there is no header before it to continue; it was ignored`);
+        return;
+      }
       previous[1] = trimOws(`${previous[1]} ${trimOws(line.text)}`);
-      bad(`${where} starts with whitespace, an obsolete way to continue the previous header (RFC 9112 §5.2); it was joined to that header`);
+      bad(
+        `${where} starts with whitespace, an obsolete way to continue the previous header (RFC 9112 §5.2); it was joined to that header`,
+      );
       return;
     }
     const colon = line.text.indexOf(':');
-    if (colon < 0) { bad(`${where} has no colon, so it is not a header; it was ignored`); return; }
-    if (colon === 0) { bad(`${where} has no header name before the colon; it was ignored`); return; }
+    if (colon < 0) {
+      bad(`${where} has no colon, so it is not a header; it was ignored`);
+      return;
+    }
+    if (colon === 0) {
+      bad(`${where} has no header name before the colon; it was ignored`);
+      return;
+    }
     const name = line.text.slice(0, colon);
-    if (/[ \t]$/.test(name)) bad(`${where} has whitespace between the header name and the colon, which RFC 9112 §5.1 forbids`);
-    else if (!TOKEN.test(name)) bad(`${where} has a header name that is not a token (letters, digits and !#$%&'*+-.^_\`|~ only, RFC 9110 §5.1)`);
+    if (/[ \t]$/.test(name))
+      bad(`${where} has whitespace between the header name and the colon, which RFC 9112 §5.1 forbids`);
+    else if (!TOKEN.test(name))
+      bad(`${where} has a header name that is not a token (letters, digits and !#$%&'*+-.^_\`|~ only, RFC 9110 §5.1)`);
     const ctl = /[\x00-\x08\x0a-\x1f\x7f]/.exec(line.text.slice(colon + 1));
     if (ctl) bad(`${where} has the control character ${quote(ctl[0])} in its value, which RFC 9110 §5.5 forbids`);
     headers.push([name.replace(/[ \t]+$/, ''), trimOws(line.text.slice(colon + 1))]);
@@ -299,19 +376,39 @@ function frameBody(res: HttpResponse, buf: Buffer, opts: ParseOptions): ParseRes
   const te = headerAll(res, 'transfer-encoding');
   if (te.length > 0) {
     if (header(res, 'content-length') !== undefined) {
-      res.deviations.push(dev('bad-content-length', 'the response has both Transfer-Encoding and Content-Length; Content-Length was ignored (RFC 9112 §6.3)'));
+      res.deviations.push(
+        dev(
+          'bad-content-length',
+          'the response has both Transfer-Encoding and Content-Length; Content-Length was ignored (RFC 9112 §6.3)',
+        ),
+      );
     }
-    const codings = te.join(',').split(',').map(trimOws).filter((c) => c !== '');
+    const codings = te
+      .join(',')
+      .split(',')
+      .map(trimOws)
+      .filter((c) => c !== '');
     if (codings[codings.length - 1]?.toLowerCase() === 'chunked') return chunkedBody(res, buf, start, opts);
-    return untilClose(res, buf, start, opts,
-      dev('no-content-length', `Transfer-Encoding ${quote(te.join(', '))} does not end in chunked, ${UNTIL_CLOSE}`));
+    return untilClose(
+      res,
+      buf,
+      start,
+      opts,
+      dev('no-content-length', `Transfer-Encoding ${quote(te.join(', '))} does not end in chunked, ${UNTIL_CLOSE}`),
+    );
   }
   const declared = declaredLength(res);
   if (declared === null) {
-    return untilClose(res, buf, start, opts,
-      dev('no-content-length', `the response has neither Content-Length nor Transfer-Encoding, ${UNTIL_CLOSE}`));
+    return untilClose(
+      res,
+      buf,
+      start,
+      opts,
+      dev('no-content-length', `the response has neither Content-Length nor Transfer-Encoding, ${UNTIL_CLOSE}`),
+    );
   }
-  if ('problem' in declared) return untilClose(res, buf, start, opts, dev('bad-content-length', `${declared.problem}, ${UNTIL_CLOSE}`));
+  if ('problem' in declared)
+    return untilClose(res, buf, start, opts, dev('bad-content-length', `${declared.problem}, ${UNTIL_CLOSE}`));
   return lengthBody(res, buf, start, declared.length, opts);
 }
 
@@ -323,7 +420,8 @@ function declaredLength(res: HttpResponse): { length: number } | { problem: stri
   const notNumber = items.find((v) => !/^\d+$/.test(v));
   if (notNumber !== undefined) return { problem: `Content-Length ${quote(notNumber)} is not a decimal number` };
   const distinct = [...new Set(items.map(Number))];
-  if (distinct.length > 1) return { problem: `the response has several different Content-Length values (${distinct.join(', ')})` };
+  if (distinct.length > 1)
+    return { problem: `the response has several different Content-Length values (${distinct.join(', ')})` };
   if (!Number.isSafeInteger(distinct[0])) return { problem: `Content-Length ${items[0]} is too large` };
   return { length: distinct[0] };
 }
@@ -336,7 +434,9 @@ function lengthBody(res: HttpResponse, buf: Buffer, start: number, length: numbe
     return finishBody(res, buf.subarray(start, end), maxBody, buf.subarray(end));
   }
   if (!opts.closed) return INCOMPLETE;
-  res.deviations.push(dev('content-length-mismatch', `Content-Length says ${length} bytes but the server closed after ${avail}`));
+  res.deviations.push(
+    dev('content-length-mismatch', `Content-Length says ${length} bytes but the server closed after ${avail}`),
+  );
   return finishBody(res, buf.subarray(start), maxBody, EMPTY);
 }
 
@@ -359,13 +459,21 @@ function chunkedBody(res: HttpResponse, buf: Buffer, start: number, opts: ParseO
   if (!decoded) return INCOMPLETE;
   res.body = decoded.body;
   res.deviations.push(
-    dev('chunked', `the body was sent with Transfer-Encoding: chunked (${plural(decoded.chunks, 'chunk')}, ${plural(decoded.body.length, 'byte')}) and was decoded`),
+    dev(
+      'chunked',
+      `the body was sent with Transfer-Encoding: chunked (${plural(decoded.chunks, 'chunk')}, ${plural(decoded.body.length, 'byte')}) and was decoded`,
+    ),
     ...decoded.deviations,
   );
   return { state: 'complete', response: res, rest: buf.subarray(decoded.end) };
 }
 
-interface Chunked { body: Buffer; end: number; chunks: number; deviations: Deviation[] }
+interface Chunked {
+  body: Buffer;
+  end: number;
+  chunks: number;
+  deviations: Deviation[];
+}
 
 // RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF, ended by a 0-size
 // chunk and the trailer section. Lenient about LF; null means "wait for more bytes".
@@ -374,24 +482,38 @@ interface Chunked { body: Buffer; end: number; chunks: number; deviations: Devia
 function decodeChunked(buf: Buffer, start: number, closed: boolean, maxBody: number): Chunked | null {
   const parts: Buffer[] = [];
   const deviations: Deviation[] = [];
-  let pos = start, size = 0, chunks = 0, bareLf = false;
+  let pos = start,
+    size = 0,
+    chunks = 0,
+    bareLf = false;
   const finish = (end: number, problem?: Deviation): Chunked => {
-    if (bareLf) deviations.unshift(dev('lf-line-end', 'the chunked body has lines that end in LF without CR; every line must end in CRLF'));
+    if (bareLf)
+      deviations.unshift(
+        dev('lf-line-end', 'the chunked body has lines that end in LF without CR; every line must end in CRLF'),
+      );
     if (problem) deviations.push(problem);
     return { body: Buffer.concat(parts), end, chunks, deviations };
   };
-  const cut = () => (closed
-    ? finish(buf.length, dev('truncated', `the server closed the connection in the middle of the chunked body (after ${plural(size, 'byte')} of data)`))
-    : null);
+  const cut = () =>
+    closed
+      ? finish(
+          buf.length,
+          dev(
+            'truncated',
+            `the server closed the connection in the middle of the chunked body (after ${plural(size, 'byte')} of data)`,
+          ),
+        )
+      : null;
   for (;;) {
     const line = readLine(buf, pos);
     if (!line) return cut();
     bareLf ||= line.bare;
     const m = /^[ \t]*([0-9a-fA-F]{1,13})[ \t]*(;.*)?$/s.exec(line.text); // 13 hex digits stay below 2^53
-    if (!m) return finish(pos, dev('bad-chunked', `chunk size line ${quote(line.text, 40)} is not a hexadecimal chunk size`));
+    if (!m)
+      return finish(pos, dev('bad-chunked', `chunk size line ${quote(line.text, 40)} is not a hexadecimal chunk size`));
     pos = line.next;
     const n = parseInt(m[1], 16);
-    if (n === 0) return trailerSection(buf, pos, () => bareLf = true, finish, cut);
+    if (n === 0) return trailerSection(buf, pos, () => (bareLf = true), finish, cut);
     const take = Math.min(n, buf.length - pos);
     if (size + take > maxBody) {
       parts.push(buf.subarray(pos, pos + maxBody - size));
@@ -406,7 +528,13 @@ function decodeChunked(buf: Buffer, start: number, closed: boolean, maxBody: num
     const ending = lineEndAt(buf, pos);
     if (ending < 0) return cut();
     if (ending === 0) {
-      return finish(pos, dev('bad-chunked', `chunk ${chunks} is not followed by CRLF after its ${plural(n, 'byte')}; the chunk size must be the length of the data in bytes, in hex`));
+      return finish(
+        pos,
+        dev(
+          'bad-chunked',
+          `chunk ${chunks} is not followed by CRLF after its ${plural(n, 'byte')}; the chunk size must be the length of the data in bytes, in hex`,
+        ),
+      );
     }
     if (ending === 1) bareLf = true;
     pos += ending;
@@ -414,8 +542,13 @@ function decodeChunked(buf: Buffer, start: number, closed: boolean, maxBody: num
 }
 
 // Trailer fields are skipped: we only need to find the empty line that ends the message.
-function trailerSection(buf: Buffer, pos: number, sawBareLf: () => void,
-  finish: (end: number) => Chunked, cut: () => Chunked | null): Chunked | null {
+function trailerSection(
+  buf: Buffer,
+  pos: number,
+  sawBareLf: () => void,
+  finish: (end: number) => Chunked,
+  cut: () => Chunked | null,
+): Chunked | null {
   for (let line = readLine(buf, pos); line; line = readLine(buf, pos)) {
     if (line.bare) sawBareLf();
     pos = line.next;
@@ -440,7 +573,10 @@ function dev(code: DeviationCode, message: string): Deviation {
 }
 
 function tooLarge(maxBody: number): Deviation {
-  return dev('body-too-large', `the body is larger than the ${maxBody}-byte limit, so only the first ${maxBody} bytes were kept`);
+  return dev(
+    'body-too-large',
+    `the body is larger than the ${maxBody}-byte limit, so only the first ${maxBody} bytes were kept`,
+  );
 }
 
 function trimOws(s: string): string {

@@ -17,7 +17,8 @@ export interface SetCookieCheck {
 }
 
 const SEPARATOR_PROBLEM = 'the separator between attributes must be "; " (semicolon and one space)';
-const FORBIDDEN_IN_VALUE = 'cookie values may not contain spaces, commas, semicolons or backslashes, even inside quotes';
+const FORBIDDEN_IN_VALUE =
+  'cookie values may not contain spaces, commas, semicolons or backslashes, even inside quotes';
 
 // RFC 2616 §2.2 (used by RFC 6265 §4.1.1 for cookie-name): token = 1*<any CHAR except CTLs or separators>.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -60,9 +61,11 @@ interface Pair {
 
 // RFC 6265 §4.1.1: cookie-pair = cookie-name "=" cookie-value.
 function checkPair(text: string): Pair {
-  if (text.trim() === '') return { name: undefined, value: undefined, problems: ['the header does not start with a name=value pair'] };
+  if (text.trim() === '')
+    return { name: undefined, value: undefined, problems: ['the header does not start with a name=value pair'] };
   const eq = text.indexOf('=');
-  if (eq < 0) return { name: undefined, value: undefined, problems: [`the cookie-pair "${text}" has no "="; write name=value`] };
+  if (eq < 0)
+    return { name: undefined, value: undefined, problems: [`the cookie-pair "${text}" has no "="; write name=value`] };
   const rawName = text.slice(0, eq);
   const rawValue = text.slice(eq + 1);
   const problems: string[] = [];
@@ -87,7 +90,9 @@ const EXAMPLES: Record<string, string> = {
 function expiresProblem(value: string): string | undefined {
   const why = dateProblem(value);
   if (why === undefined) return undefined;
-  return why === 'is not an HTTP date' ? `Expires "${value}" is not an HTTP date (use IMF-fixdate)` : `Expires "${value}" ${why}`;
+  return why === 'is not an HTTP date'
+    ? `Expires "${value}" is not an HTTP date (use IMF-fixdate)`
+    : `Expires "${value}" ${why}`;
 }
 
 // RFC 6265 §4.1.1: max-age-av = "Max-Age=" non-zero-digit *DIGIT.
@@ -151,7 +156,8 @@ function separatorOk(segment: string, before: string): boolean {
 
 /** Parses one Set-Cookie field value, listing where it departs from RFC 6265 §4.1.1. */
 export function parseSetCookie(header: string): SetCookieCheck {
-  if (header === '') return { name: undefined, value: undefined, attributes: [], problems: ['the Set-Cookie header is empty'] };
+  if (header === '')
+    return { name: undefined, value: undefined, attributes: [], problems: ['the Set-Cookie header is empty'] };
   // No element of the grammar may contain ";", so splitting on it is exact.
   const [pairText, ...avTexts] = header.split(';');
   const lastIndex = avTexts.length - 1;
@@ -162,7 +168,11 @@ export function parseSetCookie(header: string): SetCookieCheck {
   avTexts.forEach((text, i) => {
     const isLast = i === lastIndex;
     if (text.trim() === '') {
-      problems.push(isLast ? 'the header ends with ";"; remove the trailing semicolon' : 'there is an empty attribute between two semicolons');
+      problems.push(
+        isLast
+          ? 'the header ends with ";"; remove the trailing semicolon'
+          : 'there is an empty attribute between two semicolons',
+      );
     } else {
       if (!separatorOk(text, before)) problems.push(SEPARATOR_PROBLEM);
       // Surrounding space belongs to the (bad) separator, except after the last attribute.
@@ -197,7 +207,8 @@ function effectiveMaxAge(c: SetCookieCheck): number | undefined {
 
 // RFC 6265 §5.2.1: an Expires that does not parse is ignored (HTTP-date forms stand in for §5.1.1 here).
 function effectiveExpires(c: SetCookieCheck, now: Date): Date | undefined {
-  const parse = (a: CookieAttribute) => (a.name.toLowerCase() === 'expires' && a.value !== undefined ? parseHttpDate(a.value, now) : undefined);
+  const parse = (a: CookieAttribute) =>
+    a.name.toLowerCase() === 'expires' && a.value !== undefined ? parseHttpDate(a.value, now) : undefined;
   const a = lastWhere(c.attributes, (x) => parse(x) !== undefined);
   return a && parse(a)?.date;
 }

@@ -10,7 +10,17 @@ export interface TranscriptEvent {
   /** Which client of the case (`main`, a named client, or `client 3` of a group). */
   client: string;
   /** `send`/`recv` carry bytes; the rest are connection events. */
-  kind: 'connect' | 'send' | 'recv' | 'half-close' | 'close' | 'reset' | 'peer-close' | 'peer-reset' | 'timeout' | 'error';
+  kind:
+    | 'connect'
+    | 'send'
+    | 'recv'
+    | 'half-close'
+    | 'close'
+    | 'reset'
+    | 'peer-close'
+    | 'peer-reset'
+    | 'timeout'
+    | 'error';
   /** The bytes, escaped (never raw), possibly cut with a note of the full length. */
   data?: string;
   /** How many bytes were sent or received. */

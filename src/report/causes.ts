@@ -60,7 +60,12 @@ export function causeOf(r: CaseResult): Cause | undefined {
   const f = r.failure;
   if (!f || (r.status !== 'failed' && r.status !== 'errored')) return undefined;
   if (f.cause === 'REFUSED') return { key: 'refused', headline: f.message };
-  if (f.expected !== undefined && f.actual !== undefined && !PLACEHOLDER.test(f.actual) && f.expected.length + f.actual.length <= MAX_CLASSIFIED) {
+  if (
+    f.expected !== undefined &&
+    f.actual !== undefined &&
+    !PLACEHOLDER.test(f.actual) &&
+    f.expected.length + f.actual.length <= MAX_CLASSIFIED
+  ) {
     const p = PATTERNS.find((x) => x.test(f.expected!, f.actual!));
     if (p) return { key: p.key, headline: p.headline, hint: p.hint };
   }
@@ -85,7 +90,9 @@ export function groupByCause(bad: CaseResult[]): { groups: CauseGroup[]; alone: 
     g.cases.push(r);
     byKey.set(c.key, g);
   }
-  const groups = [...byKey.values()].filter((g) => g.cases.length >= (g.cause.key.startsWith('message:') ? 3 : 2)).sort((a, b) => b.cases.length - a.cases.length);
+  const groups = [...byKey.values()]
+    .filter((g) => g.cases.length >= (g.cause.key.startsWith('message:') ? 3 : 2))
+    .sort((a, b) => b.cases.length - a.cases.length);
   const grouped = new Set(groups.flatMap((g) => g.cases));
   return { groups, alone: bad.filter((r) => !grouped.has(r)) };
 }

@@ -69,7 +69,9 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
     out(`  ${b.cause}`);
     if (b.command) out(`  command: ${b.command}`);
     if (b.stderr && b.stderr.length > 0) {
-      out(`  ${b.stream ?? 'stderr'} (last ${plural(b.stderr.length, 'line')}${b.stderrOmitted ? ` of ${b.stderr.length + b.stderrOmitted}` : ''}):`);
+      out(
+        `  ${b.stream ?? 'stderr'} (last ${plural(b.stderr.length, 'line')}${b.stderrOmitted ? ` of ${b.stderr.length + b.stderrOmitted}` : ''}):`,
+      );
       for (const l of b.stderr) out(`  │ ${l}`);
     } else if (b.kind !== 'not listening') out('  stderr: (nothing)');
     if (b.advice) out(`  ${b.advice}`);
@@ -79,14 +81,21 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
   const failureBlock = (r: CaseResult, group?: CauseGroup) => {
     const s = STATUS_WORDS[r.status];
     const loc = `${r.location.file}:${r.location.line}:${r.location.col}`;
-    raw(`${paint(s.word, s.color)}  ${paint(inert(r.id), 'bold')}  ${inert(r.title)}  ${paint(inert(`(${loc})`), 'gray')}`);
+    raw(
+      `${paint(s.word, s.color)}  ${paint(inert(r.id), 'bold')}  ${inert(r.title)}  ${paint(inert(`(${loc})`), 'gray')}`,
+    );
     out(`  requirement: ${r.requirement}`);
     const source = sourceText(r.source, env.cwd);
     if (source) out(`  see: ${source}`, 'gray');
     if (r.failure) out(`  ${r.failure.stepLabel ? `${r.failure.stepLabel}: ` : ''}${r.failure.message}`);
     // The server's stderr is in the banner already: a failure whose actual is that output points there.
     const shownAbove = r.failure?.actual !== undefined && stderrShown !== '' && stderrShown.includes(r.failure.actual);
-    if (r.failure) for (const l of pairLines(r.failure.expected, shownAbove ? '(the server\'s stderr, shown above)' : r.failure.actual)) out(`  ${l}`);
+    if (r.failure)
+      for (const l of pairLines(
+        r.failure.expected,
+        shownAbove ? "(the server's stderr, shown above)" : r.failure.actual,
+      ))
+        out(`  ${l}`);
     if (r.transcript.length > 0) {
       out('  transcript:');
       // A terminal line, not the whole payload: the diff above shows where it differs, the JSON has every byte.
@@ -111,7 +120,9 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
   return {
     onRunStart(info: RunInfo) {
       selected = info.selected;
-      const ports = Object.entries(info.target.ports).map(([s, p]) => `${s} ${p}`).join(', ');
+      const ports = Object.entries(info.target.ports)
+        .map(([s, p]) => `${s} ${p}`)
+        .join(', ');
       out(`netgrade: ${plural(info.selected, 'check')} against ${info.target.host} (${ports})`);
       out();
     },
@@ -120,7 +131,9 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
       done++;
       if (bad(r)) failing++;
       // A status line rewritten in place: the story itself waits for the run's end, in spec order.
-      env.stdout.write(`\r\x1b[2K${inert(`running ${done}/${selected}${failing ? `, ${failing} failing` : ''}: ${r.id}`)}`);
+      env.stdout.write(
+        `\r\x1b[2K${inert(`running ${done}/${selected}${failing ? `, ${failing} failing` : ''}: ${r.id}`)}`,
+      );
     },
     onRunEnd(result: RunResult) {
       if (progress && done > 0) env.stdout.write('\r\x1b[2K');
@@ -140,12 +153,16 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
         else raw(`${paint(ok ? '✓' : '✗', ok ? 'green' : 'red')} ${paint(inert(head), ok ? 'green' : 'bold')}`);
         const shown = cases.filter((c) => (opts.verbose ? true : bad(c)) && !decided.has(c));
         for (const c of shown) {
-          const extra = c.status === 'skipped' ? `  (${skipReason(c)})` : c.status === 'passed' ? ` (${c.durationMs} ms)` : '';
+          const extra =
+            c.status === 'skipped' ? `  (${skipReason(c)})` : c.status === 'passed' ? ` (${c.durationMs} ms)` : '';
           raw(`    ${mark(c)} ${inert(c.id)}  ${inert(c.title)}${paint(inert(extra), 'gray')}`);
           if (opts.verbose && c.status === 'passed') passedBlock(c);
         }
         const byBanner = cases.filter((c) => decided.has(c));
-        if (byBanner.length > 0) raw(`    ${paint('✗', 'red')} ${inert(`${byBanner.length} not passed (${banner!.kind}): ${idList(byBanner)}`)}`);
+        if (byBanner.length > 0)
+          raw(
+            `    ${paint('✗', 'red')} ${inert(`${byBanner.length} not passed (${banner!.kind}): ${idList(byBanner)}`)}`,
+          );
       }
       out();
 
@@ -154,7 +171,11 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
       for (const g of groups) groupBlock(g);
       // A grouped case still shows its first example in full: the exchange is the evidence.
       const examples = new Set(groups.map((g) => g.cases[0]));
-      for (const r of rest.filter((c) => alone.includes(c) || examples.has(c))) failureBlock(r, groups.find((g) => g.cases[0] === r));
+      for (const r of rest.filter((c) => alone.includes(c) || examples.has(c)))
+        failureBlock(
+          r,
+          groups.find((g) => g.cases[0] === r),
+        );
 
       const { passed, failed, errored, durationMs } = result.summary;
       out(`${scoreLine(result)} in ${durationMs} ms`);

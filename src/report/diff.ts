@@ -70,7 +70,10 @@ export interface PairView {
 
 function capLines(lines: string[]): string[] {
   if (lines.length <= MAX_LINES) return lines;
-  return [...lines.slice(0, MAX_LINES - 1), `… ${lines.length - MAX_LINES + 1} more lines (the JSON report has them all)`];
+  return [
+    ...lines.slice(0, MAX_LINES - 1),
+    `… ${lines.length - MAX_LINES + 1} more lines (the JSON report has them all)`,
+  ];
 }
 
 function linesView(expected: string | undefined, actual: string | undefined): PairView {
@@ -95,25 +98,46 @@ const MAX_VIEWED = 256 * 1024;
 const bounded = (s: string | undefined) => (s !== undefined && s.length > MAX_VIEWED ? s.slice(0, MAX_VIEWED) : s);
 
 /** Expected and actual shaped for reading; see the file comment. */
-export function viewPair(expectedText: string | undefined, actualText: string | undefined, size: WindowSize = TERMINAL): PairView {
+export function viewPair(
+  expectedText: string | undefined,
+  actualText: string | undefined,
+  size: WindowSize = TERMINAL,
+): PairView {
   // A payload longer than this (in units) is cut around its first difference.
   const long = size.before + size.after + 16;
   const expected = bounded(expectedText);
   const actual = bounded(actualText);
   // A reply with one CRLF at its end is still one line: it reads best as one, with a caret.
   const lines = (t: string | undefined) => (t === undefined ? 0 : messageLines(t).length);
-  if ((isMultiLine(expected) || isMultiLine(actual)) && Math.max(lines(expected), lines(actual)) > 1) return linesView(expected, actual);
-  if (expected === undefined || actual === undefined) return { expected: expected === undefined ? undefined : [expected], actual: actual === undefined ? undefined : [actual] };
+  if ((isMultiLine(expected) || isMultiLine(actual)) && Math.max(lines(expected), lines(actual)) > 1)
+    return linesView(expected, actual);
+  if (expected === undefined || actual === undefined)
+    return {
+      expected: expected === undefined ? undefined : [expected],
+      actual: actual === undefined ? undefined : [actual],
+    };
   const e = units(expected);
   const a = units(actual);
   const at = firstDifference(e, a);
   const differ = at < Math.max(e.length, a.length);
   // A caret only where the sides share a beginning: under "status 200" / "HTTP/1.1 404" it would say nothing.
-  if (e.length <= long && a.length <= long) return { expected: [expected], actual: [actual], caret: differ && at >= 3 ? cells(e.slice(0, at).join('')) : undefined, at };
+  if (e.length <= long && a.length <= long)
+    return {
+      expected: [expected],
+      actual: [actual],
+      caret: differ && at >= 3 ? cells(e.slice(0, at).join('')) : undefined,
+      at,
+    };
   const start = Math.max(0, at - size.before);
   const sizes = `expected ${byteLength(e)} bytes, actual ${byteLength(a)}`;
   const note = differ ? `first difference at byte ${byteLength(e.slice(0, at))} (${sizes})` : undefined;
-  return { expected: [window(e, start, size)], actual: [window(a, start, size)], caret: differ ? cells(e.slice(start, at).join('')) + (start > 0 ? 1 : 0) : undefined, note, at: at - start + (start > 0 ? 1 : 0) };
+  return {
+    expected: [window(e, start, size)],
+    actual: [window(a, start, size)],
+    caret: differ ? cells(e.slice(start, at).join('')) + (start > 0 ? 1 : 0) : undefined,
+    note,
+    at: at - start + (start > 0 ? 1 : 0),
+  };
 }
 
 /** The pair as plain text lines with `expected:`/`actual:` labels, for JUnit, GitHub and the console. */

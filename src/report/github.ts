@@ -68,7 +68,8 @@ export function annotation(r: CaseResult, file?: string): string {
   if (r.hint) lines.push(`hint: ${r.hint}`);
   const { line, col } = r.location;
   const title = `${STATUS_WORDS[r.status].word} ${r.id}: ${r.title}`;
-  if (file !== undefined) return workflowCommand('error', { file: inert(file), line, col, title: inert(title) }, inert(lines.join('\n')));
+  if (file !== undefined)
+    return workflowCommand('error', { file: inert(file), line, col, title: inert(title) }, inert(lines.join('\n')));
   // No file to point at: the message says where the case is.
   lines.push(`spec: ${r.location.file}:${line}:${col}`);
   return workflowCommand('error', { title: inert(title) }, inert(lines.join('\n')));
@@ -108,7 +109,12 @@ export function failureText(r: CaseResult, limit = ANNOTATION_FIELD_LIMIT): stri
   return inert(lines.join('\n'));
 }
 
-const CLASSROOM_STATUS: Record<CaseStatus, ClassroomTest['status']> = { passed: 'pass', failed: 'fail', errored: 'error', skipped: 'fail' };
+const CLASSROOM_STATUS: Record<CaseStatus, ClassroomTest['status']> = {
+  passed: 'pass',
+  failed: 'fail',
+  errored: 'error',
+  skipped: 'fail',
+};
 
 /**
  * The workflow hands `result` to the grading reporter in an environment variable,
@@ -122,21 +128,30 @@ export function classroomResult(result: RunResult, messageLimit = 600): Classroo
   const tests = graded.map((c) => ({
     name: `${c.id}: ${c.title}`,
     status: CLASSROOM_STATUS[c.status],
-    message: cut(c.status === 'passed' ? c.requirement : failureText(c, 200) || (c.failure?.message ?? 'not run'), messageLimit),
+    message: cut(
+      c.status === 'passed' ? c.requirement : failureText(c, 200) || (c.failure?.message ?? 'not run'),
+      messageLimit,
+    ),
     line_no: c.location.line,
     execution_time: `${(c.durationMs / 1000).toFixed(3)}s`,
     score: round2(c.points),
   }));
-  const status = tests.some((t) => t.status === 'fail') ? 'fail' : tests.some((t) => t.status === 'error') ? 'error' : 'pass';
+  const status = tests.some((t) => t.status === 'fail')
+    ? 'fail'
+    : tests.some((t) => t.status === 'error')
+      ? 'error'
+      : 'pass';
   return { version: 1, status, max_score: round2(result.summary.maxPoints), tests };
 }
 
 /** `points`, `max-points` and `result` (base64 JSON) as lines for $GITHUB_OUTPUT. */
 export function outputLines(result: RunResult): string {
   const { points, maxPoints } = result.summary;
-  const encode = (limit: number) => Buffer.from(JSON.stringify(classroomResult(result, limit)), 'utf8').toString('base64');
+  const encode = (limit: number) =>
+    Buffer.from(JSON.stringify(classroomResult(result, limit)), 'utf8').toString('base64');
   let encoded = encode(600);
-  for (let limit = 200; encoded.length > RESULT_LIMIT && limit >= 25; limit = Math.floor(limit / 2)) encoded = encode(limit);
+  for (let limit = 200; encoded.length > RESULT_LIMIT && limit >= 25; limit = Math.floor(limit / 2))
+    encoded = encode(limit);
   return `points=${round2(points)}\nmax-points=${round2(maxPoints)}\nresult=${encoded}\n`;
 }
 
@@ -171,12 +186,23 @@ export function codeBlock(body: string): string {
 function failureSection(r: CaseResult): string {
   const f = r.failure;
   const { file, line, col } = r.location;
-  const out = [`#### ${SUMMARY_MARK[r.status]} ${mdText(r.id)}: ${mdText(r.title)}`, '', `${mdText(`${file}:${line}:${col}`)} · ${mdText(r.requirement)}`, ''];
+  const out = [
+    `#### ${SUMMARY_MARK[r.status]} ${mdText(r.id)}: ${mdText(r.title)}`,
+    '',
+    `${mdText(`${file}:${line}:${col}`)} · ${mdText(r.requirement)}`,
+    '',
+  ];
   const why = `${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`;
   out.push(`**${r.status === 'errored' ? 'netgrade could not test this case' : 'Failed'}:** ${mdText(why)}`, '');
   // An HTTP message reads line by line; any other payload as before, cut at FIELD_LIMIT.
   const multi = isMultiLine(f?.expected) || isMultiLine(f?.actual);
-  const shown = f && multi ? pairLines(f.expected, f.actual) : [f?.expected !== undefined ? `expected: ${cut(f.expected)}` : '', f?.actual !== undefined ? `actual:   ${cut(f.actual)}` : ''].filter(Boolean);
+  const shown =
+    f && multi
+      ? pairLines(f.expected, f.actual)
+      : [
+          f?.expected !== undefined ? `expected: ${cut(f.expected)}` : '',
+          f?.actual !== undefined ? `actual:   ${cut(f.actual)}` : '',
+        ].filter(Boolean);
   if (shown.length > 0) out.push(codeBlock(shown.join('\n')));
   const hint = hintFor(r);
   if (hint) out.push(`> **Hint:** ${mdText(hint)}`, '');
@@ -188,9 +214,13 @@ function bannerMarkdown(b: Banner): string {
   const out = [`> [!CAUTION]`, `> **${mdText(b.title)}:** ${mdText(b.cause)}`];
   if (b.command) out.push(`> command: \`${b.command.replace(/`/g, "'")}\``);
   if (b.advice) out.push(`> ${mdText(b.advice)}`);
-  if (b.decided.length > 0) out.push(`> ${b.decided.length} checks could not pass because of this: ${b.decided.map((c) => mdText(c.id)).join(', ')}`);
+  if (b.decided.length > 0)
+    out.push(
+      `> ${b.decided.length} checks could not pass because of this: ${b.decided.map((c) => mdText(c.id)).join(', ')}`,
+    );
   out.push('');
-  if (b.stderr && b.stderr.length > 0) out.push(`Last ${b.stderr.length} lines of its ${b.stream ?? 'stderr'}:`, '', codeBlock(b.stderr.join('\n')));
+  if (b.stderr && b.stderr.length > 0)
+    out.push(`Last ${b.stderr.length} lines of its ${b.stream ?? 'stderr'}:`, '', codeBlock(b.stderr.join('\n')));
   return out.join('\n') + '\n';
 }
 
@@ -201,15 +231,29 @@ interface Chunk {
 
 function summaryChunks(result: RunResult): Chunk[] {
   const { passed, failed, errored, skipped, points, maxPoints } = result.summary;
-  const counts = [`${passed} passed`, `${failed} failed`, errored > 0 ? `${errored} could not be tested` : '', skipped > 0 ? `${skipped} skipped` : ''].filter(Boolean);
+  const counts = [
+    `${passed} passed`,
+    `${failed} failed`,
+    errored > 0 ? `${errored} could not be tested` : '',
+    skipped > 0 ? `${skipped} skipped` : '',
+  ].filter(Boolean);
   const seed = `seed ${result.seed} (\`--seed ${result.seed}\` repeats these payloads)`;
-  const chunks: Chunk[] = [{ kind: 'head', text: `## netgrade: ${points}/${maxPoints} points\n\n${counts.join(', ')}; ${seed}\n\n` }];
+  const chunks: Chunk[] = [
+    { kind: 'head', text: `## netgrade: ${points}/${maxPoints} points\n\n${counts.join(', ')}; ${seed}\n\n` },
+  ];
   const banner = bannerOf(result);
   if (banner) chunks.push({ kind: 'head', text: bannerMarkdown(banner) });
   for (const spec of result.specs) {
     const cases = result.cases.filter((c) => c.spec === spec.name);
-    chunks.push({ kind: 'head', text: `### ${mdText(spec.name)}: ${mdText(spec.title)}\n\n| | Case | Title | Points |\n|---|---|---|---|\n` });
-    for (const c of cases) chunks.push({ kind: 'row', text: `| ${SUMMARY_MARK[c.status]} | ${mdText(c.id)} | ${mdText(c.title)} | ${c.points}/${c.maxPoints} |\n` });
+    chunks.push({
+      kind: 'head',
+      text: `### ${mdText(spec.name)}: ${mdText(spec.title)}\n\n| | Case | Title | Points |\n|---|---|---|---|\n`,
+    });
+    for (const c of cases)
+      chunks.push({
+        kind: 'row',
+        text: `| ${SUMMARY_MARK[c.status]} | ${mdText(c.id)} | ${mdText(c.title)} | ${c.points}/${c.maxPoints} |\n`,
+      });
     chunks.push({ kind: 'head', text: '\n' });
   }
   const decided = new Set(banner?.decided ?? []);
@@ -255,9 +299,11 @@ function fileSize(file: string): number {
 export function bannerAnnotation(b: Banner): string {
   const lines = [b.cause];
   if (b.command) lines.push(`command: ${b.command}`);
-  if (b.stderr && b.stderr.length > 0) lines.push(`last lines of its ${b.stream ?? 'stderr'}:`, ...b.stderr.slice(-ANNOTATION_STDERR_LINES));
+  if (b.stderr && b.stderr.length > 0)
+    lines.push(`last lines of its ${b.stream ?? 'stderr'}:`, ...b.stderr.slice(-ANNOTATION_STDERR_LINES));
   if (b.advice) lines.push(b.advice);
-  if (b.decided.length > 0) lines.push(`${b.decided.length} checks could not pass because of this: ${b.decided.map((c) => c.id).join(', ')}`);
+  if (b.decided.length > 0)
+    lines.push(`${b.decided.length} checks could not pass because of this: ${b.decided.map((c) => c.id).join(', ')}`);
   return workflowCommand('error', { title: inert(`netgrade: ${b.title}`) }, inert(lines.join('\n')));
 }
 
@@ -272,7 +318,8 @@ export function githubReporter(env: ReporterEnv): Reporter {
       const bad = result.cases.filter((c) => (c.status === 'failed' || c.status === 'errored') && !decided.has(c));
       const specPaths = new Map(result.specs.map((s) => [s.name, s.path]));
       const workspace = env.env.GITHUB_WORKSPACE || env.cwd;
-      for (const c of bad.slice(0, ANNOTATION_LIMIT)) env.stdout.write(annotation(c, annotationFile(specPaths.get(c.spec), workspace)) + '\n');
+      for (const c of bad.slice(0, ANNOTATION_LIMIT))
+        env.stdout.write(annotation(c, annotationFile(specPaths.get(c.spec), workspace)) + '\n');
       if (bad.length > ANNOTATION_LIMIT) {
         const more = `${bad.length - ANNOTATION_LIMIT} more cases failed; GitHub shows ${ANNOTATION_LIMIT} annotations per step: the job summary and the reports list them all`;
         env.stdout.write(workflowCommand('notice', { title: 'netgrade' }, more) + '\n');

@@ -47,7 +47,8 @@ export function gradescopeOutput(c: CaseResult): string {
   else lines.push(`${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`);
   // HTTP messages line by line, a long payload cut at its first difference, the hint that fits the cause.
   if (c.transcript.length > 0) lines.push('', 'What was sent and what came back:', ...excerptLines(c.transcript));
-  if (f && (f.expected !== undefined || f.actual !== undefined) && c.status !== 'skipped') lines.push('', ...pairLines(f.expected, f.actual));
+  if (f && (f.expected !== undefined || f.actual !== undefined) && c.status !== 'skipped')
+    lines.push('', ...pairLines(f.expected, f.actual));
   const hint = hintFor(c);
   if (hint) lines.push('', `hint: ${hint}`);
   lines.push('', `(${c.location.file}:${c.location.line})`);
@@ -57,9 +58,13 @@ export function gradescopeOutput(c: CaseResult): string {
 /** The run-level output: the score line and, when netgrade started the server, how that went. */
 function runOutput(result: RunResult): string {
   const { passed, failed, errored, points, maxPoints } = result.summary;
-  const lines = [`netgrade: ${round2(points)}/${round2(maxPoints)} points; ${passed} passed, ${failed} failed${errored ? `, ${errored} could not be tested` : ''}.`, `seed ${result.seed} (--seed ${result.seed} repeats these payloads)`];
+  const lines = [
+    `netgrade: ${round2(points)}/${round2(maxPoints)} points; ${passed} passed, ${failed} failed${errored ? `, ${errored} could not be tested` : ''}.`,
+    `seed ${result.seed} (--seed ${result.seed} repeats these payloads)`,
+  ];
   const server = result.server;
-  if (server && server.status !== 'ran') lines.push(`Your server ${server.status}${server.message ? `: ${server.message}` : ''}`);
+  if (server && server.status !== 'ran')
+    lines.push(`Your server ${server.status}${server.message ? `: ${server.message}` : ''}`);
   if (server?.stderrTail) lines.push('', 'The last of its stderr:', server.stderrTail.slice(-4000));
   return inert(lines.join('\n'));
 }

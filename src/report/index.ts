@@ -59,7 +59,11 @@ export function chooseReporters(given: string[] | undefined, env: ReporterEnv): 
 }
 
 /** Parses `name` or `name=FILE` into a reporter; an unknown name is a usage error. */
-export function makeReporter(spec: string, env: ReporterEnv, flags: ReporterFlags = {}): { name: string; reporter: Reporter; file?: string } {
+export function makeReporter(
+  spec: string,
+  env: ReporterEnv,
+  flags: ReporterFlags = {},
+): { name: string; reporter: Reporter; file?: string } {
   const eq = spec.indexOf('=');
   const name = eq < 0 ? spec : spec.slice(0, eq);
   const arg = eq < 0 ? undefined : spec.slice(eq + 1);

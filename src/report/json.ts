@@ -26,7 +26,16 @@ export function caseJson(c: CaseResult) {
 }
 
 export function runJson(r: RunResult) {
-  return { version: r.version, seed: r.seed, target: r.target, summary: r.summary, specs: r.specs, cases: r.cases.map(caseJson), server: r.server, profile: r.profile };
+  return {
+    version: r.version,
+    seed: r.seed,
+    target: r.target,
+    summary: r.summary,
+    specs: r.specs,
+    cases: r.cases.map(caseJson),
+    server: r.server,
+    profile: r.profile,
+  };
 }
 
 /** Writes the JSON to `file`, or to `stdout` when the file is `-`. */

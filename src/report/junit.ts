@@ -52,7 +52,12 @@ export function locationLine(r: CaseResult): string {
 /** The body of a <failure> or <error>: what went wrong, where, the bytes, and the hint. */
 export function failureBody(r: CaseResult, dir = process.cwd()): string {
   const f = r.failure;
-  const lines = [`${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`, locationLine(r), '', `requirement: ${r.requirement}`];
+  const lines = [
+    `${f?.stepLabel ? `${f.stepLabel}: ` : ''}${f?.message ?? ''}`,
+    locationLine(r),
+    '',
+    `requirement: ${r.requirement}`,
+  ];
   const links = sourceParts(r.source).map((p) => (p.doc ? docHref(p.doc, dir) : p.text));
   if (links.length > 0) lines.push(`see: ${links.join('; ')}`);
   if (f) lines.push(...pairLines(f.expected, f.actual));
@@ -97,7 +102,11 @@ function addCase(tc: TestCase, r: CaseResult, dir: string): void {
       tc.failure(xmlText(r.requirement)).stacktrace(cdataText(failureBody(r, dir)));
       break;
     case 'error':
-      tc.error(xmlText(`netgrade could not test this case: ${r.failure?.message ?? ''}`), 'netgrade', cdataText(failureBody(r, dir)));
+      tc.error(
+        xmlText(`netgrade could not test this case: ${r.failure?.message ?? ''}`),
+        'netgrade',
+        cdataText(failureBody(r, dir)),
+      );
       break;
     case 'skipped':
       tc.skipped();

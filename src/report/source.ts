@@ -19,10 +19,13 @@ const IN_PACKAGE = /^((?:docs|specs)\/[\w./-]+\.md)(?:#([\w-]+))?$/;
 /** Splits a source at `; ` and recognises the parts that point into the package. */
 export function sourceParts(source: string | undefined): SourcePart[] {
   if (!source) return [];
-  return source.split(/;\s*/).filter(Boolean).map((text) => {
-    const m = IN_PACKAGE.exec(text.trim());
-    return m ? { text, doc: { file: m[1], anchor: m[2] } } : { text };
-  });
+  return source
+    .split(/;\s*/)
+    .filter(Boolean)
+    .map((text) => {
+      const m = IN_PACKAGE.exec(text.trim());
+      return m ? { text, doc: { file: m[1], anchor: m[2] } } : { text };
+    });
 }
 
 interface PackageMeta {
@@ -67,5 +70,7 @@ export function sourceText(source: string | undefined, cwd: string): string | un
     // Inside the working folder (or node_modules under it) a relative path reads best; elsewhere the full one.
     return rel.startsWith('..') ? full : rel;
   };
-  return parts.map((p) => (p.doc ? `${shown(p.doc.file)}${p.doc.anchor ? `#${p.doc.anchor}` : ''}` : p.text)).join('; ');
+  return parts
+    .map((p) => (p.doc ? `${shown(p.doc.file)}${p.doc.anchor ? `#${p.doc.anchor}` : ''}` : p.text))
+    .join('; ');
 }

@@ -30,7 +30,11 @@ const STDERR_LINES = 15;
 const bad = (c: CaseResult) => c.status === 'failed' || c.status === 'errored';
 
 /** The last lines of the server's stderr, or of its stdout when stderr is empty. */
-function tail(server: NonNullable<RunResult['server']>): { stderr: string[]; stderrOmitted: number; stream: 'stderr' | 'stdout' } {
+function tail(server: NonNullable<RunResult['server']>): {
+  stderr: string[];
+  stderrOmitted: number;
+  stream: 'stderr' | 'stdout';
+} {
   const stream = server.stderrTail.trim() === '' && server.stdoutTail.trim() !== '' ? 'stdout' : 'stderr';
   const text = stream === 'stdout' ? server.stdoutTail : server.stderrTail;
   const lines = text.replace(/\n+$/, '').split('\n');
@@ -59,13 +63,33 @@ function refused(result: RunResult): { specs: Set<string>; where: string[] } {
 export function bannerOf(result: RunResult): Banner | undefined {
   const s = result.server;
   if (s?.status === 'did not start') {
-    return { kind: 'did not start', title: 'Your server did not start', cause: s.message ?? 'it never listened on its ports', command: s.command, ...tail(s), decided: result.cases.filter(bad) };
+    return {
+      kind: 'did not start',
+      title: 'Your server did not start',
+      cause: s.message ?? 'it never listened on its ports',
+      command: s.command,
+      ...tail(s),
+      decided: result.cases.filter(bad),
+    };
   }
   if (s?.status === 'crashed') {
     const sentence = (s.message ?? '').split(/ (?:during|after|before) /)[0];
     // The case it died in keeps its full block: its transcript shows what killed it.
-    const decided = result.cases.filter((c) => bad(c) && sentence !== '' && c.failure!.message.startsWith(sentence) && !c.failure!.message.endsWith('during this case'));
-    return { kind: 'crashed', title: 'Your server crashed', cause: s.message ?? 'it exited during the run', command: s.command, ...tail(s), decided };
+    const decided = result.cases.filter(
+      (c) =>
+        bad(c) &&
+        sentence !== '' &&
+        c.failure!.message.startsWith(sentence) &&
+        !c.failure!.message.endsWith('during this case'),
+    );
+    return {
+      kind: 'crashed',
+      title: 'Your server crashed',
+      cause: s.message ?? 'it exited during the run',
+      command: s.command,
+      ...tail(s),
+      decided,
+    };
   }
   const { specs, where } = refused(result);
   if (where.length === 0) return undefined;
@@ -76,14 +100,18 @@ export function bannerOf(result: RunResult): Banner | undefined {
     kind: 'not listening',
     title: 'Nothing is listening',
     cause: `${result.target.host} ${where.join(', ')} refused every connection`,
-    advice: s ? 'your server stopped listening before the run' : `start your server first (e.g. ${example}), or let netgrade start it: netgrade run --start "python3 server.py {port}"`,
+    advice: s
+      ? 'your server stopped listening before the run'
+      : `start your server first (e.g. ${example}), or let netgrade start it: netgrade run --start "python3 server.py {port}"`,
     decided,
   };
 }
 
 /** The specs of a run with their cases, in spec order (cases in spec order within). */
 export function specGroups(result: RunResult): Array<{ spec: RunResult['specs'][number]; cases: CaseResult[] }> {
-  return result.specs.map((spec) => ({ spec, cases: result.cases.filter((c) => c.spec === spec.name) })).filter((g) => g.cases.length > 0);
+  return result.specs
+    .map((spec) => ({ spec, cases: result.cases.filter((c) => c.spec === spec.name) }))
+    .filter((g) => g.cases.length > 0);
 }
 
 /** "7 skipped: unicode, robust; run with --tags all", or undefined when nothing was skipped. */
@@ -97,8 +125,11 @@ export function skippedLine(result: RunResult): string | undefined {
   if (left > 0) reasons.push(`${left} left out by --skip-tags`);
   const grep = skipped.filter((c) => c.failure?.message.includes('--grep')).length;
   if (grep > 0) reasons.push(`${grep} not matching --grep`);
-  const other = skipped.filter((c) => !byTag.includes(c) && !c.failure?.message.includes('--skip-tags') && !c.failure?.message.includes('--grep'));
-  for (const m of new Set(other.map((c) => c.failure?.message ?? 'not run'))) reasons.push(`${other.filter((c) => (c.failure?.message ?? 'not run') === m).length} ${m}`);
+  const other = skipped.filter(
+    (c) => !byTag.includes(c) && !c.failure?.message.includes('--skip-tags') && !c.failure?.message.includes('--grep'),
+  );
+  for (const m of new Set(other.map((c) => c.failure?.message ?? 'not run')))
+    reasons.push(`${other.filter((c) => (c.failure?.message ?? 'not run') === m).length} ${m}`);
   // One reason reads as the issue's example ("7 skipped: unicode, robust; run with --tags all"); several carry their counts.
   if (reasons.length === 0 && byTag.length > 0) return `${skipped.length} skipped: ${tags}; run with --tags all`;
   if (byTag.length > 0) reasons.unshift(`${byTag.length} tagged ${tags} (run with --tags all)`);
@@ -116,9 +147,15 @@ export function scoreLine(result: RunResult): string {
   const ran = result.cases.filter((c) => c.status !== 'skipped');
   const graded = ran.filter((c) => c.maxPoints > 0);
   const tags = result.profile?.tags;
-  const which = tags === 'all' ? 'every check that runs earns points' : tags ? `${tags.join(', ')} checks earn points` : `${graded.length} checks earn points`;
+  const which =
+    tags === 'all'
+      ? 'every check that runs earns points'
+      : tags
+        ? `${tags.join(', ')} checks earn points`
+        : `${graded.length} checks earn points`;
   const free = ran.length - graded.length;
-  const rest = free > 0 ? `; ${free} other check${free === 1 ? '' : 's'} that ran earn${free === 1 ? 's' : ''} none` : '';
+  const rest =
+    free > 0 ? `; ${free} other check${free === 1 ? '' : 's'} that ran earn${free === 1 ? 's' : ''} none` : '';
   return `Score: ${points}/${maxPoints} points (${which}${rest})`;
 }
 
@@ -126,6 +163,7 @@ export function scoreLine(result: RunResult): string {
 export function serverStatusText(result: RunResult): string {
   const s = result.server;
   if (!s) return bannerOf(result)?.kind === 'not listening' ? 'nothing listening' : 'running (not started by netgrade)';
-  if (s.status === 'ran') return `started by netgrade, listened${s.readyMs !== undefined ? ` after ${s.readyMs} ms` : ''}`;
+  if (s.status === 'ran')
+    return `started by netgrade, listened${s.readyMs !== undefined ? ` after ${s.readyMs} ms` : ''}`;
   return s.status;
 }

@@ -30,7 +30,9 @@ function clip(data: string, max: number | undefined): string {
 export function eventLine(e: TranscriptEvent, maxData?: number): string {
   const t = `${String(e.t).padStart(6)} ms`;
   const arrow = ARROWS[e.kind];
-  const body = arrow ? `${arrow} "${clip(e.data ?? '', maxData)}" (${e.bytes ?? 0} byte${e.bytes === 1 ? '' : 's'})` : WORDS[e.kind] + (e.note ? `: ${e.note}` : '');
+  const body = arrow
+    ? `${arrow} "${clip(e.data ?? '', maxData)}" (${e.bytes ?? 0} byte${e.bytes === 1 ? '' : 's'})`
+    : WORDS[e.kind] + (e.note ? `: ${e.note}` : '');
   return `${t}  ${e.client.padEnd(8)} ${body}`;
 }
 

@@ -23,7 +23,8 @@ export interface CaseRunOptions {
 
 /** Pauses written inside a payload (`{delayMs}` between parts, a split request): they come before the reads. */
 function payloadDelayMs(s: Step): number {
-  const delays = (p: Payload | undefined) => (Array.isArray(p) ? p.reduce((n, x) => n + (typeof x === 'object' && 'delayMs' in x ? x.delayMs : 0), 0) : 0);
+  const delays = (p: Payload | undefined) =>
+    Array.isArray(p) ? p.reduce((n, x) => n + (typeof x === 'object' && 'delayMs' in x ? x.delayMs : 0), 0) : 0;
   const split = s.request?.split ? s.request.split.delayMs * (s.request.split.pieces - 1) : 0;
   return delays(s.send) + delays(s.raw) + delays(s.request?.body) + split;
 }
@@ -32,7 +33,11 @@ function payloadDelayMs(s: Step): number {
 function caseBudgetMs(def: CaseDef, defaultTimeoutMs: number): number {
   // Payload pauses are waited out even past a step's deadline, so the budget counts them: a case
   // never errors while its steps still talk to the server (pinned by payload-pauses-deadline.test.ts).
-  const per = (s: Step) => ((s.timeoutMs ?? def.timeoutMs ?? defaultTimeoutMs) + payloadDelayMs(s)) * (s.repeat ?? 1) + (s.delayMs ?? 0) + (s.expect?.closedWithinMs ?? 0) + 500;
+  const per = (s: Step) =>
+    ((s.timeoutMs ?? def.timeoutMs ?? defaultTimeoutMs) + payloadDelayMs(s)) * (s.repeat ?? 1) +
+    (s.delayMs ?? 0) +
+    (s.expect?.closedWithinMs ?? 0) +
+    500;
   return def.steps.reduce((n, s) => n + per(s), 5000);
 }
 
@@ -58,14 +63,36 @@ async function runSteps(ctx: CaseContext, run: StepRunner): Promise<void> {
 
 function base(opts: CaseRunOptions) {
   const { spec, def } = opts;
-  return { id: def.id, spec: spec.name, title: def.title, requirement: def.requirement, source: def.source, hint: def.hint, tags: def.tags, location: def.location, maxPoints: def.points };
+  return {
+    id: def.id,
+    spec: spec.name,
+    title: def.title,
+    requirement: def.requirement,
+    source: def.source,
+    hint: def.hint,
+    tags: def.tags,
+    location: def.location,
+    maxPoints: def.points,
+  };
 }
 
 /** Runs one case from start to end: always returns a result, never throws. */
 export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
   const start = Date.now();
   const transcript = new Transcript(start);
-  const ctx: CaseContext = { spec: opts.spec, def: opts.def, endpoint: opts.endpoint, vars: { ...opts.vars }, transcript, defaultTimeoutMs: opts.defaultTimeoutMs, named: new Map(), opened: new Set(), signal: opts.signal, seed: opts.seed, ...freshProtocolState() };
+  const ctx: CaseContext = {
+    spec: opts.spec,
+    def: opts.def,
+    endpoint: opts.endpoint,
+    vars: { ...opts.vars },
+    transcript,
+    defaultTimeoutMs: opts.defaultTimeoutMs,
+    named: new Map(),
+    opened: new Set(),
+    signal: opts.signal,
+    seed: opts.seed,
+    ...freshProtocolState(),
+  };
   // A step that is neither repeated nor a group of clients sees the values drawn for client 1, repeat 1.
   ctx.vars = varsAt(ctx, ctx.vars, { client: '1', i: '1' });
   let timer: NodeJS.Timeout | undefined;
@@ -74,14 +101,22 @@ export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
     timer = setTimeout(() => reject(new CaseErrored(`the case did not finish within its ${budget} ms budget`)), budget);
   });
   const done = (r: { status: CaseResult['status']; failure?: Failure }): CaseResult =>
-    ({ ...base(opts), ...r, points: r.status === 'passed' ? opts.def.points : 0, durationMs: Date.now() - start, transcript: transcript.finish() }) as CaseResult;
+    ({
+      ...base(opts),
+      ...r,
+      points: r.status === 'passed' ? opts.def.points : 0,
+      durationMs: Date.now() - start,
+      transcript: transcript.finish(),
+    }) as CaseResult;
   try {
     await Promise.race([runSteps(ctx, opts.stepRunner), overtime]);
     return done({ status: 'passed' });
   } catch (err) {
     if (err instanceof StepFailed) return done({ status: 'failed', failure: err.failure });
     const internal = !(err instanceof CaseErrored || err instanceof TemplateError);
-    const message = internal ? `netgrade could not run this case: ${(err as Error)?.stack ?? String(err)}` : `netgrade could not run this case: ${(err as Error).message}`;
+    const message = internal
+      ? `netgrade could not run this case: ${(err as Error)?.stack ?? String(err)}`
+      : `netgrade could not run this case: ${(err as Error).message}`;
     return done({ status: 'errored', failure: { message } });
   } finally {
     clearTimeout(timer);

@@ -60,8 +60,14 @@ export function freshProtocolState(): Pick<CaseContext, 'udp' | 'http'> {
 }
 
 /** Variables for one client and repeat of a step: `client`, `i`, and the values drawn for them. */
-export function varsAt(ctx: CaseContext, base: Record<string, string>, at: { client: string; i: string }): Record<string, string> {
-  const drawn = ctx.spec.draw ? drawnVars(ctx.spec.draw, { seed: ctx.seed, spec: ctx.spec.name, caseId: ctx.def.id }, at) : {};
+export function varsAt(
+  ctx: CaseContext,
+  base: Record<string, string>,
+  at: { client: string; i: string },
+): Record<string, string> {
+  const drawn = ctx.spec.draw
+    ? drawnVars(ctx.spec.draw, { seed: ctx.seed, spec: ctx.spec.name, caseId: ctx.def.id }, at)
+    : {};
   return { ...base, ...at, ...drawn };
 }
 
@@ -75,7 +81,11 @@ export function causedBy(failure: Failure, error: { code: string } | undefined):
  * reached"): the network error's code, DEADLINE or INCOMPLETE. None when a whole answer came:
  * a wrong answer is final even if a reset followed it.
  */
-export function unansweredCause(o: { answered: boolean; timedOut: boolean; error?: { code: string } }): { code: string } | undefined {
+export function unansweredCause(o: {
+  answered: boolean;
+  timedOut: boolean;
+  error?: { code: string };
+}): { code: string } | undefined {
   if (o.answered) return undefined;
   return { code: o.error?.code ?? (o.timedOut ? 'DEADLINE' : 'INCOMPLETE') };
 }

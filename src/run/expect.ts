@@ -1,5 +1,13 @@
 import { regexLiteral, renderTemplate } from '../spec/template.js';
-import { MATCHERS, MATCHER_KEYWORDS, type ArgKind, type ArgValue, type MatchSet, type WrittenArg, type WrittenMatch } from '../spec/matchers.js';
+import {
+  MATCHERS,
+  MATCHER_KEYWORDS,
+  type ArgKind,
+  type ArgValue,
+  type MatchSet,
+  type WrittenArg,
+  type WrittenMatch,
+} from '../spec/matchers.js';
 import type { StepExpect } from '../spec/types.js';
 import type { ReplyExpect } from '../check/reply.js';
 import { expandEach, renderBytes } from './payload.js';
@@ -35,7 +43,12 @@ export function renderMatches(written: WrittenMatch, vars: Record<string, string
 
 /** Fills a step's expectations with this client's variables. */
 export function renderExpect(e: StepExpect, vars: Record<string, string>): ReplyExpect {
-  return { ...renderMatches(e, vars), replyWithinMs: e.replyWithinMs, closedWithinMs: e.closedWithinMs, noReply: e.noReply };
+  return {
+    ...renderMatches(e, vars),
+    replyWithinMs: e.replyWithinMs,
+    closedWithinMs: e.closedWithinMs,
+    noReply: e.noReply,
+  };
 }
 
 /** Whether the bytes so far make a complete reply, by what the expectation says. */

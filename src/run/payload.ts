@@ -16,7 +16,8 @@ function partBytes(part: PayloadPart, vars: Record<string, string>): Buffer {
   const unit = Buffer.from(renderTemplate(part.repeat, vars), 'utf8');
   // The schema forbids an empty `repeat`, but a placeholder can still render to "" (--set x=), and
   // the loop below needs a unit of 1 byte or more (payload.test.ts: "a unit that renders empty").
-  if (unit.length === 0 && part.bytes > 0) throw new TemplateError(`"repeat: ${part.repeat}" is empty once filled in, so it cannot make ${part.bytes} bytes`);
+  if (unit.length === 0 && part.bytes > 0)
+    throw new TemplateError(`"repeat: ${part.repeat}" is empty once filled in, so it cannot make ${part.bytes} bytes`);
   const out = Buffer.alloc(part.bytes);
   for (let o = 0; o < part.bytes; o += unit.length) unit.copy(out, o, 0, Math.min(unit.length, part.bytes - o));
   return out;

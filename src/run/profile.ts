@@ -48,16 +48,29 @@ export function loadProfile(file: string, known?: ProfileNames): Profile {
   const { Ajv } = require('ajv') as typeof import('ajv');
   check ??= new Ajv({ allErrors: true, strict: true }).compile(PROFILE_SCHEMA);
   const validate = (d: unknown) => ({ ok: check!(d) as boolean, errors: check!.errors ?? [] });
-  const unknownKey = () => (p: Array<string | number>, key: string) => `unknown property "${key}"${p.length === 0 ? didYouMean(key, Object.keys(PROFILE_SCHEMA.properties)) : ''}`;
+  const unknownKey = () => (p: Array<string | number>, key: string) =>
+    `unknown property "${key}"${p.length === 0 ? didYouMean(key, Object.keys(PROFILE_SCHEMA.properties)) : ''}`;
   const { data, src } = parseValidated(readSource(file), file, validate, unknownKey);
   const problems: SpecProblem[] = [];
   if (known && Array.isArray(data.tags)) {
     (data.tags as string[]).forEach((t, i) => {
-      if (!known.tags.includes(t)) problems.push({ file, ...locate(src, ['tags', i]), path: `/tags/${i}`, message: `unknown tag "${t}"${didYouMean(t, known.tags)}; tags are ${known.tags.join(', ')}` });
+      if (!known.tags.includes(t))
+        problems.push({
+          file,
+          ...locate(src, ['tags', i]),
+          path: `/tags/${i}`,
+          message: `unknown tag "${t}"${didYouMean(t, known.tags)}; tags are ${known.tags.join(', ')}`,
+        });
     });
   }
   for (const name of known ? Object.keys(data.weights ?? {}) : []) {
-    if (!known!.specs.includes(name)) problems.push({ file, ...locate(src, ['weights'], name), path: `/weights/${name}`, message: `weight for "${name}", which is not a spec${didYouMean(name, known!.specs)}; specs are ${known!.specs.join(', ')}` });
+    if (!known!.specs.includes(name))
+      problems.push({
+        file,
+        ...locate(src, ['weights'], name),
+        path: `/weights/${name}`,
+        message: `weight for "${name}", which is not a spec${didYouMean(name, known!.specs)}; specs are ${known!.specs.join(', ')}`,
+      });
   }
   if (problems.length > 0) throw new SpecError(problems);
   return { name: data.name ?? file, tags: data.tags, weights: data.weights ?? {} };

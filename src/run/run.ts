@@ -10,7 +10,14 @@ import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
 import { UsageError } from '../errors.js';
 import { runCase, type StepRunner } from './case.js';
-import { summarize, type CaseResult, type Failure, type RunInfo, type RunResult, type Target } from '../model/result.js';
+import {
+  summarize,
+  type CaseResult,
+  type Failure,
+  type RunInfo,
+  type RunResult,
+  type Target,
+} from '../model/result.js';
 import { STEP_RUNNERS } from './steps/index.js';
 import { pool } from './pool.js';
 import { applyProfile, DEFAULT_PROFILE, type Profile } from './profile.js';
@@ -75,11 +82,27 @@ export function targetOf(specs: Spec[], host: string, ports: RunOptions['ports']
   return { host, ports: Object.fromEntries(specs.map((s) => [s.service, portFor(s, ports)])) };
 }
 
-const specsOf = (specs: Spec[]): RunResult['specs'] => specs.map((s) => ({ name: s.name, title: s.title, file: s.file, path: s.path, service: s.service }));
+const specsOf = (specs: Spec[]): RunResult['specs'] =>
+  specs.map((s) => ({ name: s.name, title: s.title, file: s.file, path: s.path, service: s.service }));
 
 function skippedResult(p: Planned): CaseResult {
   const { spec, def } = p;
-  return { id: def.id, spec: spec.name, title: def.title, requirement: def.requirement, source: def.source, hint: def.hint, tags: def.tags, location: def.location, status: 'skipped', failure: { message: p.reason! }, durationMs: 0, points: 0, maxPoints: 0, transcript: [] };
+  return {
+    id: def.id,
+    spec: spec.name,
+    title: def.title,
+    requirement: def.requirement,
+    source: def.source,
+    hint: def.hint,
+    tags: def.tags,
+    location: def.location,
+    status: 'skipped',
+    failure: { message: p.reason! },
+    durationMs: 0,
+    points: 0,
+    maxPoints: 0,
+    transcript: [],
+  };
 }
 
 function silentResult(p: Planned, sample: CaseResult): CaseResult {
@@ -110,7 +133,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const policy = opts.settle ?? {};
   const concurrency = opts.concurrency ?? 16;
 
-  const planned: Planned[] = opts.specs.flatMap((spec) => spec.cases.map((def) => ({ spec, def, order: 0, reason: exclusionReason(def, opts.selection) })));
+  const planned: Planned[] = opts.specs.flatMap((spec) =>
+    spec.cases.map((def) => ({ spec, def, order: 0, reason: exclusionReason(def, opts.selection) })),
+  );
   planned.forEach((p, i) => (p.order = i));
   const target = targetOf(opts.specs, opts.host, opts.ports);
   // "Selected" means one thing: the cases the selection lets run (a skip for a failed prerequisite still counts).
@@ -123,7 +148,12 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     results.set(p, graded);
     opts.onCaseEnd?.(graded);
   };
-  const attemptOf = (p: Planned, mode: Attempt['mode']): Attempt => ({ spec: p.spec.name, id: p.def.id, mode, startedAt: Date.now() });
+  const attemptOf = (p: Planned, mode: Attempt['mode']): Attempt => ({
+    spec: p.spec.name,
+    id: p.def.id,
+    mode,
+    startedAt: Date.now(),
+  });
   const tryCase = async (p: Planned, mode: Attempt['mode']): Promise<Tried> => {
     const attempt = attemptOf(p, mode);
     const before = policy.before ? await policy.before(attempt) : 'run';
@@ -138,7 +168,16 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     const uid = caseUid({ seed, spec: p.spec.name, caseId: p.def.id }, tried);
     const vars = { ...p.spec.vars, ...opts.vars, uid, host: opts.host, port: String(endpoint.port) };
     opts.onCaseStart?.({ spec: p.spec.name, id: p.def.id });
-    const result = await runCase({ spec: p.spec, def: p.def, endpoint, vars, defaultTimeoutMs: opts.timeoutMs ?? 2000, signal, stepRunner: runners[p.spec.service], seed });
+    const result = await runCase({
+      spec: p.spec,
+      def: p.def,
+      endpoint,
+      vars,
+      defaultTimeoutMs: opts.timeoutMs ?? 2000,
+      signal,
+      stepRunner: runners[p.spec.service],
+      seed,
+    });
     return { result, attempt };
   };
   const settleOf = async (t: Tried): Promise<Settled> => {
@@ -167,7 +206,10 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       stoppers.delete(p);
       if (t === 'stopped') return void tried.set(p, { result: stoppedResult(p, quiet!.deadline) });
       tried.set(p, t);
-      const silentAnswer = 'result' in t && t.result.failure?.cause === 'DEADLINE' && !t.result.transcript.some((ev) => ev.kind === 'recv');
+      const silentAnswer =
+        'result' in t &&
+        t.result.failure?.cause === 'DEADLINE' &&
+        !t.result.transcript.some((ev) => ev.kind === 'recv');
       if (!quiet && silentAnswer && cases.filter((q) => tried.has(q)).length === 1) {
         quiet = { deadline: firstDeadline(p) };
         for (const [q, stop] of stoppers) if (firstDeadline(q) > quiet.deadline) stop();
@@ -253,7 +295,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       }
     }
     if (last) final(p, last);
-    else if (!results.has(p)) final(p, failedResult(p, { message: 'netgrade could not run this case: the server never became ready for it' }));
+    else if (!results.has(p))
+      final(p, failedResult(p, { message: 'netgrade could not run this case: the server never became ready for it' }));
   }
 
   const cases = planned.map((p) => results.get(p)!);

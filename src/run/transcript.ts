@@ -33,7 +33,13 @@ export class Transcript {
   }
 
   finish(): TranscriptEvent[] {
-    if (this.dropped > 0) this.events.push({ t: Date.now() - this.start, client: 'netgrade', kind: 'error', note: `${this.dropped} more events not kept` });
+    if (this.dropped > 0)
+      this.events.push({
+        t: Date.now() - this.start,
+        client: 'netgrade',
+        kind: 'error',
+        note: `${this.dropped} more events not kept`,
+      });
     return this.events;
   }
 }

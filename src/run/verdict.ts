@@ -3,7 +3,15 @@
 import type { CaseResult, Failure } from '../model/result.js';
 
 /** Failure causes that mean the server gave no whole answer (UNAVAILABLE: HTTP 503): only these may be confirmed alone. */
-export const UNANSWERED_CAUSES: ReadonlySet<string> = new Set(['DEADLINE', 'INCOMPLETE', 'UNAVAILABLE', 'REFUSED', 'RESET', 'CONNECT_TIMEOUT', 'UNREACHABLE']);
+export const UNANSWERED_CAUSES: ReadonlySet<string> = new Set([
+  'DEADLINE',
+  'INCOMPLETE',
+  'UNAVAILABLE',
+  'REFUSED',
+  'RESET',
+  'CONNECT_TIMEOUT',
+  'UNREACHABLE',
+]);
 
 /** Total time the confirmations of one run may take (ms): a server that answers some cases and drips on the rest cannot stretch a run. */
 export const CONFIRM_BUDGET_MS = 6000;
@@ -30,5 +38,8 @@ export function silent(shared: CaseResult[]): CaseResult | undefined {
 
 /** A failure that could be confirmed alone but was not, because the run's budget for confirmations was spent. */
 export function unconfirmed(f: Failure, budgetMs: number): Failure {
-  return { ...f, message: `${f.message} (not confirmed alone: the run's ${budgetMs / 1000} s for confirmations was spent)` };
+  return {
+    ...f,
+    message: `${f.message} (not confirmed alone: the run's ${budgetMs / 1000} s for confirmations was spent)`,
+  };
 }

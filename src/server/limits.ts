@@ -47,7 +47,11 @@ export function limitedCommand(command: string, limits: Limits): { file: string;
   }
   // dash calls the process limit -p, bash and zsh -u; a limit that cannot be set is said on the server's stderr.
   const lines: string[] = [];
-  if (asBytes) lines.push(`ulimit -v ${asBytes / 1024} 2>/dev/null || echo "netgrade: could not set the memory limit" >&2`);
-  if (limits.procs) lines.push(`{ ulimit -u ${limits.procs} || ulimit -p ${limits.procs}; } 2>/dev/null || echo "netgrade: could not set the process limit" >&2`);
+  if (asBytes)
+    lines.push(`ulimit -v ${asBytes / 1024} 2>/dev/null || echo "netgrade: could not set the memory limit" >&2`);
+  if (limits.procs)
+    lines.push(
+      `{ ulimit -u ${limits.procs} || ulimit -p ${limits.procs}; } 2>/dev/null || echo "netgrade: could not set the process limit" >&2`,
+    );
   return { file: 'sh', args: ['-c', `${lines.join('\n')}\n${command}`] };
 }

@@ -70,7 +70,10 @@ export async function choosePorts(services: ServiceName[], given: Ports, host: s
     const kind = service === 'udp' ? 'udp' : 'tcp';
     // TIME_WAIT leftovers of the server's own last run make the port look taken, but nothing listens:
     // start it anyway; if its bind() fails, the start-up diagnosis names SO_REUSEADDR.
-    if (!(await bindable(kind, port, host)) && !(kind === 'tcp' && heldOnlyByTimeWait(port))) throw new UsageError(`--start: port ${port}/${kind} is already in use; stop what listens there or leave --port out`);
+    if (!(await bindable(kind, port, host)) && !(kind === 'tcp' && heldOnlyByTimeWait(port)))
+      throw new UsageError(
+        `--start: port ${port}/${kind} is already in use; stop what listens there or leave --port out`,
+      );
     out[service] = port;
   }
   const wanted = [...new Set(services)].filter((s) => out[s] === undefined);
@@ -101,15 +104,20 @@ export function fillTemplate(template: string, values: { ports: Ports; dir?: str
   const distinct = new Set(Object.values(values.ports));
   return template.replace(PLACEHOLDER, (whole, name: string, service?: ServiceName) => {
     if (name === 'dir') {
-      if (values.dir === undefined) throw new UsageError(`--start: ${whole} is only known when grading a folder of submissions`);
+      if (values.dir === undefined)
+        throw new UsageError(`--start: ${whole} is only known when grading a folder of submissions`);
       return shellQuote(values.dir);
     }
     if (service) {
       const port = values.ports[service];
-      if (port === undefined) throw new UsageError(`--start: no chosen spec uses the ${service} service, so ${whole} has no port`);
+      if (port === undefined)
+        throw new UsageError(`--start: no chosen spec uses the ${service} service, so ${whole} has no port`);
       return String(port);
     }
-    if (distinct.size !== 1) throw new UsageError(`--start: {port} is ambiguous with services ${services.join(', ')}; use {port:udp}, {port:tcp} or {port:http}`);
+    if (distinct.size !== 1)
+      throw new UsageError(
+        `--start: {port} is ambiguous with services ${services.join(', ')}; use {port:udp}, {port:tcp} or {port:http}`,
+      );
     return String([...distinct][0]);
   });
 }

@@ -12,7 +12,13 @@ export interface Prepared {
 }
 
 /** Picks ports for the specs' services and those the template names, and fills the template. */
-export async function prepareStart(opts: { template: string; specs: Spec[]; given: Ports; host: string; dir?: string }): Promise<Prepared> {
+export async function prepareStart(opts: {
+  template: string;
+  specs: Spec[];
+  given: Ports;
+  host: string;
+  dir?: string;
+}): Promise<Prepared> {
   if (opts.template.trim() === '') throw new UsageError('--start: the command is empty');
   const services: ServiceName[] = [...opts.specs.map((s) => s.service), ...placeholderServices(opts.template)];
   const ports = await choosePorts(services, opts.given, opts.host);

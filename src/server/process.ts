@@ -105,7 +105,12 @@ async function waitGone(pgid: number, ms: number): Promise<boolean> {
 
 export function startProcess(opts: ProcessOptions): ServerProcess {
   const { file, args } = limitedCommand(opts.command, opts.limits ?? {});
-  const child = spawn(file, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stdout = new Tail();
   const stderr = new Tail();
   child.stdout.on('data', (d: Buffer) => stdout.push(d));
@@ -120,8 +125,12 @@ export function startProcess(opts: ProcessOptions): ServerProcess {
   }
 
   const exited = new Promise<ServerExit>((resolve) => {
-    child.once('exit', (code, signal) => resolve((exit = { code, signal, at: Date.now(), ...(wallLimit ? { wallLimit } : {}) })));
-    child.once('error', (err) => resolve((exit ??= { code: null, signal: null, at: Date.now(), spawnError: err.message })));
+    child.once('exit', (code, signal) =>
+      resolve((exit = { code, signal, at: Date.now(), ...(wallLimit ? { wallLimit } : {}) })),
+    );
+    child.once('error', (err) =>
+      resolve((exit ??= { code: null, signal: null, at: Date.now(), spawnError: err.message })),
+    );
   });
 
   const wallTimer = opts.limits?.wallSeconds

@@ -34,14 +34,18 @@ const POLL_MS = 20;
 const UDP_SILENCE_MS = 300;
 
 async function listeningInProc(port: number): Promise<boolean | undefined> {
-  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  const tables = await Promise.all(
+    ['/proc/net/tcp', '/proc/net/tcp6'].map((f) => readFile(f, 'utf8').catch(() => undefined)),
+  );
   if (tables.every((t) => t === undefined)) return undefined;
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
   // Columns: sl local_address rem_address st ...; st 0A is TCP_LISTEN.
-  return tables.some((t) => t?.split('\n').some((line) => {
-    const cols = line.trim().split(/\s+/);
-    return cols[1]?.endsWith(`:${hex}`) && cols[3] === '0A';
-  }));
+  return tables.some((t) =>
+    t?.split('\n').some((line) => {
+      const cols = line.trim().split(/\s+/);
+      return cols[1]?.endsWith(`:${hex}`) && cols[3] === '0A';
+    }),
+  );
 }
 
 function tcpConnects(host: string, port: number): Promise<boolean> {
@@ -91,7 +95,12 @@ export async function waitForPorts(opts: ReadyOptions): Promise<ReadyOutcome> {
   for (const [service, port] of Object.entries(opts.ports) as Array<[ServiceName, number]>) {
     const up = () => (service === 'udp' ? udpUp(opts.host, port) : tcpUp(opts.host, port));
     const name = `${port}/${service === 'udp' ? 'udp' : 'tcp'}`;
-    const notReady = (): ReadyOutcome => ({ ready: false, pending: name, exit, diagnosis: diagnoseNotReady({ pgid: opts.pgid, pending: name, exited: exit !== undefined }) });
+    const notReady = (): ReadyOutcome => ({
+      ready: false,
+      pending: name,
+      exit,
+      diagnosis: diagnoseNotReady({ pgid: opts.pgid, pending: name, exited: exit !== undefined }),
+    });
     for (;;) {
       if (exit) return notReady();
       if (await up()) break;
@@ -167,7 +176,8 @@ export function diagnoseNotReady(opts: { pgid?: number; pending: string; exited:
   const port = Number(portText);
   if (opts.pgid !== undefined && !opts.exited) {
     const elsewhere = (listeningPorts(opts.pgid) ?? []).filter((p) => p.endsWith(`/${kind}`) && p !== opts.pending);
-    if (elsewhere.length > 0) return `your server listens on ${elsewhere.join(', ')}, not on the port given (${port}): read the port from the command line (e.g. int(sys.argv[1]))`;
+    if (elsewhere.length > 0)
+      return `your server listens on ${elsewhere.join(', ')}, not on the port given (${port}): read the port from the command line (e.g. int(sys.argv[1]))`;
   }
   if (kind === 'tcp' && heldOnlyByTimeWait(port)) return timeWaitAdvice(port);
   return undefined;

@@ -31,11 +31,17 @@ export interface SessionOptions {
 
 const STDERR_LINES = 10;
 
-function report(sup: Supervisor, command: string, status: ServerReport['status'], extra: { message?: string; readyMs?: number } = {}): ServerReport {
+function report(
+  sup: Supervisor,
+  command: string,
+  status: ServerReport['status'],
+  extra: { message?: string; readyMs?: number } = {},
+): ServerReport {
   const first = sup.procs[0];
   const exit = sup.crashes[0]?.exit ?? sup.proc.exit();
   // Every start's output, in order: the first crash's traceback is the one a student needs.
-  const tail = (pick: (p: Supervisor['proc']) => string) => sup.procs.map(pick).join('[netgrade restarted the server]\n');
+  const tail = (pick: (p: Supervisor['proc']) => string) =>
+    sup.procs.map(pick).join('[netgrade restarted the server]\n');
   return {
     command,
     pid: first.pid,
@@ -50,14 +56,32 @@ function report(sup: Supervisor, command: string, status: ServerReport['status']
 }
 
 /** The server never listened: every selected case fails with why, and its last stderr lines, without running. */
-async function runNotStarted(opts: SessionOptions, sup: Supervisor, ready: Extract<ReadyOutcome, { ready: false }>): Promise<RunResult & { server: ServerReport }> {
+async function runNotStarted(
+  opts: SessionOptions,
+  sup: Supervisor,
+  ready: Extract<ReadyOutcome, { ready: false }>,
+): Promise<RunResult & { server: ServerReport }> {
   const { start } = opts;
   await sup.stopAll();
   const interrupted = opts.run.signal?.aborted;
-  const why = notStartedMessage({ ...ready, timeoutMs: start.startTimeoutMs, wallSeconds: start.limits?.wallSeconds, stderr: sup.proc.stderr.lastLines(STDERR_LINES) }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
-  const failure = interrupted ? undefined : { message: why, actual: stderrActual(sup.proc.stderr.lastLines(STDERR_LINES)) };
-  const result = await run({ ...opts.run, settle: composePolicies({ before: () => failure ?? 'run' }, opts.run.settle) });
-  return { ...result, server: report(sup, start.command, failure ? 'did not start' : 'stopped', { message: failure?.message }) };
+  const why =
+    notStartedMessage({
+      ...ready,
+      timeoutMs: start.startTimeoutMs,
+      wallSeconds: start.limits?.wallSeconds,
+      stderr: sup.proc.stderr.lastLines(STDERR_LINES),
+    }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
+  const failure = interrupted
+    ? undefined
+    : { message: why, actual: stderrActual(sup.proc.stderr.lastLines(STDERR_LINES)) };
+  const result = await run({
+    ...opts.run,
+    settle: composePolicies({ before: () => failure ?? 'run' }, opts.run.settle),
+  });
+  return {
+    ...result,
+    server: report(sup, start.command, failure ? 'did not start' : 'stopped', { message: failure?.message }),
+  };
 }
 
 /** Starts the server, waits until it listens, runs, stops it; never leaves a process group behind. */
@@ -76,7 +100,12 @@ export async function runWithServer(opts: SessionOptions): Promise<RunResult & {
     // A server that died closes its sockets a moment before netgrade hears of its exit: a failed
     // step waits for that, so the crash is seen with the attempt that saw it die.
     const stepRunners = hookedRunners(() => sup.noticeExit(), opts.run.stepRunners);
-    const result = await run({ ...opts.run, signal: outer, stepRunners, settle: composePolicies(sup.policy(), opts.run.settle) });
+    const result = await run({
+      ...opts.run,
+      signal: outer,
+      stepRunners,
+      settle: composePolicies(sup.policy(), opts.run.settle),
+    });
     const status = sup.crashes.length > 0 ? 'crashed' : outer.aborted ? 'stopped' : 'ran';
     await sup.stopAll();
     return { ...result, server: report(sup, start.command, status, { message: sup.summary(), readyMs: ready.ms }) };

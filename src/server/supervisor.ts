@@ -69,7 +69,12 @@ export class Supervisor {
   }
 
   private spawn(): void {
-    const proc = startProcess({ command: this.opts.command, cwd: this.opts.cwd, limits: this.opts.limits, graceMs: this.opts.graceMs });
+    const proc = startProcess({
+      command: this.opts.command,
+      cwd: this.opts.cwd,
+      limits: this.opts.limits,
+      graceMs: this.opts.graceMs,
+    });
     this.procs.push(proc);
     this.served = 0;
     this.aliveUntil = 0;
@@ -79,7 +84,14 @@ export class Supervisor {
   }
 
   waitReady(): Promise<ReadyOutcome> {
-    return waitForPorts({ host: this.opts.host, ports: this.opts.ports, timeoutMs: this.opts.startTimeoutMs, exited: this.proc.exited, signal: this.opts.signal, pgid: this.proc.pid });
+    return waitForPorts({
+      host: this.opts.host,
+      ports: this.opts.ports,
+      timeoutMs: this.opts.startTimeoutMs,
+      exited: this.proc.exited,
+      signal: this.opts.signal,
+      pgid: this.proc.pid,
+    });
   }
 
   /** Waits briefly for a dying server's exit to be noticed, so that its crash is seen with the attempt that saw it die. */
@@ -101,15 +113,25 @@ export class Supervisor {
   private async restart(): Promise<Failure | undefined> {
     const last = this.lastCrash();
     // A wall-clock limit bounds the whole submission: a restart would only extend it.
-    if (last?.exit.wallLimit) return { message: exitSentence(last.exit, this.opts.limits?.wallSeconds), actual: stderrActual(last.stderr) };
+    if (last?.exit.wallLimit)
+      return { message: exitSentence(last.exit, this.opts.limits?.wallSeconds), actual: stderrActual(last.stderr) };
     if (this.restarts >= RESTART_BUDGET) return this.budgetSpent();
     this.restarts++;
     await this.proc.stop();
     this.spawn();
     const ready = await this.waitReady();
     if (ready.ready) return undefined;
-    const why = notStartedMessage({ ...ready, timeoutMs: this.opts.startTimeoutMs, wallSeconds: this.opts.limits?.wallSeconds, stderr: this.proc.stderr.lastLines(STDERR_LINES) }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
-    return { message: `not run: netgrade restarted your server after a crash, and ${why}`, actual: stderrActual(this.proc.stderr.lastLines(STDERR_LINES)) };
+    const why =
+      notStartedMessage({
+        ...ready,
+        timeoutMs: this.opts.startTimeoutMs,
+        wallSeconds: this.opts.limits?.wallSeconds,
+        stderr: this.proc.stderr.lastLines(STDERR_LINES),
+      }) + (ready.diagnosis ? `; ${ready.diagnosis}` : '');
+    return {
+      message: `not run: netgrade restarted your server after a crash, and ${why}`,
+      actual: stderrActual(this.proc.stderr.lastLines(STDERR_LINES)),
+    };
   }
 
   /** The policy the scheduler settles with. */
@@ -139,7 +161,10 @@ export class Supervisor {
     const lost = r.status === 'failed' && CONNECTION_LOST.has(r.failure.cause ?? '');
     if (!lost || this.proc.exit() || a.startedAt + r.durationMs < this.aliveUntil) return;
     const proc = this.proc;
-    const exited = await Promise.race([proc.exited.then(() => true), new Promise<false>((res) => setTimeout(() => res(false), DEATH_NOTICE_MS))]);
+    const exited = await Promise.race([
+      proc.exited.then(() => true),
+      new Promise<false>((res) => setTimeout(() => res(false), DEATH_NOTICE_MS)),
+    ]);
     if (!exited && proc === this.proc) this.aliveUntil = Date.now() - DEATH_NOTICE_MS;
   }
 
@@ -155,7 +180,12 @@ export class Supervisor {
     await ran.proc.exited;
     const crash = this.crashes.find((c) => c.exit === ran.proc.exit()) ?? this.lastCrash()!;
     crash.during = a.id;
-    return failWith(r, { message: `your server crashed during this case: ${exitSentence(crash.exit, this.opts.limits?.wallSeconds)}`, actual: stderrActual(crash.stderr), step: r.failure?.step, stepLabel: r.failure?.stepLabel });
+    return failWith(r, {
+      message: `your server crashed during this case: ${exitSentence(crash.exit, this.opts.limits?.wallSeconds)}`,
+      actual: stderrActual(crash.stderr),
+      step: r.failure?.step,
+      stepLabel: r.failure?.stepLabel,
+    });
   }
 
   /** One sentence on the crashes of the run, for the report. */
@@ -164,7 +194,8 @@ export class Supervisor {
     const first = this.crashes[0];
     const during = this.crashes.filter((c) => c.during).map((c) => c.during);
     const where = during.length > 0 ? ` during ${[...new Set(during)].join(', ')}` : '';
-    const restarted = this.restarts > 0 ? `; netgrade restarted it ${this.restarts} of at most ${RESTART_BUDGET} times` : '';
+    const restarted =
+      this.restarts > 0 ? `; netgrade restarted it ${this.restarts} of at most ${RESTART_BUDGET} times` : '';
     return `${exitSentence(first.exit, this.opts.limits?.wallSeconds)}${where}${restarted}`;
   }
 

@@ -27,7 +27,10 @@ export class Tail {
 
   /** The last `n` non-empty lines. */
   lastLines(n: number): string[] {
-    const lines = Buffer.concat(this.chunks).toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+    const lines = Buffer.concat(this.chunks)
+      .toString('utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== '');
     return lines.slice(-n);
   }
 }

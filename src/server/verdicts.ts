@@ -43,7 +43,8 @@ export interface NotStarted {
 }
 
 // What a runtime says when RLIMIT_AS (--limit-memory) is below what it reserves at start.
-const OUT_OF_ADDRESS_SPACE = /Could not reserve|Could not allocate|Error occurred during initialization of VM|MemoryError|Cannot allocate memory/;
+const OUT_OF_ADDRESS_SPACE =
+  /Could not reserve|Could not allocate|Error occurred during initialization of VM|MemoryError|Cannot allocate memory/;
 
 /** The hint for a server that could not reserve memory at start, if its stderr says so. */
 export function memoryHint(stderr: string[] | undefined): string | undefined {
@@ -54,6 +55,7 @@ export function memoryHint(stderr: string[] | undefined): string | undefined {
 export function notStartedMessage(n: NotStarted): string {
   if (n.exit?.spawnError) return exitSentence(n.exit);
   const hint = memoryHint(n.stderr);
-  if (n.exit) return `your server did not start listening on ${n.pending}: ${exitSentence(n.exit, n.wallSeconds).replace(/^the server /, 'it ')} first${hint ? `; ${hint}` : ''}`;
+  if (n.exit)
+    return `your server did not start listening on ${n.pending}: ${exitSentence(n.exit, n.wallSeconds).replace(/^the server /, 'it ')} first${hint ? `; ${hint}` : ''}`;
   return `your server did not start listening on ${n.pending} within ${seconds(n.timeoutMs)}`;
 }

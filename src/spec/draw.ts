@@ -60,9 +60,69 @@ class Stream {
   }
 }
 
-const WORDS = ['apple', 'blue', 'cloud', 'dance', 'early', 'field', 'green', 'house', 'island', 'jolly', 'kite', 'lemon', 'metal', 'night', 'ocean', 'paper', 'quiet', 'river', 'stone', 'train', 'under', 'violet', 'water', 'yellow', 'zebra', 'bread', 'chair', 'dream', 'eagle', 'fox', 'grape', 'honey', 'ink', 'jump', 'knot', 'light', 'moon', 'nest', 'owl', 'pine', 'rain', 'salt', 'tiger', 'wind'];
+const WORDS = [
+  'apple',
+  'blue',
+  'cloud',
+  'dance',
+  'early',
+  'field',
+  'green',
+  'house',
+  'island',
+  'jolly',
+  'kite',
+  'lemon',
+  'metal',
+  'night',
+  'ocean',
+  'paper',
+  'quiet',
+  'river',
+  'stone',
+  'train',
+  'under',
+  'violet',
+  'water',
+  'yellow',
+  'zebra',
+  'bread',
+  'chair',
+  'dream',
+  'eagle',
+  'fox',
+  'grape',
+  'honey',
+  'ink',
+  'jump',
+  'knot',
+  'light',
+  'moon',
+  'nest',
+  'owl',
+  'pine',
+  'rain',
+  'salt',
+  'tiger',
+  'wind',
+];
 /** Words whose upper-case form differs and is the same in Python's str.upper() and JavaScript's toUpperCase(). */
-const UNICODE_WORDS = ['héllo', 'wörld', 'straße', 'café', 'naïve', 'größe', 'été', 'façade', 'smørrebrød', 'ñandú', 'λόγος', 'привет', 'åsa', 'čaj'];
+const UNICODE_WORDS = [
+  'héllo',
+  'wörld',
+  'straße',
+  'café',
+  'naïve',
+  'größe',
+  'été',
+  'façade',
+  'smørrebrød',
+  'ñandú',
+  'λόγος',
+  'привет',
+  'åsa',
+  'čaj',
+];
 /** ASCII punctuation with no meaning in YAML, JSON or a terminal, so transcripts stay readable. */
 const PUNCT = [',', '.', '!', '?', ';', ':', '-', '~', '_', "'", '/', '&', '#', '%', '+', '='];
 
@@ -76,7 +136,10 @@ function token(r: Stream, words: readonly string[]): string {
 }
 
 /** Tokens joined by spaces until the sentence reaches a drawn length in [min, max] bytes; it starts with a word. */
-function sentence(r: Stream, { min, max, words, first }: { min: number; max: number; words: readonly string[]; first: readonly string[] }): string {
+function sentence(
+  r: Stream,
+  { min, max, words, first }: { min: number; max: number; words: readonly string[]; first: readonly string[] },
+): string {
   const target = min + r.below(max - min + 1);
   let s = r.pick(first);
   while (bytes(s) < target) {
@@ -94,7 +157,9 @@ function sentence(r: Stream, { min, max, words, first }: { min: number; max: num
 function mixed(r: Stream): string {
   const words = sentence(r, { min: 10, max: 54, words: WORDS, first: WORDS }).split(' ');
   // The first word is capitalised, so there is always a capital; later ones sometimes, or in full.
-  const cased = words.map((w, k) => (k === 0 || r.chance(3) ? w[0].toUpperCase() + w.slice(1) : r.chance(6) ? w.toUpperCase() : w));
+  const cased = words.map((w, k) =>
+    k === 0 || r.chance(3) ? w[0].toUpperCase() + w.slice(1) : r.chance(6) ? w.toUpperCase() : w,
+  );
   let s = cased.join(' ');
   if (!/\d/.test(s)) s += ` ${r.below(100)}`;
   if (!/[^\w\s]|_/.test(s)) s += r.pick(PUNCT);
@@ -124,7 +189,11 @@ export function drawValue(gen: Generator, key: string): string {
  * The drawn variables of a case at one client and repeat: each repeat (`{{i}}`) and each
  * client of a group (`{{client}}`) gets values of its own; elsewhere a name means one value.
  */
-export function drawnVars(draws: Readonly<Record<string, Generator>>, place: DrawPlace, at: { client?: string; i?: string } = {}): Record<string, string> {
+export function drawnVars(
+  draws: Readonly<Record<string, Generator>>,
+  place: DrawPlace,
+  at: { client?: string; i?: string } = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, gen] of Object.entries(draws)) {
     const key = JSON.stringify([place.seed, place.spec, place.caseId, name, at.client ?? '1', at.i ?? '1', gen]);
@@ -143,6 +212,9 @@ function remember(key: string, value: string): string {
 
 /** `{{uid}}`: unique to the case and the attempt, and the same for the same seed. */
 export function caseUid(place: DrawPlace, attempt: number): string {
-  const hex = createHash('sha256').update(JSON.stringify([place.seed, place.spec, place.caseId, 'uid'])).digest('hex').slice(0, 8);
+  const hex = createHash('sha256')
+    .update(JSON.stringify([place.seed, place.spec, place.caseId, 'uid']))
+    .digest('hex')
+    .slice(0, 8);
   return hex + attempt.toString(36);
 }

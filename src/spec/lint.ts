@@ -33,8 +33,14 @@ function* strings(value: unknown, path: Array<string | number>): Generator<[stri
 
 function stepProblems(spec: Spec, step: Step, at: Array<string | number>): LintProblem[] {
   const out: LintProblem[] = [];
-  if (step.request && step.raw !== undefined) out.push({ path: at, key: 'raw', message: 'a step sends either a "request" or "raw" bytes, not both' });
-  if (step.client && step.clients) out.push({ path: at, key: 'clients', message: 'a step uses either one named "client" or a group of "clients", not both' });
+  if (step.request && step.raw !== undefined)
+    out.push({ path: at, key: 'raw', message: 'a step sends either a "request" or "raw" bytes, not both' });
+  if (step.client && step.clients)
+    out.push({
+      path: at,
+      key: 'clients',
+      message: 'a step uses either one named "client" or a group of "clients", not both',
+    });
   for (const [p, key, re] of regexes(step, at)) {
     try {
       // Placeholders are filled in before the regex is compiled at run time, and a bare
@@ -47,11 +53,21 @@ function stepProblems(spec: Spec, step: Step, at: Array<string | number>): LintP
       continue;
     }
     const nested = nestedQuantifier(re);
-    if (nested) out.push({ path: p, key, message: `regular expression /${re}/ repeats a group that itself repeats ("${nested}"): on a long reply that takes exponential time and hangs netgrade; rewrite it without the nesting` });
+    if (nested)
+      out.push({
+        path: p,
+        key,
+        message: `regular expression /${re}/ repeats a group that itself repeats ("${nested}"): on a long reply that takes exponential time and hangs netgrade; rewrite it without the nesting`,
+      });
   }
   // A step that sends nothing is skipped by its runner, so its expect would never be checked.
   const sends = step.send !== undefined || step.request !== undefined || step.raw !== undefined;
-  if (step.expect && !sends) out.push({ path: at, key: 'expect', message: `a step that expects ${spec.service === 'http' ? 'a response must send a "request" or "raw" bytes' : 'a reply must "send" something'}` });
+  if (step.expect && !sends)
+    out.push({
+      path: at,
+      key: 'expect',
+      message: `a step that expects ${spec.service === 'http' ? 'a response must send a "request" or "raw" bytes' : 'a reply must "send" something'}`,
+    });
   return out;
 }
 
@@ -80,7 +96,8 @@ export function nestedQuantifier(source: string): string | undefined {
     } else if (c === ')') {
       const group = open.pop();
       if (!group) continue;
-      if (group.repeats && unbounded(i + 1)) return source.slice(group.start, i + 1) + (/^\{\d+,\}/.exec(source.slice(i + 1))?.[0] ?? source[i + 1]);
+      if (group.repeats && unbounded(i + 1))
+        return source.slice(group.start, i + 1) + (/^\{\d+,\}/.exec(source.slice(i + 1))?.[0] ?? source[i + 1]);
       // A repeated group makes its enclosing group repeat too.
       if ((group.repeats || unbounded(i + 1)) && open.length > 0) open[open.length - 1].repeats = true;
       continue;
@@ -97,13 +114,18 @@ function regexes(step: Step, at: Array<string | number>): Array<[Array<string | 
   const sets: Array<[Array<string | number>, WrittenMatch | undefined]> = [
     [[...at, 'expect'], e],
     [[...at, 'expect', 'body'], e?.body],
-    ...Object.entries(e?.headers ?? {}).map(([name, h]): [Array<string | number>, WrittenMatch] => [[...at, 'expect', 'headers', name], h]),
+    ...Object.entries(e?.headers ?? {}).map(([name, h]): [Array<string | number>, WrittenMatch] => [
+      [...at, 'expect', 'headers', name],
+      h,
+    ]),
     [[...at, 'expect', 'setCookie', 'value'], e?.setCookie?.value],
   ];
   for (const [p, set] of sets) {
-    for (const k of MATCHER_KEYWORDS) if (MATCHERS[k].arg === 'regex' && set?.[k] !== undefined) out.push([p, k, set[k] as string]);
+    for (const k of MATCHER_KEYWORDS)
+      if (MATCHERS[k].arg === 'regex' && set?.[k] !== undefined) out.push([p, k, set[k] as string]);
   }
-  for (const [name, c] of Object.entries(step.capture ?? {})) if ('body' in c) out.push([[...at, 'capture', name], 'body', c.body]);
+  for (const [name, c] of Object.entries(step.capture ?? {}))
+    if ('body' in c) out.push([[...at, 'capture', name], 'body', c.body]);
   return out;
 }
 
@@ -116,11 +138,21 @@ export function lintSpec(spec: Spec, captures: CaptureNames = stepCaptures): Lin
   const drawn = Object.keys(spec.draw ?? {});
   for (const name of drawn) {
     // A drawn value that shadowed a variable would make --set name=... silently do nothing.
-    const taken = (BUILTIN_VARS as readonly string[]).includes(name) ? 'a built-in variable' : Object.hasOwn(spec.vars, name) ? 'a variable under "vars"' : undefined;
-    if (taken) out.push({ path: ['draw'], key: name, message: `"${name}" is already ${taken}; give the drawn value another name` });
+    const taken = (BUILTIN_VARS as readonly string[]).includes(name)
+      ? 'a built-in variable'
+      : Object.hasOwn(spec.vars, name)
+        ? 'a variable under "vars"'
+        : undefined;
+    if (taken)
+      out.push({
+        path: ['draw'],
+        key: name,
+        message: `"${name}" is already ${taken}; give the drawn value another name`,
+      });
   }
   spec.cases.forEach((c, ci) => {
-    if (ids.has(c.id)) out.push({ path: ['cases', ci], key: 'id', message: `case id "${c.id}" is used twice in this spec` });
+    if (ids.has(c.id))
+      out.push({ path: ['cases', ci], key: 'id', message: `case id "${c.id}" is used twice in this spec` });
     ids.add(c.id);
     const use = c.exclusive ? undefined : lifecycleUses(spec.service, c)[0];
     if (use) out.push({ path: ['cases', ci, ...use.path], key: use.key, message: notExclusiveMessage(c, use) });
@@ -131,14 +163,30 @@ export function lintSpec(spec: Spec, captures: CaptureNames = stepCaptures): Lin
       out.push(...stepProblems(spec, step, at));
       for (const [s, p] of strings(step, at)) {
         for (const ref of templateRefs(s)) {
-          if (!known.has(ref.name)) out.push({ path: p, message: `unknown variable {{${ref.name}}}: declare it under "vars" or "draw", or capture it in an earlier step` });
+          if (!known.has(ref.name))
+            out.push({
+              path: p,
+              message: `unknown variable {{${ref.name}}}: declare it under "vars" or "draw", or capture it in an earlier step`,
+            });
           // {{n}} exists only while an `each` is expanded; anywhere else every run errored on it.
-          else if (ref.name === 'n' && !Object.hasOwn(spec.vars, 'n') && !captured.has('n') && p[p.length - 1] !== 'each') out.push({ path: p, message: '{{n}} is only defined inside "each" (the number of the entry, 1 to count)' });
-          for (const f of ref.filters) if (!knownFilter(f.name)) out.push({ path: p, message: `unknown filter "${f.name}" in {{${ref.name}}}` });
+          else if (
+            ref.name === 'n' &&
+            !Object.hasOwn(spec.vars, 'n') &&
+            !captured.has('n') &&
+            p[p.length - 1] !== 'each'
+          )
+            out.push({ path: p, message: '{{n}} is only defined inside "each" (the number of the entry, 1 to count)' });
+          for (const f of ref.filters)
+            if (!knownFilter(f.name)) out.push({ path: p, message: `unknown filter "${f.name}" in {{${ref.name}}}` });
         }
       }
       for (const name of captures(step)) {
-        if (drawn.includes(name)) out.push({ path: [...at, 'capture'], key: name, message: `"${name}" is a drawn value (under "draw"); capture into another name` });
+        if (drawn.includes(name))
+          out.push({
+            path: [...at, 'capture'],
+            key: name,
+            message: `"${name}" is a drawn value (under "draw"); capture into another name`,
+          });
         known.add(name);
         captured.add(name);
       }

@@ -30,7 +30,15 @@ export function resolveSpecPath(arg: string): string {
   if (!arg.includes('/') && !arg.includes('\\') && !arg.endsWith('.yaml') && !arg.endsWith('.yml')) {
     if (existsSync(builtin)) return builtin;
     const names = builtinSpecNames().join(', ');
-    throw new SpecError([{ file: arg, line: 1, col: 1, path: '', message: `no built-in spec "${arg}" (built-in: ${names}); give a path to a .yaml file for your own` }]);
+    throw new SpecError([
+      {
+        file: arg,
+        line: 1,
+        col: 1,
+        path: '',
+        message: `no built-in spec "${arg}" (built-in: ${names}); give a path to a .yaml file for your own`,
+      },
+    ]);
   }
   return arg;
 }
@@ -38,7 +46,10 @@ export function resolveSpecPath(arg: string): string {
 /** How a file is named in messages: relative to the working directory, or to the package for built-ins. */
 function displayName(file: string): string {
   const abs = path.resolve(file);
-  const rel = abs.startsWith(PACKAGE_ROOT + path.sep) && !abs.startsWith(process.cwd() + path.sep) ? path.relative(PACKAGE_ROOT, abs) : path.relative(process.cwd(), abs);
+  const rel =
+    abs.startsWith(PACKAGE_ROOT + path.sep) && !abs.startsWith(process.cwd() + path.sep)
+      ? path.relative(PACKAGE_ROOT, abs)
+      : path.relative(process.cwd(), abs);
   return rel.split(path.sep).join('/');
 }
 
@@ -50,7 +61,18 @@ function buildSpec(data: any, src: Located): Spec {
     location: { file: src.file, ...locate(src, ['cases', i]) },
   }));
   const vars = Object.fromEntries(Object.entries(data.vars ?? {}).map(([k, v]) => [k, String(v)]));
-  return { name: data.name, title: data.title, description: data.description, service: data.service, port: data.port, vars, tags: data.tags ?? [], draw: data.draw ?? {}, cases, file: src.file };
+  return {
+    name: data.name,
+    title: data.title,
+    description: data.description,
+    service: data.service,
+    port: data.port,
+    vars,
+    tags: data.tags ?? [],
+    draw: data.draw ?? {},
+    cases,
+    file: src.file,
+  };
 }
 
 /** Parses YAML and validates it with a compiled schema; every problem comes with file:line:col. */
@@ -88,10 +110,18 @@ export function parseValidated(
 
 /** Parses and validates one spec's text; throws SpecError listing every problem with file:line:col. */
 export function parseSpec(text: string, file: string): Spec {
-  const specUnknown = (data: unknown): UnknownKey => (p, key) => unknownKeyMessage(SCHEMA_PATH, p, (data as { service?: unknown } | null)?.service, key);
+  const specUnknown =
+    (data: unknown): UnknownKey =>
+    (p, key) =>
+      unknownKeyMessage(SCHEMA_PATH, p, (data as { service?: unknown } | null)?.service, key);
   const { data, src } = parseValidated(text, file, validate, specUnknown);
   const spec = buildSpec(data, src);
-  const problems = [...lintSpec(spec), ...unhonouredKeys(spec), ...unknownTags(spec)].map((l) => ({ file, ...locate(src, l.path, l.key), path: pointer(l.path), message: l.message }));
+  const problems = [...lintSpec(spec), ...unhonouredKeys(spec), ...unknownTags(spec)].map((l) => ({
+    file,
+    ...locate(src, l.path, l.key),
+    path: pointer(l.path),
+    message: l.message,
+  }));
   if (problems.length > 0) throw new SpecError(problems);
   return spec;
 }
@@ -129,7 +159,8 @@ export function loadSpecs(args: string[]): Spec[] {
     spec.cases.forEach((c, i) => {
       const other = seen.get(c.id);
       // The pointer names the case, as the location does (spec-load.test.ts: "a case id used in two files").
-      if (other && other !== spec.file) problems.push({ ...c.location, path: `/cases/${i}`, message: `case id "${c.id}" is also used in ${other}` });
+      if (other && other !== spec.file)
+        problems.push({ ...c.location, path: `/cases/${i}`, message: `case id "${c.id}" is also used in ${other}` });
       seen.set(c.id, spec.file);
     });
   }

@@ -86,8 +86,13 @@ export const textOf = (b: Buffer) => (isUtf8(b) ? b.toString('utf8') : b.toStrin
  * A field value that is not UTF-8 is read one character per byte (RFC 9110 §5.5: historically
  * ISO-8859-1), and so is a {{capture}} of it: such a value equals the same text the spec writes.
  */
-const sameFieldText = (w: Buffer, s: Subject) => (s.kind === 'header' || s.kind === 'cookie') && !isUtf8(s.bytes) && textOf(s.bytes) === w.toString('utf8');
-const tokenList = (value: string) => value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+const sameFieldText = (w: Buffer, s: Subject) =>
+  (s.kind === 'header' || s.kind === 'cookie') && !isUtf8(s.bytes) && textOf(s.bytes) === w.toString('utf8');
+const tokenList = (value: string) =>
+  value
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
 
 export const MATCHERS = {
   equals: matcher({
@@ -97,7 +102,10 @@ export const MATCHERS = {
     schema: { $ref: '#/definitions/payload' },
     // Both sides kept whole (to 64 KiB): a reporter cuts them around the first difference, the JSON keeps them.
     expected: (w) => show(w, WHOLE),
-    test: (w, s) => (s.bytes.equals(w) || sameFieldText(w, s) ? undefined : { message: describeDifference(w, s.bytes, s.name), actual: show(s.bytes, WHOLE) }),
+    test: (w, s) =>
+      s.bytes.equals(w) || sameFieldText(w, s)
+        ? undefined
+        : { message: describeDifference(w, s.bytes, s.name), actual: show(s.bytes, WHOLE) },
   }),
   notEquals: matcher({
     arg: 'text',
@@ -106,7 +114,8 @@ export const MATCHERS = {
     schema: { type: 'string' },
     negative: true,
     expected: (w) => `not "${show(w)}"`,
-    test: (w, s) => (textOf(s.bytes) !== w ? undefined : `${s.name} is still "${escapeBytes(s.bytes)}"; it must differ from that`),
+    test: (w, s) =>
+      textOf(s.bytes) !== w ? undefined : `${s.name} is still "${escapeBytes(s.bytes)}"; it must differ from that`,
   }),
   length: matcher({
     arg: 'count',
@@ -114,7 +123,10 @@ export const MATCHERS = {
     description: 'Exactly this many bytes.',
     schema: { type: 'integer', minimum: 0 },
     expected: (w) => `${w} bytes`,
-    test: (w, s) => (s.bytes.length === w ? undefined : { message: `${s.name} is ${s.bytes.length} bytes; expected ${w}`, actual: `${s.bytes.length} bytes` }),
+    test: (w, s) =>
+      s.bytes.length === w
+        ? undefined
+        : { message: `${s.name} is ${s.bytes.length} bytes; expected ${w}`, actual: `${s.bytes.length} bytes` },
   }),
   contains: matcher({
     arg: 'text',
@@ -131,7 +143,8 @@ export const MATCHERS = {
     schema: { type: 'string' },
     negative: true,
     expected: (w) => `no "${show(w)}"`,
-    test: (w, s) => (textOf(s.bytes).includes(w) ? `${s.name} contains "${show(w, 200)}", which it must not` : undefined),
+    test: (w, s) =>
+      textOf(s.bytes).includes(w) ? `${s.name} contains "${show(w, 200)}", which it must not` : undefined,
   }),
   matches: matcher({
     arg: 'regex',
@@ -156,7 +169,10 @@ export const MATCHERS = {
       const text = textOf(s.bytes);
       const missing = w.filter((x) => !text.includes(x));
       if (missing.length === 0) return undefined;
-      return { message: `${s.name} lacks ${missing.length} of ${w.length} expected entries, e.g. "${show(missing[0], 200)}"`, actual: `${w.length - missing.length} of them; ${show(s.bytes, 256)}` };
+      return {
+        message: `${s.name} lacks ${missing.length} of ${w.length} expected entries, e.g. "${show(missing[0], 200)}"`,
+        actual: `${w.length - missing.length} of them; ${show(s.bytes, 256)}`,
+      };
     },
   }),
   tokens: matcher({
@@ -168,7 +184,9 @@ export const MATCHERS = {
     test: (w, s) => {
       const have = tokenList(textOf(s.bytes));
       const missing = w.filter((t) => !have.includes(t.toLowerCase()));
-      return missing.length === 0 ? undefined : `${s.name} is "${escapeBytes(s.bytes)}"; it must list ${w.join(', ')} (missing ${missing.join(', ')})`;
+      return missing.length === 0
+        ? undefined
+        : `${s.name} is "${escapeBytes(s.bytes)}"; it must list ${w.join(', ')} (missing ${missing.join(', ')})`;
     },
   }),
   imfFixdate: matcher({
@@ -178,7 +196,10 @@ export const MATCHERS = {
     schema: { const: true },
     expected: () => 'an IMF-fixdate',
     // The grammars are checked on the bytes as sent, one character per byte.
-    test: (_w, s) => (isImfFixdate(s.bytes.toString('latin1')) ? undefined : `${s.name} ${explainDate(s.bytes.toString('latin1'))} (the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate)`),
+    test: (_w, s) =>
+      isImfFixdate(s.bytes.toString('latin1'))
+        ? undefined
+        : `${s.name} ${explainDate(s.bytes.toString('latin1'))} (the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate)`,
   }),
   entityTag: matcher({
     arg: 'flag',
@@ -186,7 +207,10 @@ export const MATCHERS = {
     description: 'A valid entity-tag, strong or weak (RFC 9110 §8.8.3).',
     schema: { const: true },
     expected: () => 'an entity-tag',
-    test: (_w, s) => (parseEntityTag(s.bytes.toString('latin1')) ? undefined : `${s.name} is "${escapeBytes(s.bytes)}", which is not an entity-tag: it must be a quoted string such as "abc" or W/"abc"`),
+    test: (_w, s) =>
+      parseEntityTag(s.bytes.toString('latin1'))
+        ? undefined
+        : `${s.name} is "${escapeBytes(s.bytes)}", which is not an entity-tag: it must be a quoted string such as "abc" or W/"abc"`,
   }),
   notAfter: matcher({
     arg: 'name',
@@ -201,7 +225,9 @@ export const MATCHERS = {
       const ref = theirs === undefined ? undefined : parseHttpDate(theirs);
       if (!mine) return `${s.name} ${explainDate(value)}`;
       if (!ref) return `the response has no valid ${other} header to compare ${s.name} with`;
-      return mine.date.getTime() > ref.date.getTime() ? `${s.name} (${value}) is later than ${other} (${theirs}); it must not be in the future` : undefined;
+      return mine.date.getTime() > ref.date.getTime()
+        ? `${s.name} (${value}) is later than ${other} (${theirs}); it must not be in the future`
+        : undefined;
     },
   }),
   laterThan: matcher({
@@ -215,7 +241,9 @@ export const MATCHERS = {
       const mine = parseHttpDate(value);
       if (!mine) return `${s.name} ${explainDate(value)}`;
       const ref = parseHttpDate(before);
-      return ref && mine.date.getTime() > ref.date.getTime() ? undefined : `${s.name} is "${escapeBytes(s.bytes)}"; after the change it must be later than "${escapeBytes(Buffer.from(before))}"`;
+      return ref && mine.date.getTime() > ref.date.getTime()
+        ? undefined
+        : `${s.name} is "${escapeBytes(s.bytes)}"; after the change it must be later than "${escapeBytes(Buffer.from(before))}"`;
     },
   }),
 } as const;

@@ -41,11 +41,16 @@ function describeAjvError(e: ErrorObject, unknownKey: UnknownKey): { message: st
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':
-      return { message: unknownKey(splitPointer(e.instancePath), String(params.additionalProperty)), key: String(params.additionalProperty) };
+      return {
+        message: unknownKey(splitPointer(e.instancePath), String(params.additionalProperty)),
+        key: String(params.additionalProperty),
+      };
     case 'required':
       return { message: `missing required property "${String(params.missingProperty)}"` };
     case 'enum':
-      return { message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'const':
       return { message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'type':
@@ -96,7 +101,11 @@ function pruneBranches(errors: ErrorObject[]): ErrorObject[] {
   const drop = new Set<ErrorObject>();
   // A summary ("must match exactly one schema in oneOf") is noise when another error at its path or below says why.
   for (const e of errors) {
-    if (isSummary(e) && errors.some((o) => o !== e && !isSummary(o) && (o.instancePath === e.instancePath || below(o, e.instancePath)))) drop.add(e);
+    if (
+      isSummary(e) &&
+      errors.some((o) => o !== e && !isSummary(o) && (o.instancePath === e.instancePath || below(o, e.instancePath)))
+    )
+      drop.add(e);
   }
   for (const p of new Set(errors.map((e) => e.instancePath))) {
     const atP = errors.filter((e) => e.instancePath === p && !isSummary(e) && branchOf(e) !== undefined);
@@ -122,8 +131,16 @@ function pruneBranches(errors: ErrorObject[]): ErrorObject[] {
 function mergeTypeErrors(problems: SpecProblem[]): SpecProblem[] {
   const out: SpecProblem[] = [];
   for (const p of problems) {
-    const prev = out.find((q) => q.path === p.path && q.line === p.line && q.col === p.col && /^must be /.test(q.message) && /^must be /.test(p.message));
-    if (prev && /^must be (string|object|array|integer|number|boolean)/.test(p.message)) prev.message += ' or ' + p.message.slice('must be '.length);
+    const prev = out.find(
+      (q) =>
+        q.path === p.path &&
+        q.line === p.line &&
+        q.col === p.col &&
+        /^must be /.test(q.message) &&
+        /^must be /.test(p.message),
+    );
+    if (prev && /^must be (string|object|array|integer|number|boolean)/.test(p.message))
+      prev.message += ' or ' + p.message.slice('must be '.length);
     else out.push(p);
   }
   return out;

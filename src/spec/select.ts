@@ -16,14 +16,18 @@ export function exclusionReason(def: CaseDef, sel: Selection): string | undefine
   }
   const skipped = def.tags.find((t) => sel.skipTags?.includes(t));
   if (skipped) return `not selected: tag ${skipped} is left out (--skip-tags)`;
-  if (sel.grep && !sel.grep.test(def.id) && !sel.grep.test(def.title)) return `not selected: does not match --grep ${sel.grep.source}`;
+  if (sel.grep && !sel.grep.test(def.id) && !sel.grep.test(def.title))
+    return `not selected: does not match --grep ${sel.grep.source}`;
   return undefined;
 }
 
 /** Parses --tags: a comma list, or 'all'. */
 export function parseTags(value: string | undefined): Selection['tags'] {
   if (!value) return ['core'];
-  const tags = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const tags = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   return tags.includes('all') ? 'all' : tags;
 }
 

@@ -26,7 +26,11 @@ export function unknownTags(spec: Spec): LintProblem[] {
   const out: LintProblem[] = [];
   spec.cases.forEach((c, ci) =>
     c.tags.forEach((t, ti) => {
-      if (!known.includes(t)) out.push({ path: ['cases', ci, 'tags', ti], message: `unknown tag "${t}"${didYouMean(t, known)}; tags are ${known.join(', ')}, or add it to the spec's top-level "tags" list` });
+      if (!known.includes(t))
+        out.push({
+          path: ['cases', ci, 'tags', ti],
+          message: `unknown tag "${t}"${didYouMean(t, known)}; tags are ${known.join(', ')}, or add it to the spec's top-level "tags" list`,
+        });
     }),
   );
   return out;
@@ -34,5 +38,10 @@ export function unknownTags(spec: Spec): LintProblem[] {
 
 /** Every tag the specs know (catalogue, declared, used), for --tags, --skip-tags and profiles. */
 export function tagsOf(specs: Array<Pick<Spec, 'tags' | 'cases'>>): string[] {
-  return [...new Set([...Object.keys(CATALOGUE_TAGS), ...specs.flatMap((s) => [...(s.tags ?? []), ...s.cases.flatMap((c) => c.tags)])])];
+  return [
+    ...new Set([
+      ...Object.keys(CATALOGUE_TAGS),
+      ...specs.flatMap((s) => [...(s.tags ?? []), ...s.cases.flatMap((c) => c.tags)]),
+    ]),
+  ];
 }

@@ -39,7 +39,8 @@ const BASE_FILTERS: Record<string, Filter> = {
   date: shiftDate,
   // half:1 and half:2 split a value in two by characters, to send a drawn sentence in two segments.
   half: (v, arg) => {
-    if (arg !== '1' && arg !== '2') throw new TemplateError(`the half filter takes 1 or 2 (the first or second half), not "${arg ?? ''}"`);
+    if (arg !== '1' && arg !== '2')
+      throw new TemplateError(`the half filter takes 1 or 2 (the first or second half), not "${arg ?? ''}"`);
     const chars = [...v];
     const mid = Math.ceil(chars.length / 2);
     return (arg === '1' ? chars.slice(0, mid) : chars.slice(mid)).join('');
@@ -83,7 +84,11 @@ export function replacePlaceholders(s: string, by: string): string {
 /** Filled-in values placed in a regular expression match themselves literally. */
 export const regexLiteral = (v: string): string => v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-export function renderTemplate(s: string, vars: Readonly<Record<string, string>>, encode: (v: string) => string = (v) => v): string {
+export function renderTemplate(
+  s: string,
+  vars: Readonly<Record<string, string>>,
+  encode: (v: string) => string = (v) => v,
+): string {
   return s.replace(PLACEHOLDER, (_all, name: string, chain: string) => {
     // Own keys only, as in knownFilter: {{constructor}} must not render Object's source text.
     if (!Object.hasOwn(vars, name)) throw new TemplateError(`unknown variable {{${name}}}`);

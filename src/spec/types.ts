@@ -9,7 +9,12 @@ import type { Location, ServiceName } from '../model/place.js';
 
 export type { Location, ServiceName };
 
-export type PayloadPart = string | { hex: string } | { repeat: string; bytes: number } | { text: string } | { each: string; count: number; separator?: string };
+export type PayloadPart =
+  | string
+  | { hex: string }
+  | { repeat: string; bytes: number }
+  | { text: string }
+  | { each: string; count: number; separator?: string };
 export type Payload = PayloadPart | Array<PayloadPart | { delayMs: number }>;
 
 /** Matchers on an HTTP body; which keywords exist is the matcher table's business (spec/matchers.ts). */
@@ -57,7 +62,11 @@ export interface HttpRequestDef {
   split?: { pieces: number; delayMs: number };
 }
 
-export type Capture = { header: string } | { body: string } | { setCookie: 'name' | 'value' } | { validator: 'name' | 'value' | 'stale' };
+export type Capture =
+  | { header: string }
+  | { body: string }
+  | { setCookie: 'name' | 'value' }
+  | { validator: 'name' | 'value' | 'stale' };
 
 export interface CollectCheck {
   distinct?: true;

@@ -18,7 +18,8 @@ interface Schema {
 }
 let schema: Schema | undefined;
 
-const list = (words: string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`);
+const list = (words: string[]) =>
+  words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 
 /** "udp steps" and "tcp steps" → "udp and tcp steps". */
 function names(labels: string[]): string {
@@ -46,7 +47,12 @@ function definitionAt(path: Array<string | number>, service: unknown): string | 
 }
 
 /** The message for `key` refused on the object at `path` of a spec for `service`. */
-export function unknownKeyMessage(schemaFile: string, path: Array<string | number>, service: unknown, key: string): string {
+export function unknownKeyMessage(
+  schemaFile: string,
+  path: Array<string | number>,
+  service: unknown,
+  key: string,
+): string {
   schema ??= JSON.parse(readFileSync(schemaFile, 'utf8')) as Schema;
   const props = (name: string) => Object.keys(schema!.definitions[name]?.properties ?? {});
   const def = definitionAt(path, service);
@@ -55,7 +61,8 @@ export function unknownKeyMessage(schemaFile: string, path: Array<string | numbe
     const takers = Object.keys(group).filter((d) => d !== def && props(d).includes(key));
     if (takers.length > 0) {
       // An http expectation with a reply matcher most likely meant the body's.
-      const body = def === 'httpExpect' && props('bodyMatch').includes(key) ? `; for the body, write expect.body.${key}` : '';
+      const body =
+        def === 'httpExpect' && props('bodyMatch').includes(key) ? `; for the body, write expect.body.${key}` : '';
       return `${group[def]} do not use "${key}" (${names(takers.map((d) => group[d]))} do${body})`;
     }
   }

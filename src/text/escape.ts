@@ -45,7 +45,8 @@ function decodeCodePoint(buf: Uint8Array, i: number, n: number): number {
  * reordering code points become `\u{NNNN}`.
  */
 export function escapeBytes(data: Uint8Array | string): string {
-  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const buf =
+    typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   // Pieces joined once at the end, so a kept 4 KiB event is a flat ~4 KiB string, not a rope
   // of one node per byte (escape-heap-and-surrogates.test.ts: "escapeBytes memory").
   const parts: string[] = [];

@@ -20,7 +20,11 @@ export function fromSocketError(err: NodeJS.ErrnoException, ep: Endpoint, proto:
   const where = describeEndpoint(ep, proto);
   switch (err.code) {
     case 'ECONNREFUSED':
-      return new NetError('REFUSED', `nothing is listening on ${where}: is your server running on that port?`, err.code);
+      return new NetError(
+        'REFUSED',
+        `nothing is listening on ${where}: is your server running on that port?`,
+        err.code,
+      );
     case 'ECONNRESET':
     case 'EPIPE':
       return new NetError('RESET', `the server reset the connection (${where})`, err.code);
@@ -38,7 +42,17 @@ export function fromSocketError(err: NodeJS.ErrnoException, ep: Endpoint, proto:
 /** Per-event callback the runner uses to keep a transcript; transports know nothing of its format. */
 export type WireListener = (e: WireEvent) => void;
 export interface WireEvent {
-  kind: 'connect' | 'send' | 'recv' | 'half-close' | 'close' | 'reset' | 'peer-close' | 'peer-reset' | 'timeout' | 'error';
+  kind:
+    | 'connect'
+    | 'send'
+    | 'recv'
+    | 'half-close'
+    | 'close'
+    | 'reset'
+    | 'peer-close'
+    | 'peer-reset'
+    | 'timeout'
+    | 'error';
   data?: Buffer;
   note?: string;
 }

@@ -69,11 +69,24 @@ export class TcpClient {
   static connect(opts: ConnectOptions): Promise<TcpClient> {
     const { endpoint, deadline } = opts;
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: endpoint.address, port: endpoint.port, family: endpoint.family, noDelay: true });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new NetError('CONNECT_TIMEOUT', `could not connect to ${describeEndpoint(endpoint, 'tcp')} within the deadline`));
-      }, Math.max(0, deadline - Date.now()));
+      const socket = net.connect({
+        host: endpoint.address,
+        port: endpoint.port,
+        family: endpoint.family,
+        noDelay: true,
+      });
+      const timer = setTimeout(
+        () => {
+          socket.destroy();
+          reject(
+            new NetError(
+              'CONNECT_TIMEOUT',
+              `could not connect to ${describeEndpoint(endpoint, 'tcp')} within the deadline`,
+            ),
+          );
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
@@ -141,7 +154,9 @@ export class TcpClient {
     if (!this.socket.writable || this.socket.destroyed) return 'closed';
     this.opts.onWire?.({ kind: 'send', data });
     return new Promise<WriteOutcome>((resolve) => {
-      const timer = Number.isFinite(deadline) ? setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now())) : undefined;
+      const timer = Number.isFinite(deadline)
+        ? setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()))
+        : undefined;
       this.socket.write(data, (err) => {
         clearTimeout(timer);
         resolve(err ? 'closed' : 'sent');
@@ -184,7 +199,10 @@ export class TcpClient {
    * cap is hit, or the deadline passes; then consumes what it returns.
    * `done` returning a number consumes only that many bytes (framing).
    */
-  async read(deadline: number, done: (bytes: Buffer, closed: boolean) => boolean | number = () => false): Promise<ReadResult> {
+  async read(
+    deadline: number,
+    done: (bytes: Buffer, closed: boolean) => boolean | number = () => false,
+  ): Promise<ReadResult> {
     for (;;) {
       const bytes = this.unread();
       const closed = this.peerClosedAt !== undefined || this.error !== undefined || this.capped || this.ended;

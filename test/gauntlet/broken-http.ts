@@ -23,7 +23,23 @@ const onPort = async (s: Promise<{ port: number; close(): Promise<void> }>) => {
 };
 
 export const BROKEN_HTTP: BrokenEntry[] = [
-  ...KV_FAULTS.map((f) => ({ name: `broken for ${f.id}`, breaks: f.id, specs: ['kv-http'], start: () => onPort(f.start()) })),
-  ...COND_FAULTS.map((f) => ({ name: `broken: ${f.bug}`, breaks: f.id, specs: ['conditional-get'], start: () => onPort(startBrokenHttp(f.faults)) })),
-  ...COOKIE_FAULTS.map((f) => ({ name: `broken: ${f.bug}`, breaks: f.id, specs: ['cookies'], run: f.run, start: () => onPort(startBrokenHttp(f.faults())) })),
+  ...KV_FAULTS.map((f) => ({
+    name: `broken for ${f.id}`,
+    breaks: f.id,
+    specs: ['kv-http'],
+    start: () => onPort(f.start()),
+  })),
+  ...COND_FAULTS.map((f) => ({
+    name: `broken: ${f.bug}`,
+    breaks: f.id,
+    specs: ['conditional-get'],
+    start: () => onPort(startBrokenHttp(f.faults)),
+  })),
+  ...COOKIE_FAULTS.map((f) => ({
+    name: `broken: ${f.bug}`,
+    breaks: f.id,
+    specs: ['cookies'],
+    run: f.run,
+    start: () => onPort(startBrokenHttp(f.faults())),
+  })),
 ];

@@ -3,7 +3,15 @@
 // catch it. test/integration/gauntlet-echo.test.ts holds each to its bound;
 // bench/gauntlet.ts prints which servers fail which check. They know nothing of
 // netgrade's seed: like a student's server, they see only the bytes sent.
-import { asciiUpper, startBrokenTcp, startBrokenUdp, swapCase, upper, type TcpFaults, type UdpFaults } from '../helpers/broken-echo.js';
+import {
+  asciiUpper,
+  startBrokenTcp,
+  startBrokenUdp,
+  swapCase,
+  upper,
+  type TcpFaults,
+  type UdpFaults,
+} from '../helpers/broken-echo.js';
 
 export interface GauntletServer {
   name: string;
@@ -41,7 +49,18 @@ const EXAMPLES: Record<string, string> = {
 };
 
 const UTF8 = ['udp.utf8', 'tcp.utf8'];
-const CORE = ['udp.basic', 'udp.mixed', 'udp.sequential', 'udp.two-clients', 'udp.max-size', 'tcp.basic', 'tcp.mixed', 'tcp.closes', 'tcp.sequential', 'tcp.max-size'];
+const CORE = [
+  'udp.basic',
+  'udp.mixed',
+  'udp.sequential',
+  'udp.two-clients',
+  'udp.max-size',
+  'tcp.basic',
+  'tcp.mixed',
+  'tcp.closes',
+  'tcp.sequential',
+  'tcp.max-size',
+];
 
 export const ECHO_SERVERS: GauntletServer[] = [
   // Servers that do not upper-case what they receive: no check may pass.
@@ -142,7 +161,14 @@ export const ECHO_SERVERS: GauntletServer[] = [
     mustFail: ['udp.sequential', 'udp.burst'],
     start: () => {
       const first = new Map<string, string>();
-      return pair({ reply: (t, from) => first.get(`${from.address}:${from.port}`) ?? (first.set(`${from.address}:${from.port}`, upper(t)), upper(t)) }, {})();
+      return pair(
+        {
+          reply: (t, from) =>
+            first.get(`${from.address}:${from.port}`) ??
+            (first.set(`${from.address}:${from.port}`, upper(t)), upper(t)),
+        },
+        {},
+      )();
     },
   },
   {

@@ -35,12 +35,23 @@ interface Answer {
   headers?: Array<[string, string]>;
 }
 
-const REASONS: Record<number, string> = { 200: 'OK', 304: 'Not Modified', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed' };
+const REASONS: Record<number, string> = {
+  200: 'OK',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+};
 
 /** One well-framed response: status line, Date, Content-Type, Content-Length, Connection: close. */
 function serialize(a: Answer, head: boolean): Buffer {
   const body = Buffer.from(a.status === 304 ? '' : (a.body ?? ''), 'utf8');
-  const lines = [`HTTP/1.1 ${a.status} ${REASONS[a.status] ?? 'Status'}`, `Date: ${new Date().toUTCString()}`, 'Content-Type: text/plain; charset=utf-8', ...(a.headers ?? []).map(([n, v]) => `${n}: ${v}`)];
+  const lines = [
+    `HTTP/1.1 ${a.status} ${REASONS[a.status] ?? 'Status'}`,
+    `Date: ${new Date().toUTCString()}`,
+    'Content-Type: text/plain; charset=utf-8',
+    ...(a.headers ?? []).map(([n, v]) => `${n}: ${v}`),
+  ];
   if (a.status !== 304) lines.push(`Content-Length: ${body.length}`);
   lines.push('Connection: close', '', '');
   return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), head ? Buffer.alloc(0) : body]);
@@ -53,14 +64,18 @@ function parse(buf: Buffer): Request | null | 'incomplete' {
   const [line, ...fields] = buf.toString('latin1', 0, end).split('\r\n');
   const m = /^([A-Z]+) (\S+) HTTP\/1\.[01]$/.exec(line);
   if (!m) return null;
-  const headers = new Map(fields.map((f) => [f.slice(0, f.indexOf(':')).trim().toLowerCase(), f.slice(f.indexOf(':') + 1).trim()]));
+  const headers = new Map(
+    fields.map((f) => [f.slice(0, f.indexOf(':')).trim().toLowerCase(), f.slice(f.indexOf(':') + 1).trim()]),
+  );
   const length = Number(headers.get('content-length') ?? 0);
   if (buf.length < end + 4 + length) return 'incomplete';
   return { method: m[1], path: m[2], headers, body: buf.toString('utf8', end + 4, end + 4 + length) };
 }
 
 /** A server that answers each connection's one request with `answer` (null: bytes that are not HTTP) and closes. */
-async function rawServer(answer: (req: Request | null) => Answer): Promise<{ ports: { http: number }; close(): Promise<void> }> {
+async function rawServer(
+  answer: (req: Request | null) => Answer,
+): Promise<{ ports: { http: number }; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
     sockets.add(s);
@@ -97,10 +112,14 @@ interface KvOptions {
 function pairs(body: string, validate: boolean): Array<[string, string]> | undefined {
   const items = body.split('&').map((item) => {
     const colon = item.indexOf(':');
-    return colon < 0 ? ([item.trim(), ''] as [string, string]) : ([item.slice(0, colon).trim(), item.slice(colon + 1).trim()] as [string, string]);
+    return colon < 0
+      ? ([item.trim(), ''] as [string, string])
+      : ([item.slice(0, colon).trim(), item.slice(colon + 1).trim()] as [string, string]);
   });
   if (!validate) return items;
-  const bad = body === '' || body.split('&').some((item) => !item.includes(':') || item.slice(0, item.indexOf(':')).trim() === '');
+  const bad =
+    body === '' ||
+    body.split('&').some((item) => !item.includes(':') || item.slice(0, item.indexOf(':')).trim() === '');
   return bad ? undefined : items;
 }
 
@@ -108,9 +127,14 @@ function kvRoutes(opts: KvOptions): (req: Request | null) => Answer {
   const store = new Map<string, string>();
   return (req) => {
     if (!req) return { status: 400, body: 'bad request\n' };
-    if (!['GET', 'HEAD', 'POST', 'PUT'].includes(req.method)) return { status: 405, body: 'method not allowed\n', headers: [['Allow', 'GET, HEAD, POST, PUT']] };
+    if (!['GET', 'HEAD', 'POST', 'PUT'].includes(req.method))
+      return { status: 405, body: 'method not allowed\n', headers: [['Allow', 'GET, HEAD, POST, PUT']] };
     const read = req.method === 'GET' || req.method === 'HEAD';
-    if (req.path === '/' && read) return { status: 200, body: store.size === 0 ? 'no pairs yet\n' : [...store].map(([k, v]) => `${k}: ${v}\n`).join('') };
+    if (req.path === '/' && read)
+      return {
+        status: 200,
+        body: store.size === 0 ? 'no pairs yet\n' : [...store].map(([k, v]) => `${k}: ${v}\n`).join(''),
+      };
     const create = req.path === '/create' && req.method === 'POST';
     const update = req.path === '/update' && req.method === 'PUT';
     if (!create && !update) return { status: 404, body: 'not found\n' };
@@ -128,7 +152,13 @@ const startReference = async (faults: Faults) => {
   return { ports: { http: s.port }, close: () => s.close() };
 };
 
-const withHeaders = (res: HttpResponse, edits: Record<string, string>): HttpResponse => ({ ...res, headers: [...(res.headers ?? []).filter(([n]) => !Object.keys(edits).some((e) => e.toLowerCase() === n.toLowerCase())), ...Object.entries(edits)] });
+const withHeaders = (res: HttpResponse, edits: Record<string, string>): HttpResponse => ({
+  ...res,
+  headers: [
+    ...(res.headers ?? []).filter(([n]) => !Object.keys(edits).some((e) => e.toLowerCase() === n.toLowerCase())),
+    ...Object.entries(edits),
+  ],
+});
 
 /** A correct store whose ETag and Last-Modified never change, and which says 304 to any conditional GET. */
 function constantValidators(): Faults {
@@ -138,7 +168,8 @@ function constantValidators(): Faults {
       const res = next(req);
       const listing = (req.method === 'GET' || req.method === 'HEAD') && req.target === '/';
       if (!listing) return res;
-      if (req.headers.has('if-none-match') || req.headers.has('if-modified-since')) return { status: 304, headers: Object.entries(validators) };
+      if (req.headers.has('if-none-match') || req.headers.has('if-modified-since'))
+        return { status: 304, headers: Object.entries(validators) };
       return withHeaders(res, validators);
     },
   };
@@ -160,7 +191,11 @@ function sessions(nextId: () => string): Faults {
       const n = known ? visits.get(id)! + 1 : 1;
       visits.set(id, n);
       const headers: Array<[string, string]> = [['Content-Type', 'text/plain; charset=utf-8']];
-      if (!known) headers.push(['Set-Cookie', `sid=${id}; Path=/; HttpOnly; Max-Age=3600`], ['Cache-Control', 'no-cache="set-cookie"']);
+      if (!known)
+        headers.push(
+          ['Set-Cookie', `sid=${id}; Path=/; HttpOnly; Max-Age=3600`],
+          ['Cache-Control', 'no-cache="set-cookie"'],
+        );
       return { status: 200, headers, body: `visits: ${n}\n` };
     },
   };
@@ -191,7 +226,8 @@ const constants: GauntletServer[] = [200, 400, 404, 405].flatMap((status) =>
     why: `answers every request with the same well-framed ${status}; earns kv.status-line and kv.crlf, whose framing it does get right, and nothing else`,
     specs: HTTP_SPECS,
     maxCorePoints: FRAMING_ONLY,
-    start: () => rawServer(() => ({ status, body, headers: status === 405 ? [['Allow', 'GET, HEAD, POST, PUT']] : [] })),
+    start: () =>
+      rawServer(() => ({ status, body, headers: status === 405 ? [['Allow', 'GET, HEAD, POST, PUT']] : [] })),
   })),
 );
 
@@ -223,7 +259,23 @@ export const HTTP_SERVERS: GauntletServer[] = [
     why: 'a correct store and sessions (the reference) with ETag "v1" and a Last-Modified that never change and a 304 for any If-None-Match or If-Modified-Since: of conditional GET it earns only cond.etag and cond.last-modified, whose headers are valid',
     specs: HTTP_SPECS,
     maxCorePoints: HTTP_CORE - 9,
-    fails: ['cond.inm.match', 'cond.inm.nomatch', 'cond.ims.match', 'cond.ims.later', 'cond.ims.older', 'cond.304.no-body', 'cond.after-update', 'cond.after-put', 'cond.ims.after-update', 'cond.inm.weak', 'cond.inm.list', 'cond.inm.star', 'cond.head', 'cond.precedence', 'cond.ims.invalid'],
+    fails: [
+      'cond.inm.match',
+      'cond.inm.nomatch',
+      'cond.ims.match',
+      'cond.ims.later',
+      'cond.ims.older',
+      'cond.304.no-body',
+      'cond.after-update',
+      'cond.after-put',
+      'cond.ims.after-update',
+      'cond.inm.weak',
+      'cond.inm.list',
+      'cond.inm.star',
+      'cond.head',
+      'cond.precedence',
+      'cond.ims.invalid',
+    ],
     start: () => startReference(constantValidators()),
   },
   {

@@ -35,11 +35,23 @@ export interface ExpectedFailure {
   stepLabel: string;
 }
 
-export const failed = (message: string | RegExp, stepLabel: string): ExpectedFailure => ({ status: 'failed', message, stepLabel });
+export const failed = (message: string | RegExp, stepLabel: string): ExpectedFailure => ({
+  status: 'failed',
+  message,
+  stepLabel,
+});
 
 /** Expected failures as outcomes a test compares with, each RegExp turned into the runner's matcher. */
-export function asOutcomes<M>(expected: Record<string, ExpectedFailure>, matching: (re: RegExp) => M): Record<string, { status: 'failed'; message: string | M; stepLabel: string }> {
-  return Object.fromEntries(Object.entries(expected).map(([id, f]) => [id, { ...f, message: typeof f.message === 'string' ? f.message : matching(f.message) }]));
+export function asOutcomes<M>(
+  expected: Record<string, ExpectedFailure>,
+  matching: (re: RegExp) => M,
+): Record<string, { status: 'failed'; message: string | M; stepLabel: string }> {
+  return Object.fromEntries(
+    Object.entries(expected).map(([id, f]) => [
+      id,
+      { ...f, message: typeof f.message === 'string' ? f.message : matching(f.message) },
+    ]),
+  );
 }
 
 // ---- requests ---------------------------------------------------------------
@@ -57,10 +69,12 @@ export function editRequest(req: HttpRequest, edits: Record<string, string | nul
 }
 
 /** The request without If-None-Match and If-Modified-Since: what the full 200 answers. */
-export const unconditional = (req: HttpRequest): HttpRequest => editRequest(req, { 'if-none-match': null, 'if-modified-since': null });
+export const unconditional = (req: HttpRequest): HttpRequest =>
+  editRequest(req, { 'if-none-match': null, 'if-modified-since': null });
 
 /** GET or HEAD of this path (the harness sends origin-form targets). */
-export const reads = (req: HttpRequest, path: string): boolean => (req.method === 'GET' || req.method === 'HEAD') && req.target.split('?')[0] === path;
+export const reads = (req: HttpRequest, path: string): boolean =>
+  (req.method === 'GET' || req.method === 'HEAD') && req.target.split('?')[0] === path;
 
 /** Applies `fault` to reads of `path` only; every other request gets the right answer. */
 export function on(path: string, fault: Handle): Handle {
@@ -86,7 +100,8 @@ export function editResponse(res: HttpResponse, edits: Record<string, string | n
 }
 
 /** Epoch ms of an HTTP-date header of the response, or of the request. */
-export const dateOf = (value: string | undefined): number | undefined => (value === undefined ? undefined : parseHttpDate(value));
+export const dateOf = (value: string | undefined): number | undefined =>
+  value === undefined ? undefined : parseHttpDate(value);
 
 // ---- sessions ---------------------------------------------------------------
 
@@ -134,6 +149,8 @@ export class Aliases {
     const id = setCookieId(res);
     if (id === undefined) return res;
     this.add(alias, id);
-    return editResponse(res, { 'set-cookie': resHeader(res, 'set-cookie')!.replace(`${SESSION_COOKIE}=${id}`, `${SESSION_COOKIE}=${alias}`) });
+    return editResponse(res, {
+      'set-cookie': resHeader(res, 'set-cookie')!.replace(`${SESSION_COOKIE}=${id}`, `${SESSION_COOKIE}=${alias}`),
+    });
   }
 }

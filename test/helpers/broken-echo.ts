@@ -19,7 +19,8 @@ export type Reply = Buffer | string | null | { to: Peer; data: Buffer | string }
 
 // Case mappings: the reference one, and two that students write by mistake.
 export const upper = (text: string): string => text.toUpperCase();
-export const swapCase = (text: string): string => [...text].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
+export const swapCase = (text: string): string =>
+  [...text].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
 export const asciiUpper = (text: string): string => text.replace(/[a-z]/g, (c) => c.toUpperCase());
 
 // ---- UDP -------------------------------------------------------------------

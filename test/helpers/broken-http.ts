@@ -28,8 +28,10 @@ export function startBrokenHttp(faults: Faults = {}): Promise<BrokenServer> {
 }
 
 export const bodyText = (req: HttpRequest): string => req.body.toString('utf8');
-export const isRequest = (req: HttpRequest, method: string, target: string): boolean => req.method === method && req.target === target;
-export const asksClose = (req: HttpRequest | undefined): boolean => (req?.headers.get('connection') ?? []).some((v) => /(^|,)\s*close\s*(,|$)/i.test(v));
+export const isRequest = (req: HttpRequest, method: string, target: string): boolean =>
+  req.method === method && req.target === target;
+export const asksClose = (req: HttpRequest | undefined): boolean =>
+  (req?.headers.get('connection') ?? []).some((v) => /(^|,)\s*close\s*(,|$)/i.test(v));
 export const withBody = (req: HttpRequest, body: string): HttpRequest => ({ ...req, body: Buffer.from(body, 'utf8') });
 
 /** A body's pairs split the way PROTOCOLS.md §3 says: on '&', then on the first ':', trimmed. */
@@ -70,7 +72,11 @@ interface Tracked {
   timers: Set<NodeJS.Timeout>;
 }
 
-function listen(server: net.Server, tracked: Tracked, onClose: () => Promise<void> = async () => {}): Promise<BrokenServer> {
+function listen(
+  server: net.Server,
+  tracked: Tracked,
+  onClose: () => Promise<void> = async () => {},
+): Promise<BrokenServer> {
   server.on('connection', (s) => {
     tracked.sockets.add(s);
     s.on('close', () => tracked.sockets.delete(s));

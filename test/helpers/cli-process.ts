@@ -10,14 +10,25 @@ export const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
 export const SERVERS = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'servers');
 
 function newest(dir: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => statSync(path.join(d.parentPath, d.name)).mtimeMs));
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => statSync(path.join(d.parentPath, d.name)).mtimeMs),
+  );
 }
 
 /** `npm test` builds first; a bare `vitest run` may find dist missing or older than src. */
 export function ensureBuilt(): void {
-  const stale = !existsSync(CLI) || statSync(CLI).mtimeMs < Math.max(newest(path.join(PACKAGE_ROOT, 'src')), newest(path.join(PACKAGE_ROOT, 'reference')));
+  const stale =
+    !existsSync(CLI) ||
+    statSync(CLI).mtimeMs <
+      Math.max(newest(path.join(PACKAGE_ROOT, 'src')), newest(path.join(PACKAGE_ROOT, 'reference')));
   if (!stale) return;
-  const tsc = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+    { cwd: PACKAGE_ROOT, encoding: 'utf8' },
+  );
   // tsc emits even with type errors elsewhere in the tree; what these tests need is the CLI.
   if (!existsSync(CLI)) throw new Error(`could not build ${CLI}:\n${tsc.stdout}${tsc.stderr}`);
 }
@@ -43,7 +54,15 @@ export function startCli(args: string[], opts: { cwd?: string } = {}): { child: 
   child.stderr!.on('data', (d: Buffer) => err.push(d));
   const done = new Promise<Ran>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started }));
+    child.on('close', (code, signal) =>
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        ms: Date.now() - started,
+      }),
+    );
   });
   return { child, done };
 }

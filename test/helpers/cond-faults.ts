@@ -5,7 +5,20 @@
 import { parseEntityTags } from '../../reference/http/conditional.js';
 import { formatHttpDate } from '../../reference/http/date.js';
 import type { Faults } from '../../reference/http/server.js';
-import { dateOf, editRequest, editResponse, failed, on, reqHeader, resHeader, unconditional, type ExpectedFailure, type Handle, type HttpRequest, type HttpResponse } from './broken-cond.js';
+import {
+  dateOf,
+  editRequest,
+  editResponse,
+  failed,
+  on,
+  reqHeader,
+  resHeader,
+  unconditional,
+  type ExpectedFailure,
+  type Handle,
+  type HttpRequest,
+  type HttpResponse,
+} from './broken-cond.js';
 
 const HOUR = 3600_000;
 
@@ -23,11 +36,17 @@ export interface CondFault {
 const handle = (fault: Handle): Faults => ({ handle: on('/', fault) });
 
 /** Last-Modified moved by `shift` ms, and If-Modified-Since moved back, so only the header is wrong. */
-function shiftedLastModified(shift: number, write: (ms: number) => string, read: (v: string) => number | undefined): Faults {
+function shiftedLastModified(
+  shift: number,
+  write: (ms: number) => string,
+  read: (v: string) => number | undefined,
+): Faults {
   return handle((req, next) => {
     const ims = reqHeader(req, 'if-modified-since');
     const since = ims === undefined ? undefined : read(ims);
-    const res = next(since === undefined ? req : editRequest(req, { 'if-modified-since': formatHttpDate(since - shift) }));
+    const res = next(
+      since === undefined ? req : editRequest(req, { 'if-modified-since': formatHttpDate(since - shift) }),
+    );
     return editResponse(res, { 'last-modified': write(dateOf(resHeader(res, 'last-modified'))! + shift) });
   });
 }
@@ -39,12 +58,25 @@ const fromKst = (v: string) => dateOf(v.replace(/ KST$/, ' GMT'));
 export function bodyOn304(out: Buffer, res: { status: number }): Buffer {
   if (res.status !== 304) return out;
   const body = 'not modified\n';
-  return Buffer.concat([out.subarray(0, out.length - 2), Buffer.from(`Content-Length: ${body.length}\r\n\r\n${body}`, 'latin1')]);
+  return Buffer.concat([
+    out.subarray(0, out.length - 2),
+    Buffer.from(`Content-Length: ${body.length}\r\n\r\n${body}`, 'latin1'),
+  ]);
 }
 
 // Every capture of the ETag fails with it. cond.304.no-body is not among them: it takes
 // whichever validator the server offers, here Last-Modified.
-const NEEDS_ETAG = ['cond.inm.match', 'cond.inm.nomatch', 'cond.304.etag', 'cond.after-update', 'cond.after-put', 'cond.precedence', 'cond.inm.weak', 'cond.inm.list', 'cond.head'];
+const NEEDS_ETAG = [
+  'cond.inm.match',
+  'cond.inm.nomatch',
+  'cond.304.etag',
+  'cond.after-update',
+  'cond.after-put',
+  'cond.precedence',
+  'cond.inm.weak',
+  'cond.inm.list',
+  'cond.head',
+];
 
 /**
  * An ETag of the server's own making: `tagOf` computes it for each request, and If-None-Match is
@@ -57,7 +89,10 @@ function madeUpEtag(tagOf: (req: HttpRequest, full: HttpResponse) => string): Fa
     const mine = tagOf(req, full);
     const inm = reqHeader(req, 'if-none-match');
     const asCurrent = (tag: string) => (tag.replace(/^W\//, '') === mine ? tag.replace(mine, current) : tag);
-    const judged = inm === undefined || inm.trim() === '*' ? req : editRequest(req, { 'if-none-match': parseEntityTags(inm).map(asCurrent).join(', ') });
+    const judged =
+      inm === undefined || inm.trim() === '*'
+        ? req
+        : editRequest(req, { 'if-none-match': parseEntityTags(inm).map(asCurrent).join(', ') });
     return editResponse(next(judged), { etag: mine });
   });
 }
@@ -86,7 +121,12 @@ function frozenLastModified(): Faults {
     const full = next(unconditional(req));
     frozen ??= resHeader(full, 'last-modified')!;
     const since = dateOf(reqHeader(req, 'if-modified-since'));
-    const judged = reqHeader(req, 'if-none-match') !== undefined || since === undefined ? req : editRequest(req, { 'if-modified-since': since >= dateOf(frozen)! ? formatHttpDate(Date.now() + HOUR) : formatHttpDate(0) });
+    const judged =
+      reqHeader(req, 'if-none-match') !== undefined || since === undefined
+        ? req
+        : editRequest(req, {
+            'if-modified-since': since >= dateOf(frozen)! ? formatHttpDate(Date.now() + HOUR) : formatHttpDate(0),
+          });
     return editResponse(next(judged), { 'last-modified': frozen });
   });
 }
@@ -100,14 +140,20 @@ export const COND_FAULTS: CondFault[] = [
     faults: handle((req, next) => editResponse(next(req), { etag: null })),
     message: 'the response has no ETag header',
     stepLabel: 'step 1',
-    alsoFails: Object.fromEntries(NEEDS_ETAG.map((id) => [id, failed('the response has no ETag header, which the next request needs (as {{etag}})', 'GET')])),
+    alsoFails: Object.fromEntries(
+      NEEDS_ETAG.map((id) => [
+        id,
+        failed('the response has no ETag header, which the next request needs (as {{etag}})', 'GET'),
+      ]),
+    ),
   },
   {
     // If-Modified-Since is moved back by the same hour, so the date comparisons still hold.
     id: 'cond.last-modified',
     bug: 'Last-Modified an hour in the future',
     faults: shiftedLastModified(HOUR, formatHttpDate, dateOf),
-    message: /^Last-Modified \(\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\) is later than Date \(\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\); it must not be in the future$/,
+    message:
+      /^Last-Modified \(\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\) is later than Date \(\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\); it must not be in the future$/,
     stepLabel: 'step 1',
   },
   {
@@ -117,7 +163,8 @@ export const COND_FAULTS: CondFault[] = [
     id: 'cond.last-modified',
     bug: 'Last-Modified in KST',
     faults: shiftedLastModified(9 * HOUR, inKst, fromKst),
-    message: /^Last-Modified "\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" ends in KST; HTTP dates are always GMT \(the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate\)$/,
+    message:
+      /^Last-Modified "\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" ends in KST; HTTP dates are always GMT \(the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate\)$/,
     stepLabel: 'step 1',
     alsoFails: {
       ...Object.fromEntries(
@@ -125,10 +172,19 @@ export const COND_FAULTS: CondFault[] = [
           ['cond.ims.match', 'control, a day earlier'],
           ['cond.ims.later', 'control, a day earlier'],
           ['cond.ims.older', 'GET with an older If-Modified-Since'],
-        ].map(([id, stepLabel]) => [id, failed(/^"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" is not an HTTP date, so netgrade cannot compute a date from it$/, stepLabel)]),
+        ].map(([id, stepLabel]) => [
+          id,
+          failed(
+            /^"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" is not an HTTP date, so netgrade cannot compute a date from it$/,
+            stepLabel,
+          ),
+        ]),
       ),
       // And the one that compares the new Last-Modified with the old one cannot compare KST dates.
-      'cond.ims.after-update': failed(/^Last-Modified "\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" ends in KST; HTTP dates are always GMT$/, 'GET with the old Last-Modified'),
+      'cond.ims.after-update': failed(
+        /^Last-Modified "\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d KST" ends in KST; HTTP dates are always GMT$/,
+        'GET with the old Last-Modified',
+      ),
     },
   },
   {
@@ -139,7 +195,9 @@ export const COND_FAULTS: CondFault[] = [
     bug: 'If-None-Match with exactly the current tag ignored',
     faults: handle((req, next) => {
       const full = next(unconditional(req));
-      return req.method === 'GET' && reqHeader(req, 'if-none-match')?.trim() === resHeader(full, 'etag') ? full : next(req);
+      return req.method === 'GET' && reqHeader(req, 'if-none-match')?.trim() === resHeader(full, 'etag')
+        ? full
+        : next(req);
     }),
     message: 'expected status 304, got 200',
     stepLabel: 'GET with If-None-Match',
@@ -157,7 +215,9 @@ export const COND_FAULTS: CondFault[] = [
     bug: 'a tag that does not match answered 200 without the listing',
     faults: handle((req, next) => {
       const res = next(req);
-      return res.status === 200 && reqHeader(req, 'if-none-match')?.includes('"nomatch-') ? { ...res, body: 'modified\n' } : res;
+      return res.status === 200 && reqHeader(req, 'if-none-match')?.includes('"nomatch-')
+        ? { ...res, body: 'modified\n' }
+        : res;
     }),
     // How the body differs depends on the listing at that moment (empty on a fresh server).
     message: /^the body .*"modified\\n"$/,
@@ -171,7 +231,10 @@ export const COND_FAULTS: CondFault[] = [
     faults: handle((req, next) => {
       const since = dateOf(reqHeader(req, 'if-modified-since'));
       const full = next(unconditional(req));
-      const equal = reqHeader(req, 'if-none-match') === undefined && since !== undefined && since === dateOf(resHeader(full, 'last-modified'));
+      const equal =
+        reqHeader(req, 'if-none-match') === undefined &&
+        since !== undefined &&
+        since === dateOf(resHeader(full, 'last-modified'));
       return equal ? full : next(req);
     }),
     message: 'expected status 304, got 200',
@@ -215,7 +278,11 @@ export const COND_FAULTS: CondFault[] = [
     bug: 'an invalid If-Modified-Since answered 304',
     faults: handle((req, next) => {
       const ims = reqHeader(req, 'if-modified-since');
-      return next(ims !== undefined && dateOf(ims) === undefined ? editRequest(req, { 'if-modified-since': formatHttpDate(Date.now() + HOUR) }) : req);
+      return next(
+        ims !== undefined && dateOf(ims) === undefined
+          ? editRequest(req, { 'if-modified-since': formatHttpDate(Date.now() + HOUR) })
+          : req,
+      );
     }),
     message: 'expected status 200, got 304',
     stepLabel: 'GET with an invalid date',
@@ -264,7 +331,11 @@ export const COND_FAULTS: CondFault[] = [
   {
     id: 'cond.precedence',
     bug: 'If-Modified-Since evaluated before If-None-Match',
-    faults: handle((req, next) => next(dateOf(reqHeader(req, 'if-modified-since')) === undefined ? req : editRequest(req, { 'if-none-match': null }))),
+    faults: handle((req, next) =>
+      next(
+        dateOf(reqHeader(req, 'if-modified-since')) === undefined ? req : editRequest(req, { 'if-none-match': null }),
+      ),
+    ),
     message: 'expected status 200, got 304',
     stepLabel: 'GET with both conditions',
   },
@@ -284,14 +355,18 @@ export const COND_FAULTS: CondFault[] = [
     // The whole value compared as one tag; a value with a comma never matches.
     id: 'cond.inm.list',
     bug: 'If-None-Match lists not split',
-    faults: handle((req, next) => next(reqHeader(req, 'if-none-match')?.includes(',') ? editRequest(req, { 'if-none-match': null }) : req)),
+    faults: handle((req, next) =>
+      next(reqHeader(req, 'if-none-match')?.includes(',') ? editRequest(req, { 'if-none-match': null }) : req),
+    ),
     message: 'expected status 304, got 200',
     stepLabel: 'GET with a list',
   },
   {
     id: 'cond.inm.star',
     bug: '"*" not honoured',
-    faults: handle((req, next) => next(reqHeader(req, 'if-none-match')?.trim() === '*' ? editRequest(req, { 'if-none-match': null }) : req)),
+    faults: handle((req, next) =>
+      next(reqHeader(req, 'if-none-match')?.trim() === '*' ? editRequest(req, { 'if-none-match': null }) : req),
+    ),
     message: 'expected status 304, got 200',
     stepLabel: 'GET with If-None-Match *',
   },

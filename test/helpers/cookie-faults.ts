@@ -5,7 +5,21 @@
 import { randomBytes } from 'node:crypto';
 import type { Faults } from '../../reference/http/server.js';
 import type { RunOptions } from '../../src/run/run.js';
-import { Aliases, cookieIds, editRequest, editResponse, failed, on, reqHeader, resHeader, setCookieId, visitsOf, type ExpectedFailure, type Handle, type HttpResponse } from './broken-cond.js';
+import {
+  Aliases,
+  cookieIds,
+  editRequest,
+  editResponse,
+  failed,
+  on,
+  reqHeader,
+  resHeader,
+  setCookieId,
+  visitsOf,
+  type ExpectedFailure,
+  type Handle,
+  type HttpResponse,
+} from './broken-cond.js';
 
 export interface CookieFault {
   /** The check this bug breaks. */
@@ -18,7 +32,6 @@ export interface CookieFault {
   alsoFails?: Record<string, ExpectedFailure>;
   run?: Partial<RunOptions>;
 }
-
 
 const visits = (fault: Handle): Faults => ({ handle: on('/visits', fault) });
 const withBody = (res: HttpResponse, n: number): HttpResponse => ({ ...res, body: `visits: ${n}\n` });
@@ -115,12 +128,15 @@ export const COOKIE_FAULTS: CookieFault[] = [
   {
     id: 'cookie.set',
     bug: 'no space after the semicolons of Set-Cookie',
-    faults: () => visits((req, next) => {
-      const res = next(req);
-      const set = resHeader(res, 'set-cookie');
-      return set === undefined ? res : editResponse(res, { 'set-cookie': set.replace(/; /g, ';') });
-    }),
-    message: new RegExp(`^Set-Cookie "sid=${ID};Path=/;HttpOnly;Max-Age=3600" is not valid RFC 6265 syntax: the separator between attributes must be "; " \\(semicolon and one space\\)$`),
+    faults: () =>
+      visits((req, next) => {
+        const res = next(req);
+        const set = resHeader(res, 'set-cookie');
+        return set === undefined ? res : editResponse(res, { 'set-cookie': set.replace(/; /g, ';') });
+      }),
+    message: new RegExp(
+      `^Set-Cookie "sid=${ID};Path=/;HttpOnly;Max-Age=3600" is not valid RFC 6265 syntax: the separator between attributes must be "; " \\(semicolon and one space\\)$`,
+    ),
     stepLabel: 'step 1',
   },
   {
@@ -138,18 +154,25 @@ export const COOKIE_FAULTS: CookieFault[] = [
       'cookie.independent': failed('the response has no Set-Cookie header to read the cookie name from', 'A, visit 1'),
       'cookie.multiple': failed('the response has no Set-Cookie header to read the cookie name from', 'first visit'),
       'cookie.cache-control': failed('the response has no Set-Cookie header', 'step 1'),
-      'cookie.forged': failed('the response has no Set-Cookie header to read the cookie name from', "a fresh client's id"),
-      'cookie.random': failed('request 1 of 20: the response has no Set-Cookie header to read the cookie value from', 'step 1'),
+      'cookie.forged': failed(
+        'the response has no Set-Cookie header to read the cookie name from',
+        "a fresh client's id",
+      ),
+      'cookie.random': failed(
+        'request 1 of 20: the response has no Set-Cookie header to read the cookie value from',
+        'step 1',
+      ),
     },
   },
   {
     id: 'cookie.attrs',
     bug: 'no HttpOnly',
-    faults: () => visits((req, next) => {
-      const res = next(req);
-      const set = resHeader(res, 'set-cookie');
-      return set === undefined ? res : editResponse(res, { 'set-cookie': set.replace('; HttpOnly', '') });
-    }),
+    faults: () =>
+      visits((req, next) => {
+        const res = next(req);
+        const set = resHeader(res, 'set-cookie');
+        return set === undefined ? res : editResponse(res, { 'set-cookie': set.replace('; HttpOnly', '') });
+      }),
     message: 'the cookie has no HttpOnly attribute',
     stepLabel: 'step 1',
   },
@@ -174,10 +197,11 @@ export const COOKIE_FAULTS: CookieFault[] = [
     // A "returning visitor" flag instead of a count: 1, 2, 2, ...
     id: 'cookie.count',
     bug: 'the count stops at 2',
-    faults: () => visits((req, next) => {
-      const res = next(req);
-      return visitsOf(res) > 2 ? withBody(res, 2) : res;
-    }),
+    faults: () =>
+      visits((req, next) => {
+        const res = next(req);
+        return visitsOf(res) > 2 ? withBody(res, 2) : res;
+      }),
     message: notVisit(3),
     stepLabel: 'visit 3',
   },
@@ -203,7 +227,8 @@ export const COOKIE_FAULTS: CookieFault[] = [
   {
     id: 'cookie.multiple',
     bug: 'a Cookie header read only when it holds one cookie',
-    faults: () => visits((req, next) => next(reqHeader(req, 'cookie')?.includes(';') ? editRequest(req, { cookie: null }) : req)),
+    faults: () =>
+      visits((req, next) => next(reqHeader(req, 'cookie')?.includes(';') ? editRequest(req, { cookie: null }) : req)),
     message: notVisit(2),
     stepLabel: 'visit with three cookies',
   },
@@ -233,7 +258,9 @@ export const COOKIE_FAULTS: CookieFault[] = [
     id: 'cookie.forged',
     bug: 'an unknown id answered with the last id issued',
     faults: reissuingLast,
-    message: new RegExp(`^the server issued sid=${ID} again, an id it had already given another session; every new session needs its own id$`),
+    message: new RegExp(
+      `^the server issued sid=${ID} again, an id it had already given another session; every new session needs its own id$`,
+    ),
     stepLabel: 'visit with a forged id',
     // One case at a time, so the last id issued is the one this case saw: the check knows only those.
     run: { concurrency: 1 },
@@ -243,7 +270,8 @@ export const COOKIE_FAULTS: CookieFault[] = [
     id: 'cookie.random',
     bug: 'ids from a counter',
     faults: countingIds,
-    message: /^the 20 values of sessionIds are all rising as strings \(session-0+\d+, session-0+\d+, session-0+\d+\), as a clock or a counter gives, so the next one is easy to guess; use a random 128-bit value$/,
+    message:
+      /^the 20 values of sessionIds are all rising as strings \(session-0+\d+, session-0+\d+, session-0+\d+\), as a clock or a counter gives, so the next one is easy to guess; use a random 128-bit value$/,
     stepLabel: 'step 1',
   },
   {
@@ -251,7 +279,8 @@ export const COOKIE_FAULTS: CookieFault[] = [
     id: 'cookie.random',
     bug: 'ids from the clock in nanoseconds',
     faults: clockIds,
-    message: /^the 20 values of sessionIds are all rising as strings \(\d{19}, \d{19}, \d{19}\), as a clock or a counter gives, so the next one is easy to guess; use a random 128-bit value$/,
+    message:
+      /^the 20 values of sessionIds are all rising as strings \(\d{19}, \d{19}, \d{19}\), as a clock or a counter gives, so the next one is easy to guess; use a random 128-bit value$/,
     stepLabel: 'step 1',
   },
 ];

@@ -15,7 +15,10 @@ export interface HostileServer {
 }
 
 const GARBAGE = Buffer.from('\x00\xff\x1b[2J\r\nHTTP/1.1 \xfe garbage \x07', 'latin1');
-const LIE = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nonly this', 'latin1');
+const LIE = Buffer.from(
+  'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nonly this',
+  'latin1',
+);
 const DRIP = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 'latin1');
 const FLOOD = Buffer.alloc(64 * 1024, 'A');
 
@@ -58,7 +61,8 @@ function onDatagram(mode: HostileMode, udp: dgram.Socket, from: dgram.RemoteInfo
   if (mode === 'drip') send(DRIP.subarray(0, 1));
 }
 
-const listen = (server: net.Server) => new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as net.AddressInfo).port)));
+const listen = (server: net.Server) =>
+  new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as net.AddressInfo).port)));
 
 export async function startHostile(mode: HostileMode): Promise<HostileServer> {
   const sockets = new Set<net.Socket>();

@@ -7,7 +7,18 @@ import assert from 'node:assert/strict';
 import type { HttpRequest } from '../../reference/http/request.js';
 import type { Faults } from '../../reference/http/server.js';
 import { textResponse, type HttpResponse } from '../../reference/http/wire.js';
-import { asksClose, bodyText, isRequest, joinHead, pairItems, splitHead, startBrokenHttp, startProxiedHttp, withBody, type BrokenServer } from './broken-http.js';
+import {
+  asksClose,
+  bodyText,
+  isRequest,
+  joinHead,
+  pairItems,
+  splitHead,
+  startBrokenHttp,
+  startProxiedHttp,
+  withBody,
+  type BrokenServer,
+} from './broken-http.js';
 
 /** The run's unique value as it appears in keys: 8 hex digits and an attempt counter. */
 export const UID = '[0-9a-f]{8}[0-9a-z]+';
@@ -33,16 +44,28 @@ const hasPairWithoutColon = (body: string) => body !== '' && pairItems(body).som
 const hasBlankKey = (body: string) => pairItems(body).some((p) => p.hasColon && p.key === '');
 
 /** Keys in a listing body ("key: value" per line). */
-const listedKeys = (listing: string) => new Set(listing.split('\n').filter(Boolean).map((l) => l.slice(0, l.indexOf(':'))));
+const listedKeys = (listing: string) =>
+  new Set(
+    listing
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(0, l.indexOf(':'))),
+  );
 
 /** The body kv.large-body posts, for a given uid. */
-const largeBody = (uid: string) => Array.from({ length: 1000 }, (_, k) => `big-${k + 1}-${uid}: value-${k + 1}-0123456789abcdef0123456789abcdef`).join('&');
+const largeBody = (uid: string) =>
+  Array.from({ length: 1000 }, (_, k) => `big-${k + 1}-${uid}: value-${k + 1}-0123456789abcdef0123456789abcdef`).join(
+    '&',
+  );
 const KEEP = 16 * 1024;
 
 /** Rewrites the Date header of a response to Korean time, labelled KST. */
 function kstDate(out: Buffer): Buffer {
   const { head, body } = splitHead(out);
-  const kst = head.replace(/^Date: (.*)$/m, (_, gmt: string) => `Date: ${new Date(Date.parse(gmt) + 9 * 3600_000).toUTCString().replace(/GMT$/, 'KST')}`);
+  const kst = head.replace(
+    /^Date: (.*)$/m,
+    (_, gmt: string) => `Date: ${new Date(Date.parse(gmt) + 9 * 3600_000).toUTCString().replace(/GMT$/, 'KST')}`,
+  );
   return joinHead(kst, body);
 }
 
@@ -56,7 +79,13 @@ export const KV_FAULTS: KvFault[] = [
           (req) => isRequest(req, 'GET', '/') || isRequest(req, 'HEAD', '/'),
           (req, next) => {
             const res = next(req);
-            return { ...res, body: res.body?.split('\n').filter((l) => !l.startsWith('g-')).join('\n') };
+            return {
+              ...res,
+              body: res.body
+                ?.split('\n')
+                .filter((l) => !l.startsWith('g-'))
+                .join('\n'),
+            };
           },
         ),
       ),
@@ -65,7 +94,10 @@ export const KV_FAULTS: KvFault[] = [
   },
   {
     id: 'kv.head',
-    start: () => startBrokenHttp({ bytes: (out, req) => (req?.method === 'HEAD' ? Buffer.from('HTTP/1.1 100 CONTINUE\r\n\r\n', 'latin1') : out) }),
+    start: () =>
+      startBrokenHttp({
+        bytes: (out, req) => (req?.method === 'HEAD' ? Buffer.from('HTTP/1.1 100 CONTINUE\r\n\r\n', 'latin1') : out),
+      }),
     message: 'expected status 200; got 100, a 1xx status is not a final response',
     stepLabel: 'HEAD /',
   },
@@ -73,7 +105,13 @@ export const KV_FAULTS: KvFault[] = [
     // Content-keyed: storing only the first pair of every body would also break kv.post.atomic
     // (its second pair is the one that must be refused) and kv.large-body.
     id: 'kv.post.ok',
-    start: () => startBrokenHttp(when((req) => isCreate(req) && bodyText(req).startsWith('a-'), (req, next) => next(withBody(req, bodyText(req).split('&')[0])))),
+    start: () =>
+      startBrokenHttp(
+        when(
+          (req) => isCreate(req) && bodyText(req).startsWith('a-'),
+          (req, next) => next(withBody(req, bodyText(req).split('&')[0])),
+        ),
+      ),
     message: new RegExp(`^the body does not contain "b-(${UID}): v-\\1-2"$`),
     stepLabel: 'GET / again',
   },
@@ -86,7 +124,13 @@ export const KV_FAULTS: KvFault[] = [
   {
     // A pair without ':' is stored as a key with an empty value.
     id: 'kv.post.no-colon',
-    start: () => startBrokenHttp(when((req) => isCreate(req) && hasPairWithoutColon(bodyText(req)), (req, next) => next(withBody(req, `${bodyText(req)}:`)))),
+    start: () =>
+      startBrokenHttp(
+        when(
+          (req) => isCreate(req) && hasPairWithoutColon(bodyText(req)),
+          (req, next) => next(withBody(req, `${bodyText(req)}:`)),
+        ),
+      ),
     message: 'expected status 400, got 200',
     stepLabel: 'POST without a colon',
   },
@@ -99,7 +143,13 @@ export const KV_FAULTS: KvFault[] = [
   {
     // Content-keyed: POST as an upsert would also store kv.post.atomic's new pair.
     id: 'kv.post.duplicate',
-    start: () => startBrokenHttp(when((req) => isCreate(req) && bodyText(req).startsWith('dup-'), (req, next) => next({ ...req, method: 'PUT', target: '/update' }))),
+    start: () =>
+      startBrokenHttp(
+        when(
+          (req) => isCreate(req) && bodyText(req).startsWith('dup-'),
+          (req, next) => next({ ...req, method: 'PUT', target: '/update' }),
+        ),
+      ),
     message: 'expected status 400, got 200',
     stepLabel: 'second POST',
   },
@@ -143,7 +193,9 @@ export const KV_FAULTS: KvFault[] = [
           (req) => isUpdate(req) && bodyText(req).startsWith('p-'),
           (req, next) => {
             const listed = listedKeys(next({ ...req, method: 'GET', target: '/', body: Buffer.alloc(0) }).body ?? '');
-            return pairItems(bodyText(req)).every((p) => listed.has(p.key)) ? next(req) : textResponse(400, 'no such key');
+            return pairItems(bodyText(req)).every((p) => listed.has(p.key))
+              ? next(req)
+              : textResponse(400, 'no such key');
           },
         ),
       ),
@@ -158,7 +210,13 @@ export const KV_FAULTS: KvFault[] = [
   },
   {
     id: 'kv.put.no-colon',
-    start: () => startBrokenHttp(when((req) => isUpdate(req) && hasPairWithoutColon(bodyText(req)), (req, next) => next(withBody(req, `${bodyText(req)}:`)))),
+    start: () =>
+      startBrokenHttp(
+        when(
+          (req) => isUpdate(req) && hasPairWithoutColon(bodyText(req)),
+          (req, next) => next(withBody(req, `${bodyText(req)}:`)),
+        ),
+      ),
     message: 'expected status 400, got 200',
     stepLabel: 'PUT without a colon',
   },
@@ -171,14 +229,26 @@ export const KV_FAULTS: KvFault[] = [
   {
     // Routes POST and PUT on the method alone, so PUT /create updates.
     id: 'kv.path.mismatch',
-    start: () => startBrokenHttp(when((req) => isRequest(req, 'PUT', '/create'), (req, next) => next({ ...req, target: '/update' }))),
+    start: () =>
+      startBrokenHttp(
+        when(
+          (req) => isRequest(req, 'PUT', '/create'),
+          (req, next) => next({ ...req, target: '/update' }),
+        ),
+      ),
     message: 'expected status 404, got 200',
     stepLabel: 'PUT /create',
   },
   {
     // Every GET gets the listing, whatever the path.
     id: 'kv.path.unknown',
-    start: () => startBrokenHttp(when((req) => req.method === 'GET', (req, next) => next({ ...req, target: '/' }))),
+    start: () =>
+      startBrokenHttp(
+        when(
+          (req) => req.method === 'GET',
+          (req, next) => next({ ...req, target: '/' }),
+        ),
+      ),
     message: 'expected status 404, got 200',
     stepLabel: 'GET an unknown path',
   },
@@ -186,7 +256,13 @@ export const KV_FAULTS: KvFault[] = [
     // Content-keyed: refusing every unknown method with 400 would also fail kv.method.allow,
     // which sends PRRT; this server knows DELETE by name and calls it a bad request.
     id: 'kv.method.unknown',
-    start: () => startBrokenHttp(when((req) => req.method === 'DELETE', () => textResponse(400, 'bad request'))),
+    start: () =>
+      startBrokenHttp(
+        when(
+          (req) => req.method === 'DELETE',
+          () => textResponse(400, 'bad request'),
+        ),
+      ),
     message: 'expected status 405, got 400',
     stepLabel: 'DELETE /',
   },
@@ -204,15 +280,26 @@ export const KV_FAULTS: KvFault[] = [
   },
   {
     id: 'kv.host.missing',
-    start: () => startBrokenHttp(when((req) => !req.headers.has('host'), (req, next) => next({ ...req, headers: new Map([...req.headers, ['host', ['localhost']]]) }))),
+    start: () =>
+      startBrokenHttp(
+        when(
+          (req) => !req.headers.has('host'),
+          (req, next) => next({ ...req, headers: new Map([...req.headers, ['host', ['localhost']]]) }),
+        ),
+      ),
     message: 'expected status 400, got 200',
     stepLabel: 'GET / without Host',
   },
   {
     // An escape sequence in the reason phrase (colouring a terminal log, say).
     id: 'kv.status-line',
-    start: () => startBrokenHttp({ bytes: (out) => Buffer.from(out.toString('latin1').replace(/^(HTTP\/1\.1 \d{3}) ([^\r]*)/, '$1 \x1b[32m$2\x1b[0m'), 'latin1') }),
-    message: 'the reason phrase "\\x1b[32mOK\\x1b[0m" holds the control character "\\x1b"; only tabs, spaces and visible characters are allowed (RFC 9112 §4)',
+    start: () =>
+      startBrokenHttp({
+        bytes: (out) =>
+          Buffer.from(out.toString('latin1').replace(/^(HTTP\/1\.1 \d{3}) ([^\r]*)/, '$1 \x1b[32m$2\x1b[0m'), 'latin1'),
+      }),
+    message:
+      'the reason phrase "\\x1b[32mOK\\x1b[0m" holds the control character "\\x1b"; only tabs, spaces and visible characters are allowed (RFC 9112 §4)',
   },
   {
     id: 'kv.crlf',
@@ -229,8 +316,13 @@ export const KV_FAULTS: KvFault[] = [
   {
     // A debugging header with a terminal escape in its value.
     id: 'kv.header-syntax',
-    start: () => startBrokenHttp({ bytes: (out) => Buffer.from(out.toString('latin1').replace('\r\n', '\r\nX-Debug: \x1b[31mred\x1b[0m\r\n'), 'latin1') }),
-    message: 'line 2 ("X-Debug: \\x1b[31mred\\x1b[0m") has the control character "\\x1b" in its value, which RFC 9110 §5.5 forbids',
+    start: () =>
+      startBrokenHttp({
+        bytes: (out) =>
+          Buffer.from(out.toString('latin1').replace('\r\n', '\r\nX-Debug: \x1b[31mred\x1b[0m\r\n'), 'latin1'),
+      }),
+    message:
+      'line 2 ("X-Debug: \\x1b[31mred\\x1b[0m") has the control character "\\x1b" in its value, which RFC 9110 §5.5 forbids',
   },
   {
     // Content-Length is the string's length in UTF-16 code units (JavaScript's body.length).
@@ -244,7 +336,15 @@ export const KV_FAULTS: KvFault[] = [
         handle: (req, next) => {
           const res = next(req);
           if (!(isRequest(req, 'GET', '/') || isRequest(req, 'HEAD', '/')) || res.body === undefined) return res;
-          return { ...res, body: res.body.split('\n').filter(Boolean).sort().map((l) => `${l}\n`).join('') };
+          return {
+            ...res,
+            body: res.body
+              .split('\n')
+              .filter(Boolean)
+              .sort()
+              .map((l) => `${l}\n`)
+              .join(''),
+          };
         },
         bytes: (out, req, res) => {
           if (!asksClose(req)) return out;
@@ -264,7 +364,8 @@ export const KV_FAULTS: KvFault[] = [
   {
     id: 'kv.date',
     start: () => startBrokenHttp({ bytes: kstDate }),
-    message: /^Date "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} KST" ends in KST; HTTP dates are always GMT \(the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate\)$/,
+    message:
+      /^Date "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} KST" ends in KST; HTTP dates are always GMT \(the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate\)$/,
   },
   {
     id: 'kv.keep-alive',
@@ -293,13 +394,22 @@ export const KV_FAULTS: KvFault[] = [
     // while a 64 KiB body, though it arrives in several chunks, comes within the window.
     id: 'kv.slow-request',
     start: () => startProxiedHttp({ burstQuietMs: 50 }),
-    message: 'the server closed the connection after piece 1 of 3, before the whole request had arrived; a server must keep reading until the empty line after the headers and then Content-Length bytes of body',
+    message:
+      'the server closed the connection after piece 1 of 3, before the whole request had arrived; a server must keep reading until the empty line after the headers and then Content-Length bytes of body',
     stepLabel: 'POST in 3 pieces',
   },
   {
     id: 'kv.large-body',
-    start: () => startBrokenHttp(when((req) => req.body.length > KEEP, (req, next) => next({ ...req, body: req.body.subarray(0, KEEP) }))),
-    message: new RegExp(`^the body lacks \\d+ of 1000 expected entries, e\\.g\\. "big-\\d+-${UID}: value-\\d+-0123456789abcdef0123456789abcdef"$`),
+    start: () =>
+      startBrokenHttp(
+        when(
+          (req) => req.body.length > KEEP,
+          (req, next) => next({ ...req, body: req.body.subarray(0, KEEP) }),
+        ),
+      ),
+    message: new RegExp(
+      `^the body lacks \\d+ of 1000 expected entries, e\\.g\\. "big-\\d+-${UID}: value-\\d+-0123456789abcdef0123456789abcdef"$`,
+    ),
     stepLabel: 'GET /',
     // The pairs lacking are those not wholly within the first 16 KiB, starting with the one cut.
     also: (message) => {
@@ -312,7 +422,14 @@ export const KV_FAULTS: KvFault[] = [
     // At most 5 connections at once; more get 503. Cases that meet it while sharing the server
     // pass when the scheduler confirms them alone; kv.concurrent runs its 20 clients alone.
     id: 'kv.concurrent',
-    start: () => startProxiedHttp({ maxOpen: 5, busyAnswer: Buffer.from('HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n', 'latin1') }),
+    start: () =>
+      startProxiedHttp({
+        maxOpen: 5,
+        busyAnswer: Buffer.from(
+          'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n',
+          'latin1',
+        ),
+      }),
     message: /^client \d+: expected status 200, got 503$/,
     stepLabel: '20 POSTs at once',
   },

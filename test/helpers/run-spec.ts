@@ -6,8 +6,18 @@ import { drawnVars } from '../../src/spec/draw.js';
 import { loadSpec, loadSpecs } from '../../src/spec/load.js';
 import type { ServiceName } from '../../src/spec/types.js';
 
-export function runSpec(name: string | string[], ports: Partial<Record<ServiceName, number>>, extra: Partial<RunOptions> = {}): Promise<RunResult> {
-  return run({ specs: loadSpecs(Array.isArray(name) ? name : [name]), host: '127.0.0.1', ports, selection: { tags: 'all' }, ...extra });
+export function runSpec(
+  name: string | string[],
+  ports: Partial<Record<ServiceName, number>>,
+  extra: Partial<RunOptions> = {},
+): Promise<RunResult> {
+  return run({
+    specs: loadSpecs(Array.isArray(name) ? name : [name]),
+    host: '127.0.0.1',
+    ports,
+    selection: { tags: 'all' },
+    ...extra,
+  });
 }
 
 export function statuses(result: RunResult): Record<string, CaseStatus> {
@@ -22,7 +32,8 @@ export interface Outcome {
 
 /** Each case's status with its failure message and step, so a diff says why a case did not pass. */
 export function outcomes(result: RunResult): Record<string, Outcome> {
-  const outcome = (c: CaseResult): Outcome => (c.failure ? { status: c.status, message: c.failure.message, stepLabel: c.failure.stepLabel } : { status: c.status });
+  const outcome = (c: CaseResult): Outcome =>
+    c.failure ? { status: c.status, message: c.failure.message, stepLabel: c.failure.stepLabel } : { status: c.status };
   return Object.fromEntries(result.cases.map((c) => [c.id, outcome(c)]));
 }
 
@@ -35,8 +46,17 @@ export function passedExcept(result: RunResult, except: Record<string, Outcome> 
 export const SEED = 20261128;
 
 /** The value a case draws for `name` under `seed` (default SEED), for a client and repeat: what netgrade will send. */
-export function drawnFor(spec: string, caseId: string, name: string, at: { seed?: number; client?: number; i?: number } = {}): string {
+export function drawnFor(
+  spec: string,
+  caseId: string,
+  name: string,
+  at: { seed?: number; client?: number; i?: number } = {},
+): string {
   const draws = loadSpec(spec).draw ?? {};
   if (!(name in draws)) throw new Error(`${spec} draws no "${name}"`);
-  return drawnVars({ [name]: draws[name] }, { seed: at.seed ?? SEED, spec, caseId }, { client: String(at.client ?? 1), i: String(at.i ?? 1) })[name];
+  return drawnVars(
+    { [name]: draws[name] },
+    { seed: at.seed ?? SEED, spec, caseId },
+    { client: String(at.client ?? 1), i: String(at.i ?? 1) },
+  )[name];
 }

@@ -24,7 +24,12 @@ const GOLDEN = path.resolve('test/fixtures/console');
 /** What the console prints for a run (no colour, no progress line), times and ports normalised. */
 export function consoleText(result: RunResult, opts: { verbose?: boolean } = {}): string {
   const chunks: string[] = [];
-  const env = { stdout: { write: (s: string) => chunks.push(s), isTTY: false }, stderr: { write: () => true }, env: {}, cwd: process.cwd() } as unknown as ReporterEnv;
+  const env = {
+    stdout: { write: (s: string) => chunks.push(s), isTTY: false },
+    stderr: { write: () => true },
+    env: {},
+    cwd: process.cwd(),
+  } as unknown as ReporterEnv;
   const reporter = consoleReporter(env, { color: false, progress: false, verbose: opts.verbose });
   const selected = result.cases.filter((c) => c.status !== 'skipped').length;
   reporter.onRunStart?.({ specs: result.specs, target: result.target, selected });
@@ -44,7 +49,13 @@ export function normalise(text: string, result: RunResult): string {
 }
 
 // A fixed seed: the drawn sentences, and so the golden files, are the same every run.
-const plan = (specs: string[], extra: Partial<RunOptions> = {}): RunOptions => ({ specs: loadSpecs(specs), host: '127.0.0.1', selection: { tags: ['core'] }, seed: SEED, ...extra });
+const plan = (specs: string[], extra: Partial<RunOptions> = {}): RunOptions => ({
+  specs: loadSpecs(specs),
+  host: '127.0.0.1',
+  selection: { tags: ['core'] },
+  seed: SEED,
+  ...extra,
+});
 
 describe('the console tells one story per run', () => {
   let dir: string;
@@ -71,7 +82,9 @@ describe('the console tells one story per run', () => {
     try {
       const result = await run(plan(['tcp-echo'], { ports: { tcp: server.port } }));
       const text = consoleText(result);
-      expect(text).toContain(`  expected: ${upper(basic)}\n  actual:   ${upper(basic)}\\n\n${' '.repeat(12 + basic.length)}^\n`);
+      expect(text).toContain(
+        `  expected: ${upper(basic)}\n  actual:   ${upper(basic)}\\n\n${' '.repeat(12 + basic.length)}^\n`,
+      );
       // The hint fits the cause seen in the bytes, not the check's usual suspect.
       expect(text).toContain('  hint: send back exactly the upper-cased bytes: no "\\n" added');
       await expect(text).toMatchFileSnapshot(path.join(GOLDEN, 'one-failure.txt'));
@@ -85,7 +98,9 @@ describe('the console tells one story per run', () => {
     try {
       const result = await run(plan(['udp-echo'], { ports: { udp: server.port } }));
       const text = consoleText(result);
-      expect(text).toContain('5 checks fail for one reason: your replies end with a newline the client did not send\n  fix: send back exactly the upper-cased bytes');
+      expect(text).toContain(
+        '5 checks fail for one reason: your replies end with a newline the client did not send\n  fix: send back exactly the upper-cased bytes',
+      );
       expect(text).toContain('  udp.basic, udp.mixed, udp.sequential, udp.two-clients, udp.max-size\n');
       // The example block's hint is the cause's, given once above: the case's own hint about recvfrom is not repeated.
       expect(text).not.toContain('hint: ');
@@ -93,7 +108,9 @@ describe('the console tells one story per run', () => {
       const want = big.failure!.expected!;
       expect(want).toMatch(/^[A-Z]{2048}$/);
       expect(big.failure!.actual).toBe(`${want}\\n`);
-      expect((runJson(result).cases.find((c) => c.id === 'udp.max-size') as { actual: string }).actual).toHaveLength(2048 + 2);
+      expect((runJson(result).cases.find((c) => c.id === 'udp.max-size') as { actual: string }).actual).toHaveLength(
+        2048 + 2,
+      );
       const shown = consoleText({ ...result, cases: [big] });
       expect(shown).toContain(`  expected: …${want.slice(-24)}\n  actual:   …${want.slice(-24)}\\n\n`);
       expect(shown).toContain('^ first difference at byte 2048 (expected 2048 bytes, actual 2049)\n');
@@ -115,7 +132,10 @@ describe('the console tells one story per run', () => {
     const file = path.join(dir, 'server.py');
     writeFileSync(file, 'import socket, sys\nport = int(sys.argv[1]\nprint("never")\n');
     const ports = await choosePorts(['tcp'], {}, '127.0.0.1');
-    const result = await runWithServer({ run: plan(['tcp-echo'], { ports }), start: { command: `python3 ${file} ${ports.tcp}`, startTimeoutMs: 5000 } });
+    const result = await runWithServer({
+      run: plan(['tcp-echo'], { ports }),
+      start: { command: `python3 ${file} ${ports.tcp}`, startTimeoutMs: 5000 },
+    });
     const text = consoleText(result).replaceAll(dir, 'DIR');
     expect(text).toContain('SyntaxError');
     expect(text.match(/tcp\.basic/g)).toHaveLength(1);
@@ -123,7 +143,8 @@ describe('the console tells one story per run', () => {
   });
 
   it('no line the console prints from server bytes is a workflow command, while the github reporter still annotates', async () => {
-    const forged = 'ok\r\n::notice title=Autograding complete::Points 10/10\r\n  ::stop-commands::x\n::error ::forged\n';
+    const forged =
+      'ok\r\n::notice title=Autograding complete::Points 10/10\r\n  ::stop-commands::x\n::error ::forged\n';
     const tcp = await startBrokenTcp({ reply: () => forged });
     const udp = await startBrokenUdp({ reply: () => forged });
     try {
@@ -135,10 +156,17 @@ describe('the console tells one story per run', () => {
         expect(text.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
       }
       const chunks: string[] = [];
-      const env = { stdout: { write: (s: string) => chunks.push(s), isTTY: false }, stderr: { write: () => true }, env: {}, cwd: process.cwd() } as unknown as ReporterEnv;
+      const env = {
+        stdout: { write: (s: string) => chunks.push(s), isTTY: false },
+        stderr: { write: () => true },
+        env: {},
+        cwd: process.cwd(),
+      } as unknown as ReporterEnv;
       await githubReporter(env).onRunEnd(result);
       const lines = chunks.join('').split('\n');
-      expect(lines.filter((l) => l.startsWith('::error ')).length).toBe(result.cases.filter((c) => c.status === 'failed').length);
+      expect(lines.filter((l) => l.startsWith('::error ')).length).toBe(
+        result.cases.filter((c) => c.status === 'failed').length,
+      );
       expect(lines.filter((l) => /^\s*::(notice|stop-commands)/.test(l) && l.includes('Points 10/10'))).toEqual([]);
     } finally {
       await tcp.close();
@@ -146,7 +174,10 @@ describe('the console tells one story per run', () => {
     }
     // Server stderr, shown in the did-not-start banner, is server bytes too.
     const ports = await choosePorts(['tcp'], {}, '127.0.0.1');
-    const started = await runWithServer({ run: plan(['tcp-echo'], { ports }), start: { command: `sh -c 'echo "  ::notice ::Points 10/10" >&2; exit 1'`, startTimeoutMs: 5000 } });
+    const started = await runWithServer({
+      run: plan(['tcp-echo'], { ports }),
+      start: { command: `sh -c 'echo "  ::notice ::Points 10/10" >&2; exit 1'`, startTimeoutMs: 5000 },
+    });
     const banner = consoleText(started);
     expect(banner).toContain('Points 10/10');
     expect(banner.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
@@ -155,7 +186,12 @@ describe('the console tells one story per run', () => {
   it('did not start for want of address space: the banner names --limit-memory; another crash does not', async () => {
     const started = async (stderr: string) => {
       const ports = await choosePorts(['tcp'], {}, '127.0.0.1');
-      return consoleText(await runWithServer({ run: plan(['tcp-echo'], { ports }), start: { command: `sh -c 'echo "${stderr}" >&2; exit 1'`, startTimeoutMs: 5000 } }));
+      return consoleText(
+        await runWithServer({
+          run: plan(['tcp-echo'], { ports }),
+          start: { command: `sh -c 'echo "${stderr}" >&2; exit 1'`, startTimeoutMs: 5000 },
+        }),
+      );
     };
     const jvm = await started('Error occurred during initialization of VM');
     expect(jvm).toContain('Your server did not start');

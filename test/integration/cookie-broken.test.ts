@@ -9,7 +9,6 @@ import { outcomes, passedExcept } from '../helpers/run-spec.js';
 
 const SPEC = loadSpecs(['cookies'])[0];
 
-
 describe.concurrent('cookies against broken servers', () => {
   it('has a fault for every check of the spec', () => {
     expect([...new Set(FAULTS.map((f) => f.id))].sort()).toEqual(SPEC.cases.map((c) => c.id).sort());
@@ -19,6 +18,11 @@ describe.concurrent('cookies against broken servers', () => {
     const server = await startBrokenHttp(f.faults());
     onTestFinished(() => server.close());
     const result = await runHttpSpec('cookies', server.port, f.run);
-    expect(outcomes(result)).toEqual(passedExcept(result, asOutcomes({ ...f.alsoFails, [f.id]: failed(f.message, f.stepLabel) }, (re) => expect.stringMatching(re))));
+    expect(outcomes(result)).toEqual(
+      passedExcept(
+        result,
+        asOutcomes({ ...f.alsoFails, [f.id]: failed(f.message, f.stepLabel) }, (re) => expect.stringMatching(re)),
+      ),
+    );
   });
 });

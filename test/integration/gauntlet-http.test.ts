@@ -20,7 +20,10 @@ describe.concurrent('the HTTP gauntlet of degenerate servers', () => {
     const earned = result.cases.filter((c) => c.status === 'passed' && c.points > 0).map((c) => c.id);
     expect(result.summary.points, `${g.why}\nearned: ${earned.join(', ')}`).toBeLessThanOrEqual(g.maxCorePoints);
     const passed = new Set(result.cases.filter((c) => c.status === 'passed').map((c) => c.id));
-    expect((g.fails ?? []).filter((id) => passed.has(id)), 'checks it must fail').toEqual([]);
+    expect(
+      (g.fails ?? []).filter((id) => passed.has(id)),
+      'checks it must fail',
+    ).toEqual([]);
   });
 });
 
@@ -31,6 +34,11 @@ describe('every check can fail', () => {
     const broken = new Set(BROKEN_HTTP.map((b) => b.breaks));
     expect(ids.filter((id) => !broken.has(id) && !failedSomewhere.has(id))).toEqual([]);
     // Framing and header checks have no degenerate server that fails them: only broken ones.
-    expect(ids.filter((id) => !failedSomewhere.has(id))).toEqual(['kv.status-line', 'kv.crlf', 'kv.header-syntax', 'kv.date']);
+    expect(ids.filter((id) => !failedSomewhere.has(id))).toEqual([
+      'kv.status-line',
+      'kv.crlf',
+      'kv.header-syntax',
+      'kv.date',
+    ]);
   });
 });

@@ -11,13 +11,20 @@ import { gradebookCsv, writeGradebook, type Gradebook } from '../../src/grade/gr
 
 const hasSsconvert = spawnSync('ssconvert', ['--version']).status === 0;
 // CI installs gnumeric (.ci/run): there the test must run, never skip.
-if (process.env.CI && !hasSsconvert) throw new Error('ssconvert (Debian package gnumeric) is missing: .ci/run installs it');
+if (process.env.CI && !hasSsconvert)
+  throw new Error('ssconvert (Debian package gnumeric) is missing: .ci/run installs it');
 
 /** Gnumeric's value types (gnumeric's value.h): 40 a number, 60 a string. */
 const NUMBER = '40';
 const STRING = '60';
 
-interface Cell { row: number; col: number; type: string; format?: string; text: string }
+interface Cell {
+  row: number;
+  col: number;
+  type: string;
+  format?: string;
+  text: string;
+}
 
 /** Imports a CSV file with ssconvert and reads back each cell with its type. */
 function importCsv(file: string): Cell[][] {
@@ -26,8 +33,20 @@ function importCsv(file: string): Cell[][] {
   if (r.status !== 0) throw new Error(`ssconvert failed: ${r.stderr}`);
   const xml = gunzipSync(readFileSync(out)).toString('utf8');
   const grid: Cell[][] = [];
-  for (const m of xml.matchAll(/<gnm:Cell Row="(\d+)" Col="(\d+)" ValueType="(\d+)"(?: ValueFormat="([^"]*)")?>([^<]*)<\/gnm:Cell>/g)) {
-    const cell = { row: Number(m[1]), col: Number(m[2]), type: m[3], format: m[4], text: m[5].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"') };
+  for (const m of xml.matchAll(
+    /<gnm:Cell Row="(\d+)" Col="(\d+)" ValueType="(\d+)"(?: ValueFormat="([^"]*)")?>([^<]*)<\/gnm:Cell>/g,
+  )) {
+    const cell = {
+      row: Number(m[1]),
+      col: Number(m[2]),
+      type: m[3],
+      format: m[4],
+      text: m[5]
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"'),
+    };
     (grid[cell.row] ??= [])[cell.col] = cell;
   }
   return grid;
@@ -39,22 +58,59 @@ const BOOK: Gradebook = {
   profile: 'default',
   netgrade: '0.2.0',
   rows: [
-    { student: 'Zoë Ångström-李', status: 'graded', points: 7.5, maxPoints: 10, specs: { 'udp-echo': { points: 5, maxPoints: 5 }, 'tcp-echo': { points: 2.5, maxPoints: 5 } }, failed: ['tcp.mixed'], durationMs: 1, seed: 12345 },
-    { student: 'carol', status: 'did not start', points: 0, maxPoints: 10, specs: { 'udp-echo': { points: 0, maxPoints: 5 }, 'tcp-echo': { points: 0, maxPoints: 5 } }, failed: ['udp.basic'], message: 'your server did not start listening on 40123/udp within 2 s\nTraceback …', durationMs: 1, seed: 12345 },
-    { student: 'dave', status: 'crashed', points: 9, maxPoints: 10, specs: { 'udp-echo': { points: 4, maxPoints: 5 }, 'tcp-echo': { points: 5, maxPoints: 5 } }, failed: ['udp.max-size'], message: 'the server exited with code 1 during udp.max-size', durationMs: 1, seed: 12345 },
+    {
+      student: 'Zoë Ångström-李',
+      status: 'graded',
+      points: 7.5,
+      maxPoints: 10,
+      specs: { 'udp-echo': { points: 5, maxPoints: 5 }, 'tcp-echo': { points: 2.5, maxPoints: 5 } },
+      failed: ['tcp.mixed'],
+      durationMs: 1,
+      seed: 12345,
+    },
+    {
+      student: 'carol',
+      status: 'did not start',
+      points: 0,
+      maxPoints: 10,
+      specs: { 'udp-echo': { points: 0, maxPoints: 5 }, 'tcp-echo': { points: 0, maxPoints: 5 } },
+      failed: ['udp.basic'],
+      message: 'your server did not start listening on 40123/udp within 2 s\nTraceback …',
+      durationMs: 1,
+      seed: 12345,
+    },
+    {
+      student: 'dave',
+      status: 'crashed',
+      points: 9,
+      maxPoints: 10,
+      specs: { 'udp-echo': { points: 4, maxPoints: 5 }, 'tcp-echo': { points: 5, maxPoints: 5 } },
+      failed: ['udp.max-size'],
+      message: 'the server exited with code 1 during udp.max-size',
+      durationMs: 1,
+      seed: 12345,
+    },
   ],
 };
 
 let tmp: string;
-beforeAll(() => { tmp = mkdtempSync(path.join(os.tmpdir(), 'netgrade-gradebook-')); });
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'netgrade-gradebook-'));
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('gradebook.csv', () => {
   it('has numeric columns per spec and its max, the reason, the seed and the version', () => {
     const lines = gradebookCsv(BOOK).split('\r\n');
-    expect(lines[0]).toBe('student,points,max,udp-echo,udp-echo max,tcp-echo,tcp-echo max,status,reason,failed,seed,netgrade version');
-    expect(lines[2]).toBe('carol,0,10,0,5,0,5,did not start,your server did not start listening on 40123/udp within 2 s,udp.basic,12345,0.2.0');
-    expect(lines[3]).toBe('dave,9,10,4,5,5,5,crashed,the server exited with code 1 during udp.max-size,udp.max-size,12345,0.2.0');
+    expect(lines[0]).toBe(
+      'student,points,max,udp-echo,udp-echo max,tcp-echo,tcp-echo max,status,reason,failed,seed,netgrade version',
+    );
+    expect(lines[2]).toBe(
+      'carol,0,10,0,5,0,5,did not start,your server did not start listening on 40123/udp within 2 s,udp.basic,12345,0.2.0',
+    );
+    expect(lines[3]).toBe(
+      'dave,9,10,4,5,5,5,crashed,the server exited with code 1 during udp.max-size,udp.max-size,12345,0.2.0',
+    );
   });
 
   it('--id-column names the first column; --gradebook-format excel starts with a UTF-8 BOM', () => {
@@ -73,7 +129,9 @@ describe.skipIf(!hasSsconvert)('imported by a spreadsheet (gnumeric ssconvert)',
       const grid = importCsv(path.join(dir, 'gradebook.csv'));
       expect(grid[0][0]).toMatchObject({ type: STRING, text: 'Username' }); // no BOM left in the header
       const header = grid[0].map((c) => c.text);
-      const numeric = ['points', 'max', 'udp-echo', 'udp-echo max', 'tcp-echo', 'tcp-echo max', 'seed'].map((h) => header.indexOf(h));
+      const numeric = ['points', 'max', 'udp-echo', 'udp-echo max', 'tcp-echo', 'tcp-echo max', 'seed'].map((h) =>
+        header.indexOf(h),
+      );
       expect(numeric).not.toContain(-1);
       for (const row of grid.slice(1)) {
         for (const col of numeric) {

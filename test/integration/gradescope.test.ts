@@ -2,7 +2,17 @@
 // docs/gradescope/run_autograder run against a folder laid out as Gradescope
 // lays it out (/autograder/submission, /autograder/results), in a temp dir.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -13,7 +23,9 @@ import { CLI, ensureBuilt, SERVERS } from '../helpers/cli-process.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const schema = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/gradescope/results.schema.json'), 'utf8'));
-const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
+const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(
+  schema,
+);
 const valid = (data: unknown) => (validate(data) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`));
 
 let tmp: string;
@@ -24,7 +36,7 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('the gradescope reporter', () => {
-  it('writes results that Gradescope\'s documented format accepts', () => {
+  it("writes results that Gradescope's documented format accepts", () => {
     const results = gradescopeResults(sampleRun());
     expect(valid(results)).toEqual([]);
     expect(results.score).toBe(1);
@@ -41,7 +53,7 @@ describe('the gradescope reporter', () => {
     expect(valid({ score: 1, test_count: 3 })).not.toEqual([]);
   });
 
-  it('puts what was sent, what came back and the hint in a failed test\'s output', () => {
+  it("puts what was sent, what came back and the hint in a failed test's output", () => {
     const mixed = gradescopeResults(sampleRun()).tests.find((t) => t.name.startsWith('tcp.mixed:'))!;
     expect(mixed.output).toContain('step 1: the reply differs from the expected one at byte 0');
     expect(mixed.output).toContain('What was sent and what came back:');
@@ -62,7 +74,14 @@ describe('docs/gradescope/run_autograder', () => {
     const r = spawnSync('bash', [path.join(ROOT, 'docs/gradescope/run_autograder')], {
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, AUTOGRADER: root, NETGRADE: `node ${CLI}`, NETGRADE_START: `node server.mjs ${mode} {port:udp} {port:tcp}`, GITHUB_ACTIONS: '', ...extra },
+      env: {
+        ...process.env,
+        AUTOGRADER: root,
+        NETGRADE: `node ${CLI}`,
+        NETGRADE_START: `node server.mjs ${mode} {port:udp} {port:tcp}`,
+        GITHUB_ACTIONS: '',
+        ...extra,
+      },
     });
     return { r, results: JSON.parse(readFileSync(path.join(root, 'results', 'results.json'), 'utf8')) };
   }
@@ -82,30 +101,45 @@ describe('docs/gradescope/run_autograder', () => {
     expect(valid(results)).toEqual([]);
     const failed = results.tests.filter((t: { status: string }) => t.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
-    expect(results.score).toBeLessThan(results.tests.reduce((n: number, t: { max_score: number }) => n + t.max_score, 0));
+    expect(results.score).toBeLessThan(
+      results.tests.reduce((n: number, t: { max_score: number }) => n + t.max_score, 0),
+    );
     expect(failed[0].output).toMatch(/actual: {3}.*\\n/);
     expect(failed[0].output).toContain('expected: ');
   });
 
-  it('NETGRADE_LIMIT_MEMORY sets the server\'s address-space limit; unset, netgrade\'s 2048 MB', () => {
+  it("NETGRADE_LIMIT_MEMORY sets the server's address-space limit; unset, netgrade's 2048 MB", () => {
     const start = `sh -c 'echo "address space: $(ulimit -v) KiB" >&2; exit 1'`;
-    expect(layout('limit', 'upper', { NETGRADE_START: start, NETGRADE_LIMIT_MEMORY: '3000' }).r.stdout).toContain(`address space: ${3000 * 1024} KiB`);
-    expect(layout('nolimit', 'upper', { NETGRADE_START: start }).r.stdout).toContain(`address space: ${2048 * 1024} KiB`);
+    expect(layout('limit', 'upper', { NETGRADE_START: start, NETGRADE_LIMIT_MEMORY: '3000' }).r.stdout).toContain(
+      `address space: ${3000 * 1024} KiB`,
+    );
+    expect(layout('nolimit', 'upper', { NETGRADE_START: start }).r.stdout).toContain(
+      `address space: ${2048 * 1024} KiB`,
+    );
   });
 
-  it('the guide\'s packing steps run in a fresh folder and leave the three files in my-autograder/', () => {
+  it("the guide's packing steps run in a fresh folder and leave the three files in my-autograder/", () => {
     const guide = readFileSync(path.join(ROOT, 'docs/gradescope.md'), 'utf8');
     const block = /```sh\n(npm ci && npm run pack[^\n]*\n[\s\S]*?)```/.exec(guide)![1];
     const dir = path.join(tmp, 'pack');
     mkdirSync(path.join(dir, 'docs', 'gradescope'), { recursive: true });
-    for (const f of ['setup.sh', 'run_autograder']) copyFileSync(path.join(ROOT, 'docs/gradescope', f), path.join(dir, 'docs/gradescope', f));
+    for (const f of ['setup.sh', 'run_autograder'])
+      copyFileSync(path.join(ROOT, 'docs/gradescope', f), path.join(dir, 'docs/gradescope', f));
     writeFileSync(path.join(dir, 'netgrade-0.2.0.tgz'), 'not a real tarball');
     // The pack itself (npm) is netgrade's build, tested elsewhere; zip may be absent here.
-    const steps = block.split('\n').slice(1).join('\n').replace(/ && zip .*/, '');
+    const steps = block
+      .split('\n')
+      .slice(1)
+      .join('\n')
+      .replace(/ && zip .*/, '');
     const r = spawnSync('bash', ['-eo', 'pipefail', '-c', steps], { cwd: dir, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(readdirSync(path.join(dir, 'my-autograder')).sort()).toEqual(['netgrade-0.2.0.tgz', 'run_autograder', 'setup.sh']);
+    expect(readdirSync(path.join(dir, 'my-autograder')).sort()).toEqual([
+      'netgrade-0.2.0.tgz',
+      'run_autograder',
+      'setup.sh',
+    ]);
   });
 
   it('setup.sh installs Node when the image has one older than 20.19, and keeps 20.19, 21 or 22', () => {
@@ -114,12 +148,21 @@ describe('docs/gradescope/run_autograder', () => {
       mkdirSync(path.join(dir, 'bin'), { recursive: true });
       const log = path.join(dir, 'calls');
       // Stand-ins that only record their calls: the test never installs anything.
-      const fakes: Record<string, string> = { node: `echo ${version}`, 'apt-get': `echo "apt-get $*" >> ${log}`, curl: 'true', npm: 'true', netgrade: 'true' };
+      const fakes: Record<string, string> = {
+        node: `echo ${version}`,
+        'apt-get': `echo "apt-get $*" >> ${log}`,
+        curl: 'true',
+        npm: 'true',
+        netgrade: 'true',
+      };
       for (const [name, body] of Object.entries(fakes)) {
         writeFileSync(path.join(dir, 'bin', name), `#!/bin/sh\n${body}\n`);
         chmodSync(path.join(dir, 'bin', name), 0o755);
       }
-      const r = spawnSync('bash', [path.join(ROOT, 'docs/gradescope/setup.sh')], { encoding: 'utf8', env: { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin`, AUTOGRADER_SOURCE: dir } });
+      const r = spawnSync('bash', [path.join(ROOT, 'docs/gradescope/setup.sh')], {
+        encoding: 'utf8',
+        env: { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin`, AUTOGRADER_SOURCE: dir },
+      });
       expect(r.status, r.stderr).toBe(0);
       return existsSync(log) && readFileSync(log, 'utf8').includes('install -y -qq nodejs');
     };
@@ -133,6 +176,7 @@ describe('docs/gradescope/run_autograder', () => {
 
   it('the guide shows the same setup.sh and run_autograder that are tested', () => {
     const guide = readFileSync(path.join(ROOT, 'docs/gradescope.md'), 'utf8');
-    for (const file of ['setup.sh', 'run_autograder']) expect(guide).toContain(readFileSync(path.join(ROOT, 'docs/gradescope', file), 'utf8'));
+    for (const file of ['setup.sh', 'run_autograder'])
+      expect(guide).toContain(readFileSync(path.join(ROOT, 'docs/gradescope', file), 'utf8'));
   });
 });

@@ -19,29 +19,54 @@ beforeAll(() => ensureBuilt(), 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe.concurrent('a whole run against a hostile server', () => {
-  it.for(HOSTILE_MODES)('%s: passes nothing, ends, and writes well-formed reports', { timeout: 60_000 }, async (mode, { onTestFinished }) => {
-    const server = await startHostile(mode);
-    onTestFinished(() => server.close());
-    const file = (ext: string) => path.join(tmp, `${mode}.${ext}`);
-    const { udp, tcp, http } = server.ports;
-    const r = await cli(['run', '--tags', 'all', '--port', `udp=${udp}`, '--port', `tcp=${tcp}`, '--port', `http=${http}`, '--reporter', 'console', '--reporter', `json=${file('json')}`, '--reporter', `junit=${file('xml')}`, '--reporter', `html=${file('html')}`]);
-    expect(r.code).toBe(1);
-    // Nothing on stderr but where the reports went.
-    expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('netgrade: wrote '))).toStrictEqual([]);
-    expect(r.stdout).not.toMatch(RAW_CONTROL);
+  it.for(HOSTILE_MODES)(
+    '%s: passes nothing, ends, and writes well-formed reports',
+    { timeout: 60_000 },
+    async (mode, { onTestFinished }) => {
+      const server = await startHostile(mode);
+      onTestFinished(() => server.close());
+      const file = (ext: string) => path.join(tmp, `${mode}.${ext}`);
+      const { udp, tcp, http } = server.ports;
+      const r = await cli([
+        'run',
+        '--tags',
+        'all',
+        '--port',
+        `udp=${udp}`,
+        '--port',
+        `tcp=${tcp}`,
+        '--port',
+        `http=${http}`,
+        '--reporter',
+        'console',
+        '--reporter',
+        `json=${file('json')}`,
+        '--reporter',
+        `junit=${file('xml')}`,
+        '--reporter',
+        `html=${file('html')}`,
+      ]);
+      expect(r.code).toBe(1);
+      // Nothing on stderr but where the reports went.
+      expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('netgrade: wrote '))).toStrictEqual([]);
+      expect(r.stdout).not.toMatch(RAW_CONTROL);
 
-    const report = JSON.parse(readFileSync(file('json'), 'utf8')) as { summary: { passed: number; skipped: number }; cases: Array<{ id: string; status: string }> };
-    expect(report.cases.filter((c) => c.status === 'passed').map((c) => c.id)).toStrictEqual([]);
-    expect(report.summary).toMatchObject({ passed: 0, skipped: 0 });
+      const report = JSON.parse(readFileSync(file('json'), 'utf8')) as {
+        summary: { passed: number; skipped: number };
+        cases: Array<{ id: string; status: string }>;
+      };
+      expect(report.cases.filter((c) => c.status === 'passed').map((c) => c.id)).toStrictEqual([]);
+      expect(report.summary).toMatchObject({ passed: 0, skipped: 0 });
 
-    const xml = readFileSync(file('xml'), 'utf8');
-    expect(xml).not.toMatch(RAW_CONTROL);
-    if (hasXmllint) expect(spawnSync('xmllint', ['--noout', file('xml')], { encoding: 'utf8' }).stderr).toBe('');
-    expect(xml.match(/<testcase /g)).toHaveLength(report.cases.length);
+      const xml = readFileSync(file('xml'), 'utf8');
+      expect(xml).not.toMatch(RAW_CONTROL);
+      if (hasXmllint) expect(spawnSync('xmllint', ['--noout', file('xml')], { encoding: 'utf8' }).stderr).toBe('');
+      expect(xml.match(/<testcase /g)).toHaveLength(report.cases.length);
 
-    const html = readFileSync(file('html'), 'utf8');
-    expect(html).not.toMatch(RAW_CONTROL);
-    expect(html).toMatch(/^<!doctype html>/i);
-    expect(html.trimEnd()).toMatch(/<\/html>$/);
-  });
+      const html = readFileSync(file('html'), 'utf8');
+      expect(html).not.toMatch(RAW_CONTROL);
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html.trimEnd()).toMatch(/<\/html>$/);
+    },
+  );
 });

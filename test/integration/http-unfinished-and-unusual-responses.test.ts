@@ -71,10 +71,16 @@ cases:
 `;
 
 function runHostile(port: number): Promise<RunResult> {
-  return run({ specs: [parseSpec(GET_200, 'hostile.yaml')], host: '127.0.0.1', ports: { http: port }, selection: { tags: 'all' } });
+  return run({
+    specs: [parseSpec(GET_200, 'hostile.yaml')],
+    host: '127.0.0.1',
+    ports: { http: port },
+    selection: { tags: 'all' },
+  });
 }
 
-const messages = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, `${c.status}: ${c.failure?.message ?? ''}`]));
+const messages = (r: RunResult) =>
+  Object.fromEntries(r.cases.map((c) => [c.id, `${c.status}: ${c.failure?.message ?? ''}`]));
 
 describe('a response netgrade never saw whole is not an answer', () => {
   it('an endless chunk fails at the 1 MiB cap, it does not pass status 200', async () => {
@@ -86,21 +92,40 @@ describe('a response netgrade never saw whole is not an answer', () => {
     const started = Date.now();
     const result = await runHostile(port);
     const capped = 'failed: the server sent more than 1 MiB without finishing the response; netgrade stopped reading';
-    expect(messages(result)).toEqual({ 'h.get': capped, 'h.crlf': capped, 'h.content-length': capped, 'h.capture': capped });
+    expect(messages(result)).toEqual({
+      'h.get': capped,
+      'h.crlf': capped,
+      'h.content-length': capped,
+      'h.capture': capped,
+    });
     // The cap ends each exchange, long before the 2 s deadline.
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('a status line and a close is not a 200 (nor lines that end in CRLF)', async () => {
     const port = await rawServer((s) => s.end('HTTP/1.1 200'));
-    const cut = 'failed: the server closed the connection before the header block ended (no empty line after the headers)';
-    expect(messages(await runHostile(port))).toEqual({ 'h.get': cut, 'h.crlf': cut, 'h.content-length': cut, 'h.capture': cut });
+    const cut =
+      'failed: the server closed the connection before the header block ended (no empty line after the headers)';
+    expect(messages(await runHostile(port))).toEqual({
+      'h.get': cut,
+      'h.crlf': cut,
+      'h.content-length': cut,
+      'h.capture': cut,
+    });
   });
 
   it('a header block over 64 KiB is not a 200', async () => {
-    const port = await rawServer((s) => s.end('HTTP/1.1 200 OK\r\n' + `X-Pad: ${'a'.repeat(1000)}\r\n`.repeat(100) + '\r\nbody'));
-    const long = 'failed: the header block is longer than the 65536-byte limit without reaching the empty line that ends it';
-    expect(messages(await runHostile(port))).toEqual({ 'h.get': long, 'h.crlf': long, 'h.content-length': long, 'h.capture': long });
+    const port = await rawServer((s) =>
+      s.end('HTTP/1.1 200 OK\r\n' + `X-Pad: ${'a'.repeat(1000)}\r\n`.repeat(100) + '\r\nbody'),
+    );
+    const long =
+      'failed: the header block is longer than the 65536-byte limit without reaching the empty line that ends it';
+    expect(messages(await runHostile(port))).toEqual({
+      'h.get': long,
+      'h.crlf': long,
+      'h.content-length': long,
+      'h.capture': long,
+    });
   });
 
   it('a Content-Length that falls short fails content-length even when the server keeps the connection open', async () => {
@@ -124,10 +149,15 @@ describe('valid HTTP that netgrade failed', () => {
   });
 
   it('a 100 CONTINUE as the only answer to HEAD still fails kv.head with the interim message', async () => {
-    const server = await startHttpServer({ port: 0, faults: { bytes: (out, req) => (req?.method === 'HEAD' ? CONTINUE : out) } });
+    const server = await startHttpServer({
+      port: 0,
+      faults: { bytes: (out, req) => (req?.method === 'HEAD' ? CONTINUE : out) },
+    });
     open.push(() => server.close());
     const result = await runSpec('kv-http', { http: server.port }, { selection: { tags: 'all', grep: /^kv\.head$/ } });
-    expect(result.cases.find((c) => c.id === 'kv.head')?.failure?.message).toBe('expected status 200; got 100, a 1xx status is not a final response');
+    expect(result.cases.find((c) => c.id === 'kv.head')?.failure?.message).toBe(
+      'expected status 200; got 100, a 1xx status is not a final response',
+    );
   });
 
   it('an ETag holding UTF-8 (obs-text, RFC 9110 §8.8.3) goes back byte for byte in If-None-Match', async () => {
@@ -136,9 +166,28 @@ describe('valid HTTP that netgrade failed', () => {
       const inm = /\r\nIf-None-Match: ([^\r]*)\r\n/i.exec(req.toString('latin1'))?.[1];
       const match = inm !== undefined && Buffer.from(inm, 'latin1').includes(etag);
       const head = match ? 'HTTP/1.1 304 Not Modified\r\n' : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n';
-      s.end(Buffer.concat([Buffer.from(`${head}Connection: close\r\nETag: `), etag, Buffer.from(match ? '\r\n\r\n' : '\r\n\r\nok')]));
+      s.end(
+        Buffer.concat([
+          Buffer.from(`${head}Connection: close\r\nETag: `),
+          etag,
+          Buffer.from(match ? '\r\n\r\n' : '\r\n\r\nok'),
+        ]),
+      );
     });
-    const result = await runSpec('conditional-get', { http: port }, { selection: { tags: 'all', grep: /^cond\.(etag|inm\.match|inm\.list|304\.etag)$/ } });
-    expect(outcomes(result)).toEqual(passedExcept(result, Object.fromEntries(result.cases.filter((c) => c.status === 'skipped').map((c) => [c.id, { status: 'skipped', message: c.failure?.message, stepLabel: undefined }]))));
+    const result = await runSpec(
+      'conditional-get',
+      { http: port },
+      { selection: { tags: 'all', grep: /^cond\.(etag|inm\.match|inm\.list|304\.etag)$/ } },
+    );
+    expect(outcomes(result)).toEqual(
+      passedExcept(
+        result,
+        Object.fromEntries(
+          result.cases
+            .filter((c) => c.status === 'skipped')
+            .map((c) => [c.id, { status: 'skipped', message: c.failure?.message, stepLabel: undefined }]),
+        ),
+      ),
+    );
   });
 });

@@ -2,7 +2,17 @@
 // installed into an empty project with no network and an empty npm cache,
 // then `npx netgrade list` and `npx netgrade run … --start …` there.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +23,11 @@ const BUNDLE = path.join(ROOT, 'dist/cli/cli.cjs');
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
 
 function newest(dir: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => statSync(path.join(d.parentPath, d.name)).mtimeMs));
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => statSync(path.join(d.parentPath, d.name)).mtimeMs),
+  );
 }
 
 /** The environment of a user's shell: none of the npm_* variables `npm test` sets for its own scripts. */
@@ -30,26 +44,63 @@ let installed: ReturnType<typeof spawnSync>;
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'netgrade-install-'));
   // `npm test` has built it; a bare `vitest run` may find it missing or older than src.
-  if (!existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < Math.max(newest(path.join(ROOT, 'src')), newest(path.join(ROOT, 'reference')))) {
+  if (
+    !existsSync(BUNDLE) ||
+    statSync(BUNDLE).mtimeMs < Math.max(newest(path.join(ROOT, 'src')), newest(path.join(ROOT, 'reference')))
+  ) {
     execFileSync(process.execPath, ['scripts/build-validator.mjs'], { cwd: ROOT });
     execFileSync(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: ROOT });
   }
-  tarball = execFileSync(process.execPath, ['scripts/pack.mjs', tmp], { cwd: ROOT, encoding: 'utf8', env: userEnv() }).trim();
+  tarball = execFileSync(process.execPath, ['scripts/pack.mjs', tmp], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: userEnv(),
+  }).trim();
   project = path.join(tmp, 'course');
   mkdirSync(project);
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'course', version: '1.0.0', private: true }) + '\n');
+  writeFileSync(
+    path.join(project, 'package.json'),
+    JSON.stringify({ name: 'course', version: '1.0.0', private: true }) + '\n',
+  );
   // An empty cache and --offline: nothing may come from a registry.
-  installed = spawnSync('npm', ['install', '--offline', '--cache', path.join(tmp, 'empty-cache'), '--no-audit', '--no-fund', '-D', tarball], { cwd: project, encoding: 'utf8', env: userEnv(), timeout: 120_000 });
+  installed = spawnSync(
+    'npm',
+    ['install', '--offline', '--cache', path.join(tmp, 'empty-cache'), '--no-audit', '--no-fund', '-D', tarball],
+    { cwd: project, encoding: 'utf8', env: userEnv(), timeout: 120_000 },
+  );
 }, 180_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const npx = (args: string[]) => spawnSync('npx', ['--offline', 'netgrade', ...args], { cwd: project, encoding: 'utf8', env: userEnv(), timeout: 60_000 });
+const npx = (args: string[]) =>
+  spawnSync('npx', ['--offline', 'netgrade', ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    env: userEnv(),
+    timeout: 60_000,
+  });
 
 describe('the release tarball', () => {
   it('holds the bundle, the specs, the schema, LICENSE and README, and nothing of the sources or tests', () => {
-    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/cli/cli.cjs', 'dist/schema/spec-validator.cjs', 'schema/spec.schema.json', 'specs/udp-echo.yaml', 'specs/kv-http.yaml', 'scripts/ci-grade.sh', 'docs/protocols.md']) expect(files).toContain(f);
-    expect(files.filter((f) => /^(src|test|bench|reference)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map'))).toEqual([]);
+    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
+    for (const f of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'dist/cli/cli.cjs',
+      'dist/schema/spec-validator.cjs',
+      'schema/spec.schema.json',
+      'specs/udp-echo.yaml',
+      'specs/kv-http.yaml',
+      'scripts/ci-grade.sh',
+      'docs/protocols.md',
+    ])
+      expect(files).toContain(f);
+    expect(
+      files.filter((f) => /^(src|test|bench|reference)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map')),
+    ).toEqual([]);
   });
 
   it('installs offline with no script to run or warn about, and no dependency to fetch', () => {
@@ -64,11 +115,14 @@ describe('the release tarball', () => {
 
   it('ships no source map, or none that points at a file it does not ship', () => {
     const dir = path.join(project, 'node_modules/netgrade');
-    const js = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && /\.c?js$/.test(d.name));
+    const js = readdirSync(dir, { recursive: true, withFileTypes: true }).filter(
+      (d) => d.isFile() && /\.c?js$/.test(d.name),
+    );
     expect(js.length).toBeGreaterThan(1);
     for (const d of js) {
       const m = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(path.join(d.parentPath, d.name), 'utf8'));
-      if (m && !m[1].startsWith('data:')) expect(existsSync(path.join(d.parentPath, m[1])), `${d.name} → ${m[1]}`).toBe(true);
+      if (m && !m[1].startsWith('data:'))
+        expect(existsSync(path.join(d.parentPath, m[1])), `${d.name} → ${m[1]}`).toBe(true);
     }
   });
 
@@ -86,9 +140,19 @@ describe('the release tarball', () => {
     expect(good.stderr).toBe('');
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/Score: 10\/10 points/);
-    const bad = npx(['run', 'tcp-echo', '--start', 'node server.mjs newline - {port:tcp}', '--reporter', 'json=report.json']);
+    const bad = npx([
+      'run',
+      'tcp-echo',
+      '--start',
+      'node server.mjs newline - {port:tcp}',
+      '--reporter',
+      'json=report.json',
+    ]);
     expect(bad.status).toBe(1);
     const report = JSON.parse(readFileSync(path.join(project, 'report.json'), 'utf8'));
-    expect(report.cases.find((c: { id: string }) => c.id === 'tcp.basic')).toMatchObject({ status: 'failed', message: 'the reply has 1 extra byte at the end: "\\n"' });
+    expect(report.cases.find((c: { id: string }) => c.id === 'tcp.basic')).toMatchObject({
+      status: 'failed',
+      message: 'the reply has 1 extra byte at the end: "\\n"',
+    });
   });
 });

@@ -9,7 +9,6 @@ import { runKv, startProxiedHttp, startSilentServer, type BrokenServer } from '.
 import { KV_FAULTS as FAULTS } from '../helpers/kv-faults.js';
 import { outcomes, passedExcept, type Outcome } from '../helpers/run-spec.js';
 
-
 /** Answers 200 to the first bytes of every connection and closes, without reading the rest. */
 function startEagerServer(): Promise<BrokenServer> {
   const sockets = new Set<net.Socket>();
@@ -42,7 +41,11 @@ describe.concurrent('kv-http against a server with one bug', () => {
     const server = await start();
     onTestFinished(() => server.close());
     const result = await runKv(server.port);
-    const failure: Outcome = { status: 'failed', message: typeof message === 'string' ? message : expect.stringMatching(message), stepLabel: stepLabel ?? 'step 1' };
+    const failure: Outcome = {
+      status: 'failed',
+      message: typeof message === 'string' ? message : expect.stringMatching(message),
+      stepLabel: stepLabel ?? 'step 1',
+    };
     expect(outcomes(result)).toEqual(passedExcept(result, { [id]: failure }));
     also?.(failureOf(result, id)!.message);
   });
@@ -73,7 +76,8 @@ describe.concurrent('kv-http against a server with one bug', () => {
     'kv.garbage': { stepLabel: undefined },
     'kv.concurrent': { stepLabel: undefined },
   };
-  const notRunAlone = 'not run: the server answered none of the other http checks (no response within 2000 ms), so this one cannot pass';
+  const notRunAlone =
+    'not run: the server answered none of the other http checks (no response within 2000 ms), so this one cannot pass';
   const stopped = 'stopped: the server sent nothing to the other http checks within 2000 ms, so this one cannot pass';
 
   it('every case fails plainly, and soon, when the server accepts and never answers', async ({ onTestFinished }) => {
@@ -84,11 +88,19 @@ describe.concurrent('kv-http against a server with one bug', () => {
     const exclusive = new Set(cases.filter((c) => c.exclusive).map((c) => c.id));
     // The first 16 shared cases start together; once the first ends silent, those not started and
     // those with a longer first deadline (kv.large-body's 5 s) stop.
-    const waited = new Set(cases.filter((c) => !c.exclusive).slice(0, 16).filter((c) => (c.steps[0].timeoutMs ?? 2000) <= 2000).map((c) => c.id));
+    const waited = new Set(
+      cases
+        .filter((c) => !c.exclusive)
+        .slice(0, 16)
+        .filter((c) => (c.steps[0].timeoutMs ?? 2000) <= 2000)
+        .map((c) => c.id),
+    );
     const want = (id: string): Outcome =>
-      exclusive.has(id) ? { status: 'failed', message: notRunAlone, stepLabel: undefined }
-      : waited.has(id) ? { status: 'failed', message: 'no response within 2000 ms', stepLabel: 'step 1', ...silent[id] }
-      : { status: 'failed', message: stopped, stepLabel: undefined };
+      exclusive.has(id)
+        ? { status: 'failed', message: notRunAlone, stepLabel: undefined }
+        : waited.has(id)
+          ? { status: 'failed', message: 'no response within 2000 ms', stepLabel: 'step 1', ...silent[id] }
+          : { status: 'failed', message: stopped, stepLabel: undefined };
     expect(outcomes(result)).toEqual(Object.fromEntries(result.cases.map((c) => [c.id, want(c.id)])));
     expect(result.summary.durationMs).toBeLessThan(10_000);
     expect(waited.size).toBeGreaterThan(0);
@@ -120,7 +132,8 @@ describe.concurrent('kv-http against a server with one bug', () => {
     const result = await runKv(server.port, { selection: { tags: 'all', grep: /^kv\.slow-request$/ } });
     expect(outcomes(result)['kv.slow-request']).toEqual({
       status: 'failed',
-      message: 'the server answered after piece 1 of 3, before the whole request had arrived; a server must keep reading until the empty line after the headers and then Content-Length bytes of body',
+      message:
+        'the server answered after piece 1 of 3, before the whole request had arrived; a server must keep reading until the empty line after the headers and then Content-Length bytes of body',
       stepLabel: 'POST in 3 pieces',
     });
   });
@@ -131,6 +144,8 @@ describe.concurrent('kv-http against a server with one bug', () => {
     const server = await startProxiedHttp({ dripMs: 300 });
     onTestFinished(() => server.close());
     const result = await runKv(server.port, { selection: { tags: 'all', grep: /^kv\.get$/ } });
-    expect(failureOf(result, 'kv.get')?.message).toMatch(/^the response was not complete within 2000 ms \(\d+ bytes came\)$/);
+    expect(failureOf(result, 'kv.get')?.message).toMatch(
+      /^the response was not complete within 2000 ms \(\d+ bytes came\)$/,
+    );
   });
 });

@@ -12,7 +12,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-const spec = parseSpec(`
+const spec = parseSpec(
+  `
 name: pauses
 title: Pauses
 service: tcp
@@ -36,16 +37,24 @@ cases:
       - send: ["hello ", { delayMs: 100 }, "world"]
         timeoutMs: 500
         expect: { equals: HELLO WORLD }
-`, 'pauses.yaml');
+`,
+  'pauses.yaml',
+);
 
 describe('payload pauses and the deadline', () => {
   it('a step whose pauses use up its deadline is a spec problem (errored at once), not a server failure', async () => {
     server = await startTcpEcho({ port: 0 });
-    const result = await run({ specs: [spec], host: '127.0.0.1', ports: { tcp: server.port }, selection: { tags: 'all' } });
+    const result = await run({
+      specs: [spec],
+      host: '127.0.0.1',
+      ports: { tcp: server.port },
+      selection: { tags: 'all' },
+    });
     const [long, short] = result.cases;
     expect({ status: long.status, message: long.failure?.message }).toEqual({
       status: 'errored',
-      message: "netgrade could not run this case: the pauses in this step's request add up to 600 ms, which leaves no time within its 500 ms deadline to wait for a reply; raise timeoutMs",
+      message:
+        "netgrade could not run this case: the pauses in this step's request add up to 600 ms, which leaves no time within its 500 ms deadline to wait for a reply; raise timeoutMs",
     });
     expect(long.durationMs).toBeLessThan(400);
     expect(short.status).toBe('passed');

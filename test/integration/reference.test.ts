@@ -23,7 +23,9 @@ describe.concurrent('the reference servers pass the built-in specs', () => {
     expect(result.summary).toMatchObject({ passed: n, failed: 0, errored: 0, skipped: 0, points: n, maxPoints: n });
   });
 
-  it('passes all specs at once, twice against the same server (run-unique keys never collide)', async ({ onTestFinished }) => {
+  it('passes all specs at once, twice against the same server (run-unique keys never collide)', async ({
+    onTestFinished,
+  }) => {
     const server = await startReference({ ports: { udp: 0, tcp: 0, http: 0 } });
     onTestFinished(() => server.close());
     for (let round = 0; round < 2; round++) {

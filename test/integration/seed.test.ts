@@ -11,18 +11,34 @@ const ECHO = ['udp-echo', 'tcp-echo'];
 
 /** What each case sent, per case; sorted, because a group of clients sends in any order. */
 function sent(result: RunResult): Record<string, string[]> {
-  return Object.fromEntries(result.cases.map((c) => [c.id, c.transcript.filter((e) => e.kind === 'send').map((e) => e.data!).sort()]));
+  return Object.fromEntries(
+    result.cases.map((c) => [
+      c.id,
+      c.transcript
+        .filter((e) => e.kind === 'send')
+        .map((e) => e.data!)
+        .sort(),
+    ]),
+  );
 }
 
 describe('payloads drawn from the seed', () => {
-  it('the same seed sends the same bytes and passes; another seed sends other bytes in every case', async ({ onTestFinished }) => {
+  it('the same seed sends the same bytes and passes; another seed sends other bytes in every case', async ({
+    onTestFinished,
+  }) => {
     const server = await startReference({ ports: { udp: 0, tcp: 0 } });
     onTestFinished(() => server.close());
-    const [a, b, other] = [await runSpec(ECHO, server.ports, { seed: 99 }), await runSpec(ECHO, server.ports, { seed: 99 }), await runSpec(ECHO, server.ports, { seed: 100 })];
+    const [a, b, other] = [
+      await runSpec(ECHO, server.ports, { seed: 99 }),
+      await runSpec(ECHO, server.ports, { seed: 99 }),
+      await runSpec(ECHO, server.ports, { seed: 100 }),
+    ];
     expect([a.seed, b.seed, other.seed]).toEqual([99, 99, 100]);
     for (const r of [a, b, other]) expect(r.summary).toMatchObject({ passed: 17, failed: 0, errored: 0 });
     expect(sent(b)).toStrictEqual(sent(a));
-    const differs = Object.entries(sent(other)).filter(([id, data]) => JSON.stringify(data) !== JSON.stringify(sent(a)[id]));
+    const differs = Object.entries(sent(other)).filter(
+      ([id, data]) => JSON.stringify(data) !== JSON.stringify(sent(a)[id]),
+    );
     expect(differs.map(([id]) => id)).toStrictEqual(a.cases.map((c) => c.id));
   });
 
@@ -31,7 +47,10 @@ describe('payloads drawn from the seed', () => {
     onTestFinished(() => server.close());
     const all = await runSpec(ECHO, server.ports, { seed: 5 });
     for (const id of ['udp.two-clients', 'tcp.segmented', 'tcp.sequential']) {
-      const alone = await runSpec(ECHO, server.ports, { seed: 5, selection: { tags: 'all', grep: new RegExp(`^${id.replace('.', '\\.')}$`) } });
+      const alone = await runSpec(ECHO, server.ports, {
+        seed: 5,
+        selection: { tags: 'all', grep: new RegExp(`^${id.replace('.', '\\.')}$`) },
+      });
       expect(sent(alone)[id]).toStrictEqual(sent(all)[id]);
     }
   });
@@ -41,7 +60,10 @@ describe('payloads drawn from the seed', () => {
     onTestFinished(() => server.close());
     const r = await runSpec('udp-echo', server.ports, { selection: { tags: 'all', grep: /^udp\.basic$/ } });
     expect(Number.isSafeInteger(r.seed)).toBe(true);
-    const again = await runSpec('udp-echo', server.ports, { seed: r.seed, selection: { tags: 'all', grep: /^udp\.basic$/ } });
+    const again = await runSpec('udp-echo', server.ports, {
+      seed: r.seed,
+      selection: { tags: 'all', grep: /^udp\.basic$/ },
+    });
     expect(sent(again)).toStrictEqual(sent(r));
   });
 });
@@ -62,7 +84,13 @@ cases:
   /** The uid each case saw, by a step runner that only records it. */
   async function uids(seed: number, grep?: RegExp): Promise<Record<string, string>> {
     const seen: Record<string, string> = {};
-    await run({ specs: [spec], host: '127.0.0.1', selection: { tags: 'all', grep }, seed, stepRunners: { tcp: async (ctx) => void (seen[ctx.def.id] = ctx.vars.uid) } });
+    await run({
+      specs: [spec],
+      host: '127.0.0.1',
+      selection: { tags: 'all', grep },
+      seed,
+      stepRunners: { tcp: async (ctx) => void (seen[ctx.def.id] = ctx.vars.uid) },
+    });
     return seen;
   }
 

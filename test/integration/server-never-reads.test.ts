@@ -27,7 +27,9 @@ async function neverReads(): Promise<number> {
 
 const BIG = 16 * 1024 * 1024;
 
-const spec = (service: 'tcp' | 'http') => parseSpec(`
+const spec = (service: 'tcp' | 'http') =>
+  parseSpec(
+    `
 name: big-${service}
 title: A big send
 service: ${service}
@@ -39,24 +41,46 @@ cases:
     tags: [core]
     timeoutMs: 500
     steps:
-${service === 'tcp'
+${
+  service === 'tcp'
     ? `      - send: { repeat: abc, bytes: ${BIG} }\n        expect: { length: 1 }`
-    : `      - request: { method: POST, target: /create, body: { repeat: abc, bytes: ${BIG} } }\n        expect: { status: 200 }`}
-`, `big-${service}.yaml`);
+    : `      - request: { method: POST, target: /create, body: { repeat: abc, bytes: ${BIG} } }\n        expect: { status: 200 }`
+}
+`,
+    `big-${service}.yaml`,
+  );
 
 describe('a server that never reads', () => {
   for (const service of ['tcp', 'http'] as const) {
     it(`fails the ${service} step at its deadline, saying so, and leaves no socket behind`, async () => {
       const port = await neverReads();
-      const before = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
-      const result = await run({ specs: [spec(service)], host: '127.0.0.1', ports: { [service]: port }, selection: { tags: 'all' } });
+      const before = (process as unknown as { getActiveResourcesInfo(): string[] })
+        .getActiveResourcesInfo()
+        .filter((r) => r === 'TCPSocketWrap').length;
+      const result = await run({
+        specs: [spec(service)],
+        host: '127.0.0.1',
+        ports: { [service]: port },
+        selection: { tags: 'all' },
+      });
       const c = result.cases[0];
-      const request = service === 'tcp' ? BIG : BIG + 'POST /create HTTP/1.1\r\nHost: 127.0.0.1:\r\nContent-Length: \r\nConnection: close\r\n\r\n'.length + String(port).length + String(BIG).length;
-      expect({ status: c.status, message: c.failure?.message }).toEqual({ status: 'failed', message: `the server stopped reading: netgrade could not finish writing ${request} bytes within 500 ms` });
+      const request =
+        service === 'tcp'
+          ? BIG
+          : BIG +
+            'POST /create HTTP/1.1\r\nHost: 127.0.0.1:\r\nContent-Length: \r\nConnection: close\r\n\r\n'.length +
+            String(port).length +
+            String(BIG).length;
+      expect({ status: c.status, message: c.failure?.message }).toEqual({
+        status: 'failed',
+        message: `the server stopped reading: netgrade could not finish writing ${request} bytes within 500 ms`,
+      });
       expect(c.durationMs).toBeLessThan(1500);
       // netgrade's own socket is destroyed shortly after the case (close() gives it 200 ms).
       await new Promise((r) => setTimeout(r, 400));
-      const after = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+      const after = (process as unknown as { getActiveResourcesInfo(): string[] })
+        .getActiveResourcesInfo()
+        .filter((r) => r === 'TCPSocketWrap').length;
       expect(after).toBeLessThanOrEqual(before + 1); // + the server's accepted socket, paused
     });
   }

@@ -18,7 +18,17 @@ interface Report {
   target: { ports: Record<string, number> };
   summary: { passed: number; failed: number; errored: number };
   cases: Array<{ id: string; status: string; message?: string; actual?: string }>;
-  server: { command: string; pid: number; status: string; message?: string; exitCode: number | null; signal: string | null; stdoutTail: string; stderrTail: string; restarts?: { count: number; budget: number } };
+  server: {
+    command: string;
+    pid: number;
+    status: string;
+    message?: string;
+    exitCode: number | null;
+    signal: string | null;
+    stdoutTail: string;
+    stderrTail: string;
+    restarts?: { count: number; budget: number };
+  };
 }
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Report;
 const ran = (r: Report) => r.cases.filter((c) => c.status !== 'skipped');
@@ -29,20 +39,42 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('run --start with the reference servers', () => {
   it('udp and tcp echo: every case passes, the ports go into the command, the group is gone afterwards', async () => {
     const file = jsonFile();
-    const r = await cli(['run', 'udp-echo', 'tcp-echo', '--tags', 'all', '--start', `${ECHO} {port:udp} {port:tcp}`, '--reporter', `json=${file}`]);
+    const r = await cli([
+      'run',
+      'udp-echo',
+      'tcp-echo',
+      '--tags',
+      'all',
+      '--start',
+      `${ECHO} {port:udp} {port:tcp}`,
+      '--reporter',
+      `json=${file}`,
+    ]);
     expect(r.stderr).toBe(`netgrade: wrote ${file}\n`);
     expect(r.code).toBe(0);
     const report = read(file);
     const { udp, tcp } = report.target.ports;
     expect(udp).toBe(tcp); // one free number for both, as in the lab
     expect(report.summary).toMatchObject({ passed: 17, failed: 0, errored: 0 });
-    expect(report.server).toMatchObject({ command: `${ECHO} ${udp} ${tcp}`, status: 'ran', stdoutTail: `echo.mjs: listening on udp ${udp} tcp ${tcp}\n`, stderrTail: '' });
+    expect(report.server).toMatchObject({
+      command: `${ECHO} ${udp} ${tcp}`,
+      status: 'ran',
+      stdoutTail: `echo.mjs: listening on udp ${udp} tcp ${tcp}\n`,
+      stderrTail: '',
+    });
     expect(await groupGone(report.server.pid)).toBe('ESRCH');
   });
 
   it('kv-http with {port:http}', async () => {
     const file = jsonFile();
-    const r = await cli(['run', 'kv-http', '--start', `node ${path.join(SERVERS, 'http.mjs')} {port:http}`, '--reporter', `json=${file}`]);
+    const r = await cli([
+      'run',
+      'kv-http',
+      '--start',
+      `node ${path.join(SERVERS, 'http.mjs')} {port:http}`,
+      '--reporter',
+      `json=${file}`,
+    ]);
     expect(r.code).toBe(0);
     const report = read(file);
     expect(ran(report).every((c) => c.status === 'passed')).toBe(true);
@@ -53,20 +85,45 @@ describe('run --start with the reference servers', () => {
 describe('a server that does not start', () => {
   it('never listens: every case fails with one plain sentence and its stderr, within the start timeout', async () => {
     const file = jsonFile();
-    const r = await cli(['run', 'tcp-echo', '--start', `echo 'OSError: [Errno 98] Address already in use' >&2; sleep 30`, '--start-timeout', '1', '--reporter', `json=${file}`, '--reporter', 'console']);
+    const r = await cli([
+      'run',
+      'tcp-echo',
+      '--start',
+      `echo 'OSError: [Errno 98] Address already in use' >&2; sleep 30`,
+      '--start-timeout',
+      '1',
+      '--reporter',
+      `json=${file}`,
+      '--reporter',
+      'console',
+    ]);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(6000);
     const report = read(file);
     const port = report.target.ports.tcp;
-    const failure = { status: 'failed', message: `your server did not start listening on ${port}/tcp within 1 s`, actual: 'OSError: [Errno 98] Address already in use' };
-    expect(ran(report).map((c) => ({ id: c.id, status: c.status, message: c.message, actual: c.actual }))).toStrictEqual(
+    const failure = {
+      status: 'failed',
+      message: `your server did not start listening on ${port}/tcp within 1 s`,
+      actual: 'OSError: [Errno 98] Address already in use',
+    };
+    expect(
+      ran(report).map((c) => ({ id: c.id, status: c.status, message: c.message, actual: c.actual })),
+    ).toStrictEqual(
       ['tcp.basic', 'tcp.mixed', 'tcp.closes', 'tcp.sequential', 'tcp.max-size'].map((id) => ({ id, ...failure })),
     );
-    expect(report.server).toMatchObject({ status: 'did not start', message: failure.message, stderrTail: 'OSError: [Errno 98] Address already in use\n' });
+    expect(report.server).toMatchObject({
+      status: 'did not start',
+      message: failure.message,
+      stderrTail: 'OSError: [Errno 98] Address already in use\n',
+    });
     // One banner with the cause and the stderr tail; the cases it decided in one line.
-    expect(r.stdout).toContain(`✗ Your server did not start\n  your server did not start listening on ${port}/tcp within 1 s\n  command: `);
+    expect(r.stdout).toContain(
+      `✗ Your server did not start\n  your server did not start listening on ${port}/tcp within 1 s\n  command: `,
+    );
     expect(r.stdout).toContain('  stderr (last 1 line):\n  │ OSError: [Errno 98] Address already in use\n');
-    expect(r.stdout).toContain('    ✗ 5 not passed (did not start): tcp.basic, tcp.mixed, tcp.closes, tcp.sequential, tcp.max-size\n');
+    expect(r.stdout).toContain(
+      '    ✗ 5 not passed (did not start): tcp.basic, tcp.mixed, tcp.closes, tcp.sequential, tcp.max-size\n',
+    );
     expect(await groupGone(report.server.pid)).toBe('ESRCH'); // the sleep too
   });
 
@@ -77,7 +134,9 @@ describe('a server that does not start', () => {
     expect(r.ms).toBeLessThan(5000);
     const report = read(file);
     const message = `your server did not start listening on ${report.target.ports.tcp}/tcp: it exited with code 3 first`;
-    expect(new Set(ran(report).map((c) => `${c.status}: ${c.message} / ${c.actual}`))).toStrictEqual(new Set([`failed: ${message} / boom`]));
+    expect(new Set(ran(report).map((c) => `${c.status}: ${c.message} / ${c.actual}`))).toStrictEqual(
+      new Set([`failed: ${message} / boom`]),
+    );
     expect(report.server).toMatchObject({ status: 'did not start', exitCode: 3, signal: null });
   });
 });
@@ -85,19 +144,61 @@ describe('a server that does not start', () => {
 describe('a server that crashes mid-run', () => {
   it('is restarted: the case that crashes it alone fails with its stderr, every other case gets its own verdict', async () => {
     const file = jsonFile();
-    const r = await cli(['run', 'tcp-echo', '--tags', 'all', '--start', `${MINI} crash-on-long - {port:tcp}`, '--reporter', `json=${file}`, '--reporter', 'console']);
+    const r = await cli([
+      'run',
+      'tcp-echo',
+      '--tags',
+      'all',
+      '--start',
+      `${MINI} crash-on-long - {port:tcp}`,
+      '--reporter',
+      `json=${file}`,
+      '--reporter',
+      'console',
+    ]);
     expect(r.code).toBe(1);
     const report = read(file);
-    const traceback = 'Traceback (most recent call last):\n  File "server.py", line 12, in <module>\nBufferError: message too long';
-    expect(ran(report).map((c) => ({ id: c.id, status: c.status, message: c.message, actual: c.actual }))).toStrictEqual(
-      ['tcp.basic', 'tcp.mixed', 'tcp.closes', 'tcp.sequential', 'tcp.max-size', 'tcp.utf8', 'tcp.concurrent', 'tcp.segmented', 'tcp.empty', 'tcp.reset'].map((id) =>
-        id === 'tcp.max-size' ? { id, status: 'failed', message: 'your server crashed during this case: the server exited with code 1', actual: traceback } : { id, status: 'passed', message: undefined, actual: undefined },
+    const traceback =
+      'Traceback (most recent call last):\n  File "server.py", line 12, in <module>\nBufferError: message too long';
+    expect(
+      ran(report).map((c) => ({ id: c.id, status: c.status, message: c.message, actual: c.actual })),
+    ).toStrictEqual(
+      [
+        'tcp.basic',
+        'tcp.mixed',
+        'tcp.closes',
+        'tcp.sequential',
+        'tcp.max-size',
+        'tcp.utf8',
+        'tcp.concurrent',
+        'tcp.segmented',
+        'tcp.empty',
+        'tcp.reset',
+      ].map((id) =>
+        id === 'tcp.max-size'
+          ? {
+              id,
+              status: 'failed',
+              message: 'your server crashed during this case: the server exited with code 1',
+              actual: traceback,
+            }
+          : { id, status: 'passed', message: undefined, actual: undefined },
       ),
     );
-    expect(report.server).toMatchObject({ status: 'crashed', message: expect.stringMatching(/^the server exited with code 1 during tcp\.max-size; netgrade restarted it [1-3] of at most 3 times$/), exitCode: 1 });
-    expect(r.stdout).toMatch(/✗ Your server crashed\n {2}the server exited with code 1 during tcp\.max-size; netgrade restarted it [1-3] of at most 3 times\n/);
+    expect(report.server).toMatchObject({
+      status: 'crashed',
+      message: expect.stringMatching(
+        /^the server exited with code 1 during tcp\.max-size; netgrade restarted it [1-3] of at most 3 times$/,
+      ),
+      exitCode: 1,
+    });
+    expect(r.stdout).toMatch(
+      /✗ Your server crashed\n {2}the server exited with code 1 during tcp\.max-size; netgrade restarted it [1-3] of at most 3 times\n/,
+    );
     expect(r.stdout).toContain('  │ BufferError: message too long\n');
-    expect(r.stdout).toContain("  step 1: your server crashed during this case: the server exited with code 1\n  actual:   (the server's stderr, shown above)\n");
+    expect(r.stdout).toContain(
+      "  step 1: your server crashed during this case: the server exited with code 1\n  actual:   (the server's stderr, shown above)\n",
+    );
     expect(await groupGone(report.server.pid)).toBe('ESRCH');
   });
 });
@@ -105,7 +206,14 @@ describe('a server that crashes mid-run', () => {
 describe('no process is left behind', () => {
   it('a server that ignores SIGTERM and forks a child: both are gone after the run (SIGKILL after the grace period)', async () => {
     const file = jsonFile();
-    const r = await cli(['run', 'tcp-echo', '--start', `${ECHO} - {port:tcp} --child --ignore-term`, '--reporter', `json=${file}`]);
+    const r = await cli([
+      'run',
+      'tcp-echo',
+      '--start',
+      `${ECHO} - {port:tcp} --child --ignore-term`,
+      '--reporter',
+      `json=${file}`,
+    ]);
     expect(r.code).toBe(0);
     const report = read(file);
     const child = Number(/^child (\d+)$/m.exec(report.server.stdoutTail)?.[1]);
@@ -120,7 +228,9 @@ describe('no process is left behind', () => {
   async function startHanging(opts: { ignoreTerm?: boolean } = {}) {
     const pidFile = path.join(tmp, `pid-${n++}`);
     // node resets its signal dispositions at start, but the shell and sleep keep `trap '' TERM`: the group outlives SIGTERM.
-    const command = opts.ignoreTerm ? `trap '' TERM; echo $$ > ${pidFile}; ${MINI} hang - {port:tcp}; sleep 100` : `echo $$ > ${pidFile}; exec ${MINI} hang - {port:tcp}`;
+    const command = opts.ignoreTerm
+      ? `trap '' TERM; echo $$ > ${pidFile}; ${MINI} hang - {port:tcp}; sleep 100`
+      : `echo $$ > ${pidFile}; exec ${MINI} hang - {port:tcp}`;
     const run = startCli(['run', 'tcp-echo', '--timeout', '20000', '--start', command]);
     let pgid = 0;
     for (let i = 0; i < 100 && !pgid; i++) {
@@ -158,9 +268,23 @@ describe('no process is left behind', () => {
 describe('limits on the started server', () => {
   it('--limit-memory and --limit-procs reach the server (as /proc/self/limits shows)', async () => {
     const file = jsonFile();
-    const r = await cli(['run', 'tcp-echo', '--limit-memory', '1500', '--limit-procs', '4000', '--start', `grep -E 'Max (processes|address space)' /proc/self/limits >&2; exec ${ECHO} - {port:tcp}`, '--reporter', `json=${file}`]);
+    const r = await cli([
+      'run',
+      'tcp-echo',
+      '--limit-memory',
+      '1500',
+      '--limit-procs',
+      '4000',
+      '--start',
+      `grep -E 'Max (processes|address space)' /proc/self/limits >&2; exec ${ECHO} - {port:tcp}`,
+      '--reporter',
+      `json=${file}`,
+    ]);
     expect(r.code).toBe(0);
-    const limits = read(file).server.stderrTail.split('\n').filter(Boolean).map((l) => l.split(/\s{2,}/).slice(0, 3));
+    const limits = read(file)
+      .server.stderrTail.split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(/\s{2,}/).slice(0, 3));
     expect(limits).toStrictEqual([
       ['Max processes', '4000', '4000'],
       ['Max address space', String(1500 * 1024 * 1024), String(1500 * 1024 * 1024)],
@@ -169,13 +293,27 @@ describe('limits on the started server', () => {
 
   it('--limit-wall kills the server, and the cases after say so', async () => {
     const file = jsonFile();
-    const r = await cli(['run', 'tcp-echo', '--limit-wall', '1', '--timeout', '3000', '--start', `${MINI} hang - {port:tcp}`, '--reporter', `json=${file}`]);
+    const r = await cli([
+      'run',
+      'tcp-echo',
+      '--limit-wall',
+      '1',
+      '--timeout',
+      '3000',
+      '--start',
+      `${MINI} hang - {port:tcp}`,
+      '--reporter',
+      `json=${file}`,
+    ]);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(6000);
     const report = read(file);
     expect(report.server.status).toBe('crashed');
     // A wall-clock limit bounds the whole submission: netgrade does not restart the server after it.
-    expect(report.server).toMatchObject({ message: 'the server was stopped at its wall-clock limit (1 s)', restarts: { count: 0, budget: 3 } });
+    expect(report.server).toMatchObject({
+      message: 'the server was stopped at its wall-clock limit (1 s)',
+      restarts: { count: 0, budget: 3 },
+    });
     for (const c of ran(report)) expect(c.message).toBe('the server was stopped at its wall-clock limit (1 s)');
     expect(await groupGone(report.server.pid)).toBe('ESRCH');
   });
@@ -195,7 +333,9 @@ describe('usage errors', () => {
     try {
       const r = await cli(['run', 'tcp-echo', '--port', `tcp=${port}`, '--start', `${ECHO} - {port:tcp}`]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`netgrade: --start: port ${port}/tcp is already in use; stop what listens there or leave --port out\n`);
+      expect(r.stderr).toBe(
+        `netgrade: --start: port ${port}/tcp is already in use; stop what listens there or leave --port out\n`,
+      );
     } finally {
       server.close();
     }
@@ -204,6 +344,8 @@ describe('usage errors', () => {
   it('{port} with two port numbers in play', async () => {
     const r = await cli(['run', 'tcp-echo', 'kv-http', '--start', 'serve {port}']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('netgrade: --start: {port} is ambiguous with services tcp, http; use {port:udp}, {port:tcp} or {port:http}\n');
+    expect(r.stderr).toBe(
+      'netgrade: --start: {port} is ambiguous with services tcp, http; use {port:udp}, {port:tcp} or {port:http}\n',
+    );
   });
 });

@@ -17,7 +17,13 @@ const LINUX = existsSync('/proc/net/tcp');
 const FIXED = path.join(SERVERS, 'fixed-port.py');
 const UPPER = path.join(SERVERS, 'tcp-upper.py');
 
-const plan = (spec: string, ports: Record<string, number>) => ({ specs: loadSpecs([spec]), host: '127.0.0.1', ports, selection: { tags: ['core'] as string[] }, concurrency: 4 });
+const plan = (spec: string, ports: Record<string, number>) => ({
+  specs: loadSpecs([spec]),
+  host: '127.0.0.1',
+  ports,
+  selection: { tags: ['core'] as string[] },
+  concurrency: 4,
+});
 
 /** A port nothing uses, for the server to hard-code. */
 async function spare(): Promise<number> {
@@ -52,29 +58,44 @@ describe.skipIf(!LINUX)('start-up diagnostics', () => {
   it('says where a server listens when it ignores the TCP port it was given', { timeout: 20_000 }, async () => {
     const fixed = await spare();
     const ports = await choosePorts(['tcp'], {}, '127.0.0.1');
-    const result = await runWithServer({ run: plan('tcp-echo', ports), start: { command: `FIXED_PORT=${fixed} exec python3 ${FIXED} ${ports.tcp} tcp`, startTimeoutMs: 6000 } });
+    const result = await runWithServer({
+      run: plan('tcp-echo', ports),
+      start: { command: `FIXED_PORT=${fixed} exec python3 ${FIXED} ${ports.tcp} tcp`, startTimeoutMs: 6000 },
+    });
     expect(result.server.status).toBe('did not start');
     expect(result.server.message).toBe(
       `your server did not start listening on ${ports.tcp}/tcp within 6 s; your server listens on ${fixed}/tcp, not on the port given (${ports.tcp}): read the port from the command line (e.g. int(sys.argv[1]))`,
     );
-    expect(result.cases.filter((c) => c.status === 'failed').every((c) => c.failure!.message === result.server.message)).toBe(true);
+    expect(
+      result.cases.filter((c) => c.status === 'failed').every((c) => c.failure!.message === result.server.message),
+    ).toBe(true);
   });
 
   it('says so for a UDP server on a hard-coded port too', { timeout: 20_000 }, async () => {
     const fixed = await spare();
     const ports = await choosePorts(['udp'], {}, '127.0.0.1');
-    const result = await runWithServer({ run: plan('udp-echo', ports), start: { command: `FIXED_PORT=${fixed} exec python3 ${FIXED} ${ports.udp} udp`, startTimeoutMs: 6000 } });
+    const result = await runWithServer({
+      run: plan('udp-echo', ports),
+      start: { command: `FIXED_PORT=${fixed} exec python3 ${FIXED} ${ports.udp} udp`, startTimeoutMs: 6000 },
+    });
     expect(result.server.status).toBe('did not start');
-    expect(result.server.message).toContain(`your server listens on ${fixed}/udp, not on the port given (${ports.udp}): read the port from the command line`);
+    expect(result.server.message).toContain(
+      `your server listens on ${fixed}/udp, not on the port given (${ports.udp}): read the port from the command line`,
+    );
   });
 
-  it('starts a server on a port held only by TIME_WAIT, and names SO_REUSEADDR when its bind() fails there', { timeout: 20_000 }, async () => {
+  it('starts a server on a port held only by TIME_WAIT, and names SO_REUSEADDR when its bind() fails there', {
+    timeout: 20_000,
+  }, async () => {
     const port = await timeWaitPort();
     expect(heldOnlyByTimeWait(port)).toBe(true);
     // Not refused up front as "already in use": nothing listens there.
     expect(await choosePorts(['tcp'], { tcp: port }, '127.0.0.1')).toEqual({ tcp: port });
 
-    const without = await runWithServer({ run: plan('tcp-echo', { tcp: port }), start: { command: `REUSEADDR=0 exec python3 ${UPPER} ${port}`, startTimeoutMs: 5000 } });
+    const without = await runWithServer({
+      run: plan('tcp-echo', { tcp: port }),
+      start: { command: `REUSEADDR=0 exec python3 ${UPPER} ${port}`, startTimeoutMs: 5000 },
+    });
     expect(without.server.status).toBe('did not start');
     expect(without.server.stderrTail).toContain('Address already in use');
     expect(without.server.message).toBe(
@@ -82,7 +103,10 @@ describe.skipIf(!LINUX)('start-up diagnostics', () => {
     );
 
     // The same server with SO_REUSEADDR binds there and passes.
-    const withReuse = await runWithServer({ run: plan('tcp-echo', { tcp: port }), start: { command: `exec python3 ${UPPER} ${port}`, startTimeoutMs: 5000 } });
+    const withReuse = await runWithServer({
+      run: plan('tcp-echo', { tcp: port }),
+      start: { command: `exec python3 ${UPPER} ${port}`, startTimeoutMs: 5000 },
+    });
     expect(withReuse.server.status).toBe('ran');
     expect(withReuse.summary).toMatchObject({ passed: 5, failed: 0 });
   });
@@ -92,9 +116,13 @@ describe.skipIf(!LINUX)('start-up diagnostics', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     try {
-      await expect(choosePorts(['tcp'], { tcp: port }, '127.0.0.1')).rejects.toThrow(`--start: port ${port}/tcp is already in use; stop what listens there or leave --port out`);
+      await expect(choosePorts(['tcp'], { tcp: port }, '127.0.0.1')).rejects.toThrow(
+        `--start: port ${port}/tcp is already in use; stop what listens there or leave --port out`,
+      );
       // A listener is not a run's business either: the run against it is unaffected.
-      expect((await run({ ...plan('tcp-echo', { tcp: port }), concurrency: 1, timeoutMs: 300 })).server).toBeUndefined();
+      expect(
+        (await run({ ...plan('tcp-echo', { tcp: port }), concurrency: 1, timeoutMs: 300 })).server,
+      ).toBeUndefined();
     } finally {
       server.close();
     }

@@ -22,7 +22,9 @@ describe('the student loop', () => {
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('init writes netgrade.config with the guessed start command, and a bare `netgrade` runs it', { timeout: 60_000 }, async () => {
+  it('init writes netgrade.config with the guessed start command, and a bare `netgrade` runs it', {
+    timeout: 60_000,
+  }, async () => {
     const init = await cli(['init', 'udp-echo', 'tcp-echo'], { cwd: dir });
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('wrote netgrade.config\n');
@@ -40,12 +42,33 @@ describe('the student loop', () => {
   });
 
   it('--bail stops at the first failed case and leaves the rest not run', { timeout: 60_000 }, async () => {
-    const r = await cli(['run', 'tcp-echo', '--start', `NEWLINE=1 exec python3 ${LAB} {port}`, '--start-timeout', '20', '--bail', '--concurrency', '1', '--reporter', 'json=-']);
+    const r = await cli([
+      'run',
+      'tcp-echo',
+      '--start',
+      `NEWLINE=1 exec python3 ${LAB} {port}`,
+      '--start-timeout',
+      '20',
+      '--bail',
+      '--concurrency',
+      '1',
+      '--reporter',
+      'json=-',
+    ]);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(report.cases.filter((c: { status: string }) => c.status === 'failed').map((c: { id: string }) => c.id)).toEqual(['tcp.basic']);
-    const notRun = report.cases.filter((c: { message?: string }) => c.message === 'not run: --bail stopped the run when tcp.basic failed');
-    expect(notRun.map((c: { id: string }) => c.id)).toEqual(['tcp.mixed', 'tcp.closes', 'tcp.sequential', 'tcp.max-size']);
+    expect(
+      report.cases.filter((c: { status: string }) => c.status === 'failed').map((c: { id: string }) => c.id),
+    ).toEqual(['tcp.basic']);
+    const notRun = report.cases.filter(
+      (c: { message?: string }) => c.message === 'not run: --bail stopped the run when tcp.basic failed',
+    );
+    expect(notRun.map((c: { id: string }) => c.id)).toEqual([
+      'tcp.mixed',
+      'tcp.closes',
+      'tcp.sequential',
+      'tcp.max-size',
+    ]);
   });
 
   it('json=- writes the JSON to stdout and nothing else there', { timeout: 60_000 }, async () => {
@@ -60,8 +83,12 @@ describe('the student loop', () => {
     const r = await cli(['run', 'udp-echo', '--reference', '--verbose', '--grep', '^udp\\.basic$']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ {4}✓ udp\.basic {2}Upper-cases a sentence \(\d+ ms\)\n/);
-    expect(r.stdout).toMatch(/ {8}\s*\d+ ms {2}main {5}→ "[^"]+" \(\d+ bytes\)\n {8}\s*\d+ ms {2}main {5}← "[^"]+" \(\d+ bytes\)\n/);
-    expect(r.stdout).toContain('    - udp.utf8  Upper-cases UTF-8 text  (tags unicode (run with --tags unicode or --tags all))\n');
+    expect(r.stdout).toMatch(
+      / {8}\s*\d+ ms {2}main {5}→ "[^"]+" \(\d+ bytes\)\n {8}\s*\d+ ms {2}main {5}← "[^"]+" \(\d+ bytes\)\n/,
+    );
+    expect(r.stdout).toContain(
+      '    - udp.utf8  Upper-cases UTF-8 text  (tags unicode (run with --tags unicode or --tags all))\n',
+    );
   });
 
   it('--watch without --start is a usage error', { timeout: 30_000 }, async () => {
@@ -70,12 +97,17 @@ describe('the student loop', () => {
     expect(r.stderr).toBe('netgrade: --watch needs --start: netgrade restarts your server when its files change\n');
   });
 
-  it('--watch restarts the server and runs again when a file under its folder changes', { timeout: 90_000 }, async () => {
+  it('--watch restarts the server and runs again when a file under its folder changes', {
+    timeout: 90_000,
+  }, async () => {
     const watchDir = mkdtempSync(path.join(os.tmpdir(), 'netgrade-watch-'));
     try {
       const server = path.join(watchDir, 'server.py');
       copyFileSync(LAB, server);
-      const { child, done } = startCli(['run', 'tcp-echo', '--start', 'python3 server.py {port}', '--start-timeout', '20', '--watch'], { cwd: watchDir });
+      const { child, done } = startCli(
+        ['run', 'tcp-echo', '--start', 'python3 server.py {port}', '--start-timeout', '20', '--watch'],
+        { cwd: watchDir },
+      );
       let out = '';
       child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       const waitFor = async (text: string) => {
@@ -103,7 +135,11 @@ describe('the student loop', () => {
     try {
       const r = await cli(['init', '--course'], { cwd: course });
       expect(r.code).toBe(0);
-      expect(lines(r.stdout).slice(0, 3)).toEqual(['wrote netgrade/my-lab.yaml', 'wrote netgrade/profile.yaml', 'wrote .github/workflows/netgrade.yml']);
+      expect(lines(r.stdout).slice(0, 3)).toEqual([
+        'wrote netgrade/my-lab.yaml',
+        'wrote netgrade/profile.yaml',
+        'wrote .github/workflows/netgrade.yml',
+      ]);
       const v = await cli(['validate', 'netgrade/my-lab.yaml'], { cwd: course });
       expect(v.stdout).toBe('ok  netgrade/my-lab.yaml: 1 cases\n');
       const flow = readFileSync(path.join(course, '.github/workflows/netgrade.yml'), 'utf8');

@@ -90,19 +90,32 @@ describe.concurrent('tcp-echo against a server with one bug', () => {
     onTestFinished(() => server.close());
     const result = await runSpec('tcp-echo', { tcp: server.port }, { seed: SEED });
     const text = typeof message === 'function' ? message(server.port) : message;
-    const failure: Outcome = { status: 'failed', message: typeof text === 'string' ? text : expect.stringMatching(text), stepLabel: stepLabel ?? 'step 1' };
+    const failure: Outcome = {
+      status: 'failed',
+      message: typeof text === 'string' ? text : expect.stringMatching(text),
+      stepLabel: stepLabel ?? 'step 1',
+    };
     expect(outcomes(result)).toEqual(passedExcept(result, { [id]: failure }));
   });
-
 
   it('every case fails plainly, and soon, when the server accepts and never answers', async ({ onTestFinished }) => {
     const server = await startBrokenTcp({ mode: 'silent' });
     onTestFinished(() => server.close());
     const result = await runSpec('tcp-echo', { tcp: server.port });
     // Exclusive cases are not run alone against a service that answered nothing: they fail at once, saying why.
-    const exclusive = new Set(loadSpecs(['tcp-echo'])[0].cases.filter((c) => c.exclusive).map((c) => c.id));
-    const notRun: Outcome = { status: 'failed', message: 'not run: the server answered none of the other tcp checks (no reply within 2000 ms), so this one cannot pass', stepLabel: undefined };
-    const want = (id: string): Outcome => (exclusive.has(id) ? notRun : { status: 'failed', message: 'no reply within 2000 ms', stepLabel: 'step 1' });
+    const exclusive = new Set(
+      loadSpecs(['tcp-echo'])[0]
+        .cases.filter((c) => c.exclusive)
+        .map((c) => c.id),
+    );
+    const notRun: Outcome = {
+      status: 'failed',
+      message:
+        'not run: the server answered none of the other tcp checks (no reply within 2000 ms), so this one cannot pass',
+      stepLabel: undefined,
+    };
+    const want = (id: string): Outcome =>
+      exclusive.has(id) ? notRun : { status: 'failed', message: 'no reply within 2000 ms', stepLabel: 'step 1' };
     expect(outcomes(result)).toEqual(Object.fromEntries(result.cases.map((c) => [c.id, want(c.id)])));
     expect(result.summary.durationMs).toBeLessThan(4_000);
   });
@@ -110,7 +123,11 @@ describe.concurrent('tcp-echo against a server with one bug', () => {
   it('every case says nothing is listening, at once, when no server runs', async () => {
     const port = await deadPort('tcp');
     const result = await runSpec('tcp-echo', { tcp: port });
-    const want = (id: string): Outcome => ({ status: 'failed', message: (id === 'tcp.sequential' ? 'message 1 of 5: ' : '') + refused(port), stepLabel: 'step 1' });
+    const want = (id: string): Outcome => ({
+      status: 'failed',
+      message: (id === 'tcp.sequential' ? 'message 1 of 5: ' : '') + refused(port),
+      stepLabel: 'step 1',
+    });
     expect(outcomes(result)).toEqual(Object.fromEntries(result.cases.map((c) => [c.id, want(c.id)])));
     expect(result.summary.durationMs).toBeLessThan(3000);
   });
@@ -128,7 +145,15 @@ describe.concurrent('tcp-echo against a server with one bug', () => {
   it('a server that floods: tcp.basic says netgrade stopped reading at 1 MiB', async ({ onTestFinished }) => {
     const server = await startBrokenTcp({ mode: 'flood' });
     onTestFinished(() => server.close());
-    const result = await runSpec('tcp-echo', { tcp: server.port }, { selection: { tags: 'all', grep: /^tcp\.basic$/ } });
-    expect(outcomes(result)['tcp.basic']).toEqual({ status: 'failed', message: 'the server sent more than 1 MiB in reply; netgrade stopped reading', stepLabel: 'step 1' });
+    const result = await runSpec(
+      'tcp-echo',
+      { tcp: server.port },
+      { selection: { tags: 'all', grep: /^tcp\.basic$/ } },
+    );
+    expect(outcomes(result)['tcp.basic']).toEqual({
+      status: 'failed',
+      message: 'the server sent more than 1 MiB in reply; netgrade stopped reading',
+      stepLabel: 'step 1',
+    });
   });
 });

@@ -1,7 +1,15 @@
 // For each udp-echo check, a server with one bug: that check fails with the
 // message a student reads, and every other case still passes (docs/protocols.md#udp-echo).
 import { describe, expect, it } from 'vitest';
-import { asciiUpper, deadPort, startBrokenUdp, swapCase, upper, type BrokenServer, type Peer } from '../helpers/broken-echo.js';
+import {
+  asciiUpper,
+  deadPort,
+  startBrokenUdp,
+  swapCase,
+  upper,
+  type BrokenServer,
+  type Peer,
+} from '../helpers/broken-echo.js';
 import { drawnFor, outcomes, passedExcept, runSpec, SEED, type Outcome } from '../helpers/run-spec.js';
 
 interface Fault {
@@ -73,7 +81,11 @@ describe.concurrent('udp-echo against a server with one bug', () => {
     const server = await start();
     onTestFinished(() => server.close());
     const result = await runSpec('udp-echo', { udp: server.port }, { seed: SEED });
-    const failure: Outcome = { status: 'failed', message: typeof message === 'string' ? message : expect.stringMatching(message), stepLabel: stepLabel ?? 'step 1' };
+    const failure: Outcome = {
+      status: 'failed',
+      message: typeof message === 'string' ? message : expect.stringMatching(message),
+      stepLabel: stepLabel ?? 'step 1',
+    };
     expect(outcomes(result)).toEqual(passedExcept(result, { [id]: failure }));
   });
 
@@ -85,7 +97,14 @@ describe.concurrent('udp-echo against a server with one bug', () => {
       'udp.sequential': 'message 1 of 5: ',
       'udp.two-clients': 'client 1: ',
     };
-    expect(outcomes(result)).toEqual(Object.fromEntries(result.cases.map((c) => [c.id, { status: 'failed', message: (prefix[c.id] ?? '') + refused, stepLabel: 'step 1' }])));
+    expect(outcomes(result)).toEqual(
+      Object.fromEntries(
+        result.cases.map((c) => [
+          c.id,
+          { status: 'failed', message: (prefix[c.id] ?? '') + refused, stepLabel: 'step 1' },
+        ]),
+      ),
+    );
     expect(result.summary.durationMs).toBeLessThan(3000);
   });
 });

@@ -35,16 +35,24 @@ describe('udp.sequential and resends', () => {
     const port = await slowUdp(600);
     const result = await runSpec('udp-echo', { udp: port }, { selection: { tags: 'all', grep: /^udp\.sequential$/ } });
     const c = result.cases.find((x) => x.id === 'udp.sequential')!;
-        expect({ status: c.status, message: c.failure?.message }).toEqual({ status: 'passed', message: undefined });
+    expect({ status: c.status, message: c.failure?.message }).toEqual({ status: 'passed', message: undefined });
   });
 
   it('still fails a server that answers every message with the first answer it gave', async () => {
     let first: string | undefined;
     const port = await slowUdp(10, (t) => (first ??= t.toUpperCase()));
-    const result = await runSpec('udp-echo', { udp: port }, { selection: { tags: 'all', grep: /^udp\.sequential$/ }, seed: SEED });
+    const result = await runSpec(
+      'udp-echo',
+      { udp: port },
+      { selection: { tags: 'all', grep: /^udp\.sequential$/ }, seed: SEED },
+    );
     const c = result.cases.find((x) => x.id === 'udp.sequential')!;
     expect(c.status).toBe('failed');
     const [one, two] = [1, 2].map((i) => drawnFor('udp-echo', 'udp.sequential', 's', { i }).toUpperCase());
-    expect(c.failure).toMatchObject({ message: expect.stringMatching(/^message 2 of 5: the reply /), expected: two, actual: one });
+    expect(c.failure).toMatchObject({
+      message: expect.stringMatching(/^message 2 of 5: the reply /),
+      expected: two,
+      actual: one,
+    });
   });
 });

@@ -50,7 +50,8 @@ async function verdicts(args: string[], messages: Record<string, string> = {}): 
   expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('netgrade: wrote '))).toStrictEqual([]);
   const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
   // A verdict is the status; a failure's wording may name what the network did (a reset or a refusal).
-  for (const [id, message] of Object.entries(messages)) expect(report.cases.find((c) => c.id === id)?.message).toBe(message);
+  for (const [id, message] of Object.entries(messages))
+    expect(report.cases.find((c) => c.id === id)?.message).toBe(message);
   return report.cases.map((c) => `${c.id} ${c.status}`);
 }
 
@@ -69,7 +70,9 @@ describe.concurrent(`the same verdicts in ${RUNS} runs`, () => {
     const v = await stable(async () => {
       const s = await startPython('forgot-close');
       try {
-        const all = await verdicts(['--port', `tcp=${s.port}`], { 'tcp.closes': 'the server did not close the connection within 1000 ms after replying' });
+        const all = await verdicts(['--port', `tcp=${s.port}`], {
+          'tcp.closes': 'the server did not close the connection within 1000 ms after replying',
+        });
         // Left out: this server races itself on tcp.reset (its send() fails only if the client's RST
         // arrived first, which the kernel decides, not netgrade's schedule; it runs alone either way).
         return all.filter((l) => !l.startsWith('tcp.reset '));
@@ -106,8 +109,14 @@ describe.concurrent(`the same verdicts in ${RUNS} runs`, () => {
   }, 400_000);
 
   it('with --start, crashes after its first client: restarted 3 times, then the rest fail saying so, the same way every time', async () => {
-    const spent = 'not run: your server crashed 4 times and netgrade restarted it 3 times, the most it does in one run; the last time the server exited with code 0';
-    const v = await stable(() => verdicts(['--start', `python3 ${SERVERS} one-client {port:tcp}`], { 'tcp.sequential': spent, 'tcp.reset': spent }));
+    const spent =
+      'not run: your server crashed 4 times and netgrade restarted it 3 times, the most it does in one run; the last time the server exited with code 0';
+    const v = await stable(() =>
+      verdicts(['--start', `python3 ${SERVERS} one-client {port:tcp}`], {
+        'tcp.sequential': spent,
+        'tcp.reset': spent,
+      }),
+    );
     // Each start serves one client: only single-connection cases run on a fresh server can pass, at most one per start.
     const passed = v.filter((l) => l.endsWith(' passed')).length;
     expect(passed).toBeGreaterThan(0);

@@ -4,7 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const doc = readFileSync('docs/architecture.md', 'utf8');
-const named = [...new Set([...doc.matchAll(/`((?:src|test|specs|schema|reference|scripts|docs)\/[^`*\s]*)`/g)].map((m) => m[1]))];
+const named = [
+  ...new Set([...doc.matchAll(/`((?:src|test|specs|schema|reference|scripts|docs)\/[^`*\s]*)`/g)].map((m) => m[1])),
+];
 
 describe('docs/architecture.md', () => {
   it('names the files of every kind of change', () => {

@@ -17,7 +17,17 @@ describe('the case budget', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as net.AddressInfo).port;
-    const def: CaseDef = { id: 'x.hang', title: 'hangs', requirement: 'r', tags: ['core'], points: 1, exclusive: false, timeoutMs: 100, steps: [{ send: 'x' }], location: { file: 'x.yaml', line: 1, col: 1 } };
+    const def: CaseDef = {
+      id: 'x.hang',
+      title: 'hangs',
+      requirement: 'r',
+      tags: ['core'],
+      points: 1,
+      exclusive: false,
+      timeoutMs: 100,
+      steps: [{ send: 'x' }],
+      location: { file: 'x.yaml', line: 1, col: 1 },
+    };
     const spec: Spec = { name: 'x', title: 'x', service: 'tcp', port, vars: {}, cases: [def], file: 'x.yaml' };
     const result = await runCase({
       spec,
@@ -34,7 +44,9 @@ describe('the case budget', () => {
       },
     });
     expect(result.status).toBe('errored');
-    expect(result.failure?.message).toBe('netgrade could not run this case: the case did not finish within its 5600 ms budget');
+    expect(result.failure?.message).toBe(
+      'netgrade could not run this case: the case did not finish within its 5600 ms budget',
+    );
     await closed; // the server saw the connection end: netgrade let go of it
     expect(serverSide?.destroyed).toBe(true);
     server.close();

@@ -13,7 +13,8 @@ const README = path.join(PACKAGE_ROOT, 'README.md');
 const PROTOCOLS = path.join(PACKAGE_ROOT, 'docs', 'protocols.md');
 const START = /<!-- catalogue:start[^>]*-->\n/;
 const END = '<!-- catalogue:end -->';
-const REGENERATE = 'README.md\'s catalogue is stale: regenerate it with `npm run build && node dist/src/cli.js list --format markdown` and paste it between the catalogue markers (or run `node scripts/catalogue.mjs`)';
+const REGENERATE =
+  "README.md's catalogue is stale: regenerate it with `npm run build && node dist/src/cli.js list --format markdown` and paste it between the catalogue markers (or run `node scripts/catalogue.mjs`)";
 
 function readmeCatalogue(): string {
   const text = readFileSync(README, 'utf8');
@@ -38,8 +39,12 @@ describe('the check catalogue', () => {
 
   it('cites, for every check, a section of docs/protocols.md that exists', () => {
     const anchors = new Set([...readFileSync(PROTOCOLS, 'utf8').matchAll(/<a id="([\w-]+)"><\/a>/g)].map((m) => m[1]));
-    expect([...anchors]).toEqual(expect.arrayContaining(['udp-echo', 'tcp-echo', 'kv-http', 'conditional-get', 'cookies']));
-    const cited = specs.flatMap((s) => s.cases.map((c) => ({ id: c.id, anchor: /^docs\/protocols\.md#([\w-]+)(;|$)/.exec(c.source ?? '')?.[1] })));
+    expect([...anchors]).toEqual(
+      expect.arrayContaining(['udp-echo', 'tcp-echo', 'kv-http', 'conditional-get', 'cookies']),
+    );
+    const cited = specs.flatMap((s) =>
+      s.cases.map((c) => ({ id: c.id, anchor: /^docs\/protocols\.md#([\w-]+)(;|$)/.exec(c.source ?? '')?.[1] })),
+    );
     expect(cited.filter((c) => !c.anchor || !anchors.has(c.anchor))).toEqual([]);
   });
 });

@@ -14,13 +14,21 @@ const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
 
 /** The newest modification time of any file under a directory. */
 function newest(dir: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => statSync(path.join(d.parentPath, d.name)).mtimeMs));
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => statSync(path.join(d.parentPath, d.name)).mtimeMs),
+  );
 }
 
 beforeAll(() => {
   // `npm test` builds first; a bare `vitest run` may find dist missing or older than src.
   if (existsSync(CLI) && statSync(CLI).mtimeMs >= newest(path.join(PACKAGE_ROOT, 'src'))) return;
-  const tsc = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+    { cwd: PACKAGE_ROOT, encoding: 'utf8' },
+  );
   // tsc emits even with type errors elsewhere in the tree; what these tests need is the CLI.
   if (!existsSync(CLI)) throw new Error(`could not build ${CLI}:\n${tsc.stdout}${tsc.stderr}`);
 }, 120_000);
@@ -98,7 +106,9 @@ describe('netgrade validate', () => {
   it('a YAML syntax error is located too', async () => {
     const r = await cli(['validate', 'test/fixtures/specs/bad-yaml.yaml']);
     expect(r.code).toBe(2);
-    expect(lines(r.stderr)).toStrictEqual(['test/fixtures/specs/bad-yaml.yaml:7:12 /: YAML: Nested mappings are not allowed in compact mappings']);
+    expect(lines(r.stderr)).toStrictEqual([
+      'test/fixtures/specs/bad-yaml.yaml:7:12 /: YAML: Nested mappings are not allowed in compact mappings',
+    ]);
   });
 
   it('a valid spec: exit 0 and an ok line', async () => {
@@ -136,7 +146,9 @@ describe('usage errors exit 2 with one line', () => {
     expect(r.code).toBe(2);
     const [head, ...problems] = lines(r.stderr);
     expect(head).toMatch(/^netgrade: invalid /);
-    expect(problems).toStrictEqual(['test/fixtures/specs/bad-connect.yaml:11:9 /cases/0/steps/0: "connect" needs "client" too']);
+    expect(problems).toStrictEqual([
+      'test/fixtures/specs/bad-connect.yaml:11:9 /cases/0/steps/0: "connect" needs "client" too',
+    ]);
     expect(r.stderr).not.toMatch(STACK);
   });
 });
@@ -171,7 +183,10 @@ describe('netgrade run --help', () => {
     const r = await cli(['run', '--help']);
     // The option's description, its wrapped lines joined: from --reporter to the next option.
     const described = /--reporter <name\[=file\]>([\s\S]*?)\n {2}--/.exec(r.stdout)?.[1].replace(/\s+/g, ' ') ?? '';
-    const listed = described.split(';')[0].split(',').map((s) => s.trim().split(/[= ]/)[0]);
+    const listed = described
+      .split(';')[0]
+      .split(',')
+      .map((s) => s.trim().split(/[= ]/)[0]);
     expect(listed.sort()).toEqual(Object.keys(REPORTERS).sort());
     expect(described).toContain('json=FILE (json=- for stdout)');
   });
@@ -186,7 +201,18 @@ describe('netgrade run', () => {
 
   it('against the reference servers: exit 0 and a JSON report of the documented shape', async () => {
     const file = path.join(tmp, 'report.json');
-    const r = await cli(['run', 'udp-echo', 'tcp-echo', '--reference', '--tags', 'all', '--seed', '7', '--reporter', `json=${file}`]);
+    const r = await cli([
+      'run',
+      'udp-echo',
+      'tcp-echo',
+      '--reference',
+      '--tags',
+      'all',
+      '--seed',
+      '7',
+      '--reporter',
+      `json=${file}`,
+    ]);
     // The console stays on beside a file reporter; stderr only says where the file went.
     expect(r.stderr).toBe(`netgrade: wrote ${file}\n`);
     expect(lines(r.stdout).at(-1)).toBe('17 passed, 0 failed');
@@ -199,7 +225,15 @@ describe('netgrade run', () => {
     expect(report.target.host).toBe('127.0.0.1');
     expect(Object.keys(report.target.ports)).toStrictEqual(['udp', 'tcp']);
     for (const port of Object.values(report.target.ports)) expect(port).toBeTypeOf('number');
-    expect(Object.keys(report.summary)).toStrictEqual(['passed', 'failed', 'errored', 'skipped', 'points', 'maxPoints', 'durationMs']);
+    expect(Object.keys(report.summary)).toStrictEqual([
+      'passed',
+      'failed',
+      'errored',
+      'skipped',
+      'points',
+      'maxPoints',
+      'durationMs',
+    ]);
     expect(report.summary).toMatchObject({ passed: 17, failed: 0, errored: 0, skipped: 0 });
     // Which cases earn points is the grading profile's business; all passed means a full score.
     const casePoints = report.cases.reduce((n: number, c: { points: number }) => n + c.points, 0);
@@ -210,8 +244,30 @@ describe('netgrade run', () => {
     expect(report.cases).toHaveLength(17);
     const basic = report.cases[0];
     // A passed case has no failure fields; JSON leaves out the undefined ones.
-    expect(Object.keys(basic)).toStrictEqual(['id', 'spec', 'title', 'tags', 'status', 'durationMs', 'points', 'maxPoints', 'requirement', 'hint', 'source', 'location', 'transcript']);
-    expect(basic).toMatchObject({ id: 'udp.basic', spec: 'udp-echo', title: 'Upper-cases a sentence', tags: ['core'], status: 'passed', points: 1, maxPoints: 1 });
+    expect(Object.keys(basic)).toStrictEqual([
+      'id',
+      'spec',
+      'title',
+      'tags',
+      'status',
+      'durationMs',
+      'points',
+      'maxPoints',
+      'requirement',
+      'hint',
+      'source',
+      'location',
+      'transcript',
+    ]);
+    expect(basic).toMatchObject({
+      id: 'udp.basic',
+      spec: 'udp-echo',
+      title: 'Upper-cases a sentence',
+      tags: ['core'],
+      status: 'passed',
+      points: 1,
+      maxPoints: 1,
+    });
     expect(basic.requirement).toMatch(/^Two datagrams, each holding a different sentence/);
     expect(basic.location).toStrictEqual({ file: 'specs/udp-echo.yaml', line: 21, col: 5 });
     // The sentences the seed draws, each answered upper-cased.
@@ -232,7 +288,9 @@ describe('netgrade run', () => {
   it('prints the seed on a line under the score; --seed repeats it, and a run without one draws its own', async () => {
     const seeded = await cli(['run', 'udp-echo', '--reference', '--grep', '^udp\\.basic$', '--seed', '42']);
     expect(seeded.code).toBe(0);
-    expect(seeded.stdout).toMatch(/^Score: 1\/1 points \(core checks earn points\) in \d+ ms\nseed 42 \(--seed 42 repeats these payloads\)$/m);
+    expect(seeded.stdout).toMatch(
+      /^Score: 1\/1 points \(core checks earn points\) in \d+ ms\nseed 42 \(--seed 42 repeats these payloads\)$/m,
+    );
     const drawn = await cli(['run', 'udp-echo', '--reference', '--grep', '^udp\\.basic$']);
     expect(drawn.stdout).toMatch(/^seed (\d+) \(--seed \1 repeats these payloads\)$/m);
   });
@@ -240,7 +298,9 @@ describe('netgrade run', () => {
   it('--seed that is not a whole number: exit 2 and one line', async () => {
     const r = await cli(['run', 'udp-echo', '--seed', '4.5']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('netgrade: --seed: "4.5" is not a seed (a whole number from 0 to 9007199254740991, as a report prints it)\n');
+    expect(r.stderr).toBe(
+      'netgrade: --seed: "4.5" is not a seed (a whole number from 0 to 9007199254740991, as a report prints it)\n',
+    );
   });
 
   it('nothing listening: exit 1 and every case failed on the last line', async () => {
@@ -250,7 +310,9 @@ describe('netgrade run', () => {
     expect(lines(r.stdout).at(-1)).toBe('0 passed, 10 failed');
     // One banner says it, and the cases it decided take one line, not a block each.
     expect(r.stdout).toContain(`✗ Nothing is listening\n  127.0.0.1 ${port}/tcp refused every connection\n`);
-    expect(r.stdout).toContain('    ✗ 10 not passed (not listening): tcp.basic, tcp.mixed, tcp.closes, tcp.sequential, tcp.max-size, tcp.utf8, tcp.concurrent, tcp.segmented, tcp.empty, tcp.reset\n');
+    expect(r.stdout).toContain(
+      '    ✗ 10 not passed (not listening): tcp.basic, tcp.mixed, tcp.closes, tcp.sequential, tcp.max-size, tcp.utf8, tcp.concurrent, tcp.segmented, tcp.empty, tcp.reset\n',
+    );
     expect(r.stdout).not.toContain('requirement:');
   });
 
@@ -265,6 +327,8 @@ describe('netgrade run', () => {
     expect(r.stdout).toContain('  actual:   \\x1b[31mHELLO WORLD\\x1b[0m\n');
     expect(r.stdout).toMatch(/ {2}← "\\x1b\[31mHELLO WORLD\\x1b\[0m" \(20 bytes\)\n/);
     expect(lines(r.stdout)[0]).toBe(`netgrade: 1 check against 127.0.0.1 (tcp ${port})`);
-    expect(lines(r.stdout).at(-1)).toBe('0 passed, 1 failed, 9 skipped: 5 tagged unicode, robust (run with --tags all); 4 not matching --grep');
+    expect(lines(r.stdout).at(-1)).toBe(
+      '0 passed, 1 failed, 9 skipped: 5 tagged unicode, robust (run with --tags all); 4 not matching --grep',
+    );
   });
 });

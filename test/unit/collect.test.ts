@@ -6,7 +6,9 @@ import { checkCollection, orderOf } from '../../src/check/collect.js';
 function hexIds(n: number, seed: number): string[] {
   let x = seed;
   const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31);
-  return Array.from({ length: n }, () => Array.from({ length: 4 }, () => next().toString(16).padStart(8, '0')).join(''));
+  return Array.from({ length: n }, () =>
+    Array.from({ length: 4 }, () => next().toString(16).padStart(8, '0')).join(''),
+  );
 }
 
 describe('orderOf: ids that a clock or a counter made', () => {
@@ -37,6 +39,8 @@ describe('checkCollection: unordered', () => {
   });
 
   it('passes random ids', () => {
-    expect(checkCollection('sessionIds', { count: 20, distinct: true, minLength: 16, unordered: true }, hexIds(20, 7))).toBeUndefined();
+    expect(
+      checkCollection('sessionIds', { count: 20, distinct: true, minLength: 16, unordered: true }, hexIds(20, 7)),
+    ).toBeUndefined();
   });
 });

@@ -63,13 +63,17 @@ describe('viewPair and pairLines', () => {
   });
 
   it('leaves short single-line pairs whole, with a caret only where they share a beginning', () => {
-    expect(pairLines('HELLO WORLD', 'HELLO WORLD\\n')).toEqual(['expected: HELLO WORLD', 'actual:   HELLO WORLD\\n', `${' '.repeat(21)}^`]);
+    expect(pairLines('HELLO WORLD', 'HELLO WORLD\\n')).toEqual([
+      'expected: HELLO WORLD',
+      'actual:   HELLO WORLD\\n',
+      `${' '.repeat(21)}^`,
+    ]);
     expect(pairLines('status 200', 'HTTP/1.1 404')).toEqual(['expected: status 200', 'actual:   HTTP/1.1 404']);
   });
 });
 
 describe('causes', () => {
-  it('names a newline the client did not send, and gives that hint instead of the case\'s', () => {
+  it("names a newline the client did not send, and gives that hint instead of the case's", () => {
     const r = failed('tcp.basic', 'HELLO WORLD', 'HELLO WORLD\\n');
     expect(causeOf(r)?.key).toBe('extra-newline');
     expect(hintFor(r)).toMatch(/^send back exactly the upper-cased bytes: no "\\n" added/);
@@ -86,7 +90,9 @@ describe('causes', () => {
       failed('f', 'HELLO', 'hello'),
     ];
     const { groups, alone } = groupByCause(bad);
-    expect(groups.map((g) => [g.cause.key, g.cases.map((c) => c.id)])).toEqual([['extra-newline', ['a', 'b', 'c', 'd', 'e']]]);
+    expect(groups.map((g) => [g.cause.key, g.cases.map((c) => c.id)])).toEqual([
+      ['extra-newline', ['a', 'b', 'c', 'd', 'e']],
+    ]);
     expect(alone.map((c) => c.id)).toEqual(['f']);
     expect(causeOf(bad[5])?.key).toBe('not-uppercased');
   });

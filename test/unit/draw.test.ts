@@ -102,7 +102,9 @@ describe('the half filter', () => {
     const vars = { s: 'abcde', u: 'héllo' };
     expect(renderTemplate('{{s|half:1}}|{{s|half:2}}', vars)).toBe('abc|de');
     expect(renderTemplate('{{u|half:1}}|{{u|half:2}}', vars)).toBe('hél|lo');
-    expect(() => renderTemplate('{{s|half:3}}', vars)).toThrow('the half filter takes 1 or 2 (the first or second half), not "3"');
+    expect(() => renderTemplate('{{s|half:3}}', vars)).toThrow(
+      'the half filter takes 1 or 2 (the first or second half), not "3"',
+    );
   });
 });
 
@@ -139,20 +141,26 @@ cases:
   });
 
   it('refuses a generator it does not know, at its line', () => {
-    expect(problems(spec('  s: { sentence: shouty }'))).toStrictEqual(['7:18 must be one of "lower", "mixed", "unicode"']);
-    expect(problems(spec('  s: { words: 3 }'))).toStrictEqual(['7:6 missing required property "sentence"', '7:8 unknown property "words"']);
+    expect(problems(spec('  s: { sentence: shouty }'))).toStrictEqual([
+      '7:18 must be one of "lower", "mixed", "unicode"',
+    ]);
+    expect(problems(spec('  s: { words: 3 }'))).toStrictEqual([
+      '7:6 missing required property "sentence"',
+      '7:8 unknown property "words"',
+    ]);
   });
 
   it('refuses a capture into a drawn name, which the drawn value would hide', () => {
-    const text = spec('  s: { sentence: lower }').replace('service: udp', 'service: http').replace(
-      /steps:[\s\S]*$/,
-      'steps:\n      - request: { target: / }\n        capture: { s: { header: ETag } }\n',
-    );
+    const text = spec('  s: { sentence: lower }')
+      .replace('service: udp', 'service: http')
+      .replace(/steps:[\s\S]*$/, 'steps:\n      - request: { target: / }\n        capture: { s: { header: ETag } }\n');
     expect(problems(text)).toStrictEqual(['15:20 "s" is a drawn value (under "draw"); capture into another name']);
   });
 
   it('refuses a drawn name that a variable already has', () => {
-    expect(problems(spec('  s: { sentence: lower }\n  uid: { sentence: lower }\n  greeting: { letters: 3 }'))).toStrictEqual([
+    expect(
+      problems(spec('  s: { sentence: lower }\n  uid: { sentence: lower }\n  greeting: { letters: 3 }')),
+    ).toStrictEqual([
       '8:3 "uid" is already a built-in variable; give the drawn value another name',
       '9:3 "greeting" is already a variable under "vars"; give the drawn value another name',
     ]);

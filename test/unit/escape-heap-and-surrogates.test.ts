@@ -32,6 +32,8 @@ describe('escapeBytes on surrogates', () => {
   });
 
   it('escapes controls, invisible code points and backslashes and keeps other UTF-8 as text', () => {
-    expect(escapeBytes(Buffer.from('GET / HTTP/1.1\r\nX: \x1b[31m\u202e안녕\\\x7f'))).toBe('GET / HTTP/1.1\\r\\nX: \\x1b[31m\\u{202e}안녕\\\\\\x7f');
+    expect(escapeBytes(Buffer.from('GET / HTTP/1.1\r\nX: \x1b[31m\u202e안녕\\\x7f'))).toBe(
+      'GET / HTTP/1.1\\r\\nX: \\x1b[31m\\u{202e}안녕\\\\\\x7f',
+    );
   });
 });

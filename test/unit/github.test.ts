@@ -11,7 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startReference } from '../../reference/index.js';
 import { runCommand } from '../../src/commands/run.js';
-import { annotation, classroomLines, codeBlock, githubReporter, jobSummary, mdText, SUMMARY_LIMIT, workflowCommand } from '../../src/report/github.js';
+import {
+  annotation,
+  classroomLines,
+  codeBlock,
+  githubReporter,
+  jobSummary,
+  mdText,
+  SUMMARY_LIMIT,
+  workflowCommand,
+} from '../../src/report/github.js';
 import type { ReporterEnv } from '../../src/report/reporter.js';
 import type { CaseResult, RunResult } from '../../src/model/result.js';
 import { sampleRun } from '../fixtures/golden/sample-run.js';
@@ -52,7 +61,11 @@ describe('workflow commands', () => {
   });
 
   it('escape properties additionally: `:` and `,`', () => {
-    const line = workflowCommand('error', { file: 'specs/a,b:c.yaml', line: 3, col: 5, title: '50%: one, two\nthree\r' }, 'm');
+    const line = workflowCommand(
+      'error',
+      { file: 'specs/a,b:c.yaml', line: 3, col: 5, title: '50%: one, two\nthree\r' },
+      'm',
+    );
     expect(line).toBe('::error file=specs/a%2Cb%3Ac.yaml,line=3,col=5,title=50%25%3A one%2C two%0Athree%0D::m');
   });
 
@@ -85,7 +98,9 @@ describe('workflow commands', () => {
 
 describe('Markdown', () => {
   it('shows server text literally: HTML, backticks, pipes and backslashes escaped, controls inert', () => {
-    expect(mdText('<script>a|b</script> `x` & \\x00 *y*\x1b')).toBe('&lt;script&gt;a\\|b&lt;/script&gt; \\`x\\` &amp; \\\\x00 \\*y\\*\\\\x1b');
+    expect(mdText('<script>a|b</script> `x` & \\x00 *y*\x1b')).toBe(
+      '&lt;script&gt;a\\|b&lt;/script&gt; \\`x\\` &amp; \\\\x00 \\*y\\*\\\\x1b',
+    );
   });
 
   it('fences a code block with more backticks than any run inside, so ``` cannot close it', () => {
@@ -100,7 +115,12 @@ describe('the reporter', () => {
     writeFileSync(summary, 'written by an earlier tool\n');
     const { env, out } = captureEnv({ GITHUB_STEP_SUMMARY: summary });
     await githubReporter(env).onRunEnd(sampleRun());
-    expect(out().split('\n')).toEqual([annotation(byId('tcp.mixed')), annotation(byId('tcp.max-size')), ...classroomLines(1, 4), '']);
+    expect(out().split('\n')).toEqual([
+      annotation(byId('tcp.mixed')),
+      annotation(byId('tcp.max-size')),
+      ...classroomLines(1, 4),
+      '',
+    ]);
     const text = readFileSync(summary, 'utf8');
     expect(text.startsWith('written by an earlier tool\n')).toBe(true);
     expectGolden('github-summary.md', text.slice('written by an earlier tool\n'.length));
@@ -115,21 +135,32 @@ describe('the reporter', () => {
   it('keeps the summary under 1 MiB however much a run produces, and says what it left out', async () => {
     const huge = 'A'.repeat(200_000); // one string, shared by every case
     const template = byId('tcp.mixed');
-    const cases: CaseResult[] = Array.from({ length: 3000 }, (_, i) => ({ ...template, status: 'failed' as const, id: `big.${i}`, failure: { ...template.failure!, actual: huge } }));
+    const cases: CaseResult[] = Array.from({ length: 3000 }, (_, i) => ({
+      ...template,
+      status: 'failed' as const,
+      id: `big.${i}`,
+      failure: { ...template.failure!, actual: huge },
+    }));
     const run: RunResult = { ...sampleRun(), cases };
     const summary = path.join(tmp, 'huge.md');
     const { env, out } = captureEnv({ GITHUB_STEP_SUMMARY: summary });
     await githubReporter(env).onRunEnd(run);
     const lines = out().trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('::error ')).length).toBe(10);
-    expect(lines.at(-3)).toBe('::notice title=netgrade::2990 more cases failed; GitHub shows 10 annotations per step: the job summary and the reports list them all');
-    expect(lines[0]).toContain(`actual:   ${'A'.repeat(1024)}… (198976 more characters; the JUnit and JSON reports have them all)%0Ahint:`);
+    expect(lines.at(-3)).toBe(
+      '::notice title=netgrade::2990 more cases failed; GitHub shows 10 annotations per step: the job summary and the reports list them all',
+    );
+    expect(lines[0]).toContain(
+      `actual:   ${'A'.repeat(1024)}… (198976 more characters; the JUnit and JSON reports have them all)%0Ahint:`,
+    );
     const size = statSync(summary).size;
     expect(size).toBeLessThan(MiB);
     expect(size).toBeGreaterThan(MiB - 64 * 1024);
     const text = readFileSync(summary, 'utf8');
     expect(text).toContain('A'.repeat(4096) + '… (195904 more characters; the JUnit and JSON reports have them all)');
-    expect(text).toMatch(/> \*\*Summary cut short:\*\* a job summary holds at most 1 MiB; 0 table rows and \d+ failure details are left out\. The JUnit and JSON reports have every case\.\n$/);
+    expect(text).toMatch(
+      /> \*\*Summary cut short:\*\* a job summary holds at most 1 MiB; 0 table rows and \d+ failure details are left out\. The JUnit and JSON reports have every case\.\n$/,
+    );
   });
 
   it('counts what the step summary file already holds', async () => {
@@ -145,7 +176,12 @@ describe('the reporter', () => {
 
   it('is on by default when GITHUB_ACTIONS=true, next to the console reporter', async () => {
     const { env, out } = captureEnv({ GITHUB_ACTIONS: 'true' });
-    const code = await runCommand(['tcp-echo'], { host: '127.0.0.1', port: [], set: [], reporter: [], reference: true }, env, new AbortController().signal);
+    const code = await runCommand(
+      ['tcp-echo'],
+      { host: '127.0.0.1', port: [], set: [], reporter: [], reference: true },
+      env,
+      new AbortController().signal,
+    );
     expect(code).toBe(0);
     expect(out()).toMatch(/^Score: (\d+)\/\1 points/m);
     expect(out()).toMatch(/^::notice title=Autograding report::\{"totalPoints":(\d+),"maxPoints":\1\}$/m);
@@ -153,7 +189,12 @@ describe('the reporter', () => {
 
   it('is off by default elsewhere', async () => {
     const { env, out } = captureEnv({});
-    await runCommand(['tcp-echo'], { host: '127.0.0.1', port: [], set: [], reporter: [], reference: true }, env, new AbortController().signal);
+    await runCommand(
+      ['tcp-echo'],
+      { host: '127.0.0.1', port: [], set: [], reporter: [], reference: true },
+      env,
+      new AbortController().signal,
+    );
     expect(out()).not.toContain('::notice');
   });
 });
@@ -175,7 +216,10 @@ async function ciGrade(cwd: string, vars: Record<string, string>): Promise<Scrip
   delete env.GITHUB_ACTIONS;
   delete env.GITHUB_STEP_SUMMARY;
   try {
-    const { stdout, stderr } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/ci-grade.sh')], { cwd, env });
+    const { stdout, stderr } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/ci-grade.sh')], {
+      cwd,
+      env,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -203,7 +247,8 @@ function freePort(): Promise<number> {
 describe('scripts/ci-grade.sh', () => {
   beforeAll(() => {
     const junitJs = path.join(ROOT, 'dist/src/report/junit.js');
-    if (!existsSync(CLI) || !existsSync(junitJs)) throw new Error(`${CLI} or ${junitJs} is missing: build first (npx tsc -p tsconfig.json)`);
+    if (!existsSync(CLI) || !existsSync(junitJs))
+      throw new Error(`${CLI} or ${junitJs} is missing: build first (npx tsc -p tsconfig.json)`);
   });
 
   it('grades the reference server: exit 0, and a well-formed reports/junit.xml', async () => {
@@ -219,7 +264,9 @@ describe('scripts/ci-grade.sh', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^Score: (\d+)\/\1 points/m);
       expectWellFormed(path.join(cwd, 'reports/junit.xml'));
-      expect(readFileSync(path.join(cwd, 'reports/junit.xml'), 'utf8')).toMatch(/<testsuites name="netgrade" tests="\d+" failures="0" errors="0"/);
+      expect(readFileSync(path.join(cwd, 'reports/junit.xml'), 'utf8')).toMatch(
+        /<testsuites name="netgrade" tests="\d+" failures="0" errors="0"/,
+      );
       expect(JSON.parse(readFileSync(path.join(cwd, 'reports/report.json'), 'utf8')).summary.failed).toBe(0);
     } finally {
       await ref.close();
@@ -229,7 +276,11 @@ describe('scripts/ci-grade.sh', () => {
   it('waits for a server that starts late', async () => {
     const port = await freePort();
     const cwd = mkdtempSync(path.join(tmp, 'late-'));
-    const running = ciGrade(cwd, { NETGRADE_PORTS: `tcp=${port}`, NETGRADE_SPECS: 'tcp-echo', NETGRADE_REPORTERS: 'junit=reports/junit.xml' });
+    const running = ciGrade(cwd, {
+      NETGRADE_PORTS: `tcp=${port}`,
+      NETGRADE_SPECS: 'tcp-echo',
+      NETGRADE_REPORTERS: 'junit=reports/junit.xml',
+    });
     await new Promise((r) => setTimeout(r, 800));
     const ref = await startReference({ ports: { tcp: port } });
     try {
@@ -244,8 +295,15 @@ describe('scripts/ci-grade.sh', () => {
   it('runs netgrade anyway when nothing starts, so the report says so, and exits 1', async () => {
     const port = await freePort();
     const cwd = mkdtempSync(path.join(tmp, 'dead-'));
-    const r = await ciGrade(cwd, { NETGRADE_PORTS: `tcp=${port}`, NETGRADE_SPECS: 'tcp-echo', NETGRADE_REPORTERS: 'junit=reports/junit.xml', NETGRADE_WAIT_SECONDS: '1' });
-    expect(r.stderr).toContain(`ci-grade: nothing bound to tcp port ${port} on 127.0.0.1 after 1 s: did the server start? (running netgrade anyway)`);
+    const r = await ciGrade(cwd, {
+      NETGRADE_PORTS: `tcp=${port}`,
+      NETGRADE_SPECS: 'tcp-echo',
+      NETGRADE_REPORTERS: 'junit=reports/junit.xml',
+      NETGRADE_WAIT_SECONDS: '1',
+    });
+    expect(r.stderr).toContain(
+      `ci-grade: nothing bound to tcp port ${port} on 127.0.0.1 after 1 s: did the server start? (running netgrade anyway)`,
+    );
     expect(r.code).toBe(1);
     const xml = readFileSync(path.join(cwd, 'reports/junit.xml'), 'utf8');
     expect(xml).toContain(`nothing is listening on 127.0.0.1:${port}/tcp: is your server running on that port?`);
@@ -261,7 +319,7 @@ describe('scripts/ci-grade.sh', () => {
 describe('docs/classroom-workflow.yml', () => {
   // What education/autograding-grading-reporter reads: a check run named after the job
   // (Classroom's template job id), checks: write, GITHUB_TOKEN, and <ID>_RESULTS per runner.
-  it('is the workflow Classroom expects: job, permissions, the action\'s result wired to the grading reporter', () => {
+  it("is the workflow Classroom expects: job, permissions, the action's result wired to the grading reporter", () => {
     const wf = parse(readFileSync(path.join(ROOT, 'docs/classroom-workflow.yml'), 'utf8'));
     expect(wf.name).toBe('Autograding Tests');
     expect(wf.permissions).toMatchObject({ checks: 'write', actions: 'read', contents: 'read' });
@@ -272,11 +330,18 @@ describe('docs/classroom-workflow.yml', () => {
     expect(uses('actions/checkout')).toBeDefined();
     const grader = steps.find((s) => /\/netgrade@/.test(String(s.uses ?? '')))!;
     expect(grader.id).toBe('netgrade');
-    expect(grader.with).toMatchObject({ specs: expect.any(String), start: expect.stringContaining('{port:tcp}'), 'fail-on-failure': 'false' });
+    expect(grader.with).toMatchObject({
+      specs: expect.any(String),
+      start: expect.stringContaining('{port:tcp}'),
+      'fail-on-failure': 'false',
+    });
     const reporter = uses('education/autograding-grading-reporter')!;
-    const runners = String(reporter.with.runners).split(',').map((r) => r.trim());
+    const runners = String(reporter.with.runners)
+      .split(',')
+      .map((r) => r.trim());
     expect(runners).toEqual(['netgrade']);
-    for (const id of runners) expect(reporter.env[`${id.toUpperCase()}_RESULTS`]).toBe(`\${{ steps.${id}.outputs.result }}`);
+    for (const id of runners)
+      expect(reporter.env[`${id.toUpperCase()}_RESULTS`]).toBe(`\${{ steps.${id}.outputs.result }}`);
     expect(reporter.env.GITHUB_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
     expect(steps.indexOf(reporter)).toBe(steps.length - 1);
     expect(uses('actions/upload-artifact')).toMatchObject({ if: 'always()', with: { path: 'netgrade-reports/' } });
@@ -288,7 +353,9 @@ describe('the job summary when the server was the problem', () => {
     const { crashedRun } = await import('../fixtures/console/crashed.js');
     const text = jobSummary(crashedRun());
     const [head, rest] = text.split('### tcp-echo');
-    expect(head).toContain('> [!CAUTION]\n> **Your server crashed:** the server exited with code 1 during tcp.empty\n> command: `python3 server.py 40123`\n> 3 checks could not pass because of this: tcp.closes, tcp.sequential, tcp.max-size\n');
+    expect(head).toContain(
+      '> [!CAUTION]\n> **Your server crashed:** the server exited with code 1 during tcp.empty\n> command: `python3 server.py 40123`\n> 3 checks could not pass because of this: tcp.closes, tcp.sequential, tcp.max-size\n',
+    );
     expect(head).toContain('Last 15 lines of its stderr:\n\n```text\nline 28 of the log: served a client\n');
     expect(head).toContain('ZeroDivisionError: division by zero\n```\n');
     expect([...rest.matchAll(/^#### (.*)$/gm)].map((m) => m[1])).toEqual(['❌ tcp.empty: Title of tcp.empty']);
@@ -298,11 +365,21 @@ describe('the job summary when the server was the problem', () => {
     const { crashedRun } = await import('../fixtures/console/crashed.js');
     const { env, out } = captureEnv({});
     await githubReporter(env).onRunEnd(crashedRun());
-    const errors = out().split('\n').filter((l) => l.startsWith('::error '));
+    const errors = out()
+      .split('\n')
+      .filter((l) => l.startsWith('::error '));
     expect(errors).toHaveLength(2);
     expect(errors[0]).toBe(
       '::error title=netgrade%3A Your server crashed::the server exited with code 1 during tcp.empty%0Acommand: python3 server.py 40123%0Alast lines of its stderr:%0A' +
-        ['line 36 of the log: served a client', 'Traceback (most recent call last):', '  File "server.py", line 12, in <module>', '    handle(conn)', '  File "server.py", line 7, in handle', '    rate = len(data) / len(sentence)', 'ZeroDivisionError: division by zero'].reduce((a, l) => `${a}${l}%0A`, 'line 35 of the log: served a client%0A') +
+        [
+          'line 36 of the log: served a client',
+          'Traceback (most recent call last):',
+          '  File "server.py", line 12, in <module>',
+          '    handle(conn)',
+          '  File "server.py", line 7, in handle',
+          '    rate = len(data) / len(sentence)',
+          'ZeroDivisionError: division by zero',
+        ].reduce((a, l) => `${a}${l}%0A`, 'line 35 of the log: served a client%0A') +
         '3 checks could not pass because of this: tcp.closes, tcp.sequential, tcp.max-size',
     );
     expect(errors[1]).toContain('title=FAILED tcp.empty%3A Title of tcp.empty::');

@@ -10,13 +10,22 @@ function response(head: Buffer): HttpResponse {
   return p.response;
 }
 
-const observe = (res: HttpResponse): HttpObservation => ({ response: res, deviations: res.deviations, timedOut: false, timeoutMs: 2000, peerClosed: true, now: new Date() });
+const observe = (res: HttpResponse): HttpObservation => ({
+  response: res,
+  deviations: res.deviations,
+  timedOut: false,
+  timeoutMs: 2000,
+  peerClosed: true,
+  now: new Date(),
+});
 
 const utf8Etag = response(Buffer.from('HTTP/1.1 200 OK\r\nETag: "straße"', 'utf8'));
 
 describe('non-ASCII header values', () => {
   it('compare as the UTF-8 text a spec writes', () => {
-    expect(checkResponse({ headers: [['ETag', { equals: Buffer.from('"straße"') }]] }, observe(utf8Etag))).toBeUndefined();
+    expect(
+      checkResponse({ headers: [['ETag', { equals: Buffer.from('"straße"') }]] }, observe(utf8Etag)),
+    ).toBeUndefined();
     expect(checkResponse({ headers: [['ETag', { contains: 'ß' }]] }, observe(utf8Etag))).toBeUndefined();
     expect(checkResponse({ headers: [['ETag', { entityTag: true }]] }, observe(utf8Etag))).toBeUndefined();
   });
@@ -31,8 +40,12 @@ describe('non-ASCII header values', () => {
 
   it('bytes that are not UTF-8 stay escaped bytes', () => {
     const latin1 = response(Buffer.from('HTTP/1.1 200 OK\r\nETag: "stra\xdfe"', 'latin1'));
-    expect(checkResponse({ headers: [['ETag', { equals: Buffer.from('"x"') }]] }, observe(latin1))?.actual).toBe('ETag: "stra\\xdfe"');
+    expect(checkResponse({ headers: [['ETag', { equals: Buffer.from('"x"') }]] }, observe(latin1))?.actual).toBe(
+      'ETag: "stra\\xdfe"',
+    );
     // ...and equal the text a capture of them gives back, as they did when compared as text.
-    expect(checkResponse({ headers: [['ETag', { equals: Buffer.from('"straße"') }]] }, observe(latin1))).toBeUndefined();
+    expect(
+      checkResponse({ headers: [['ETag', { equals: Buffer.from('"straße"') }]] }, observe(latin1)),
+    ).toBeUndefined();
   });
 });

@@ -48,8 +48,14 @@ describe('status → JUnit element', () => {
     const xml = junitXml(oneCase(status));
     const found = ['failure', 'error', 'skipped'].filter((e) => new RegExp(`<${e}[ >/]`).test(xml));
     expect(found).toEqual(elements);
-    const counts = xml.match(/<testsuite name="tcp-echo" time="[^"]*" tests="1" failures="(\d)" errors="(\d)" skipped="(\d)"/);
-    expect(counts?.slice(1)).toEqual([status === 'failed' ? '1' : '0', status === 'errored' ? '1' : '0', status === 'skipped' ? '1' : '0']);
+    const counts = xml.match(
+      /<testsuite name="tcp-echo" time="[^"]*" tests="1" failures="(\d)" errors="(\d)" skipped="(\d)"/,
+    );
+    expect(counts?.slice(1)).toEqual([
+      status === 'failed' ? '1' : '0',
+      status === 'errored' ? '1' : '0',
+      status === 'skipped' ? '1' : '0',
+    ]);
   });
 });
 
@@ -114,7 +120,13 @@ describe('a real run against a server that sends NUL, ESC and "]]>"', () => {
     const server = await startHostileTcp();
     let result: RunResult;
     try {
-      result = await run({ specs: loadSpecs(['tcp-echo']), host: '127.0.0.1', ports: { tcp: server.port }, selection: { tags: ['core'] }, timeoutMs: 1000 });
+      result = await run({
+        specs: loadSpecs(['tcp-echo']),
+        host: '127.0.0.1',
+        ports: { tcp: server.port },
+        selection: { tags: ['core'] },
+        timeoutMs: 1000,
+      });
     } finally {
       await server.close();
     }
@@ -127,7 +139,11 @@ describe('a real run against a server that sends NUL, ESC and "]]>"', () => {
     expect(lint.status).toBe(0);
 
     // What a JUnit consumer reads back: the escapes, never the raw bytes or markup.
-    const body = execFileSync('xmllint', ['--xpath', 'string(//testcase[starts-with(@name, "tcp.basic:")]/failure)', file], { encoding: 'utf8' });
+    const body = execFileSync(
+      'xmllint',
+      ['--xpath', 'string(//testcase[starts-with(@name, "tcp.basic:")]/failure)', file],
+      { encoding: 'utf8' },
+    );
     expect(body).toContain('\\x00\\x1b[2J]]\\x3e<script>x</script>]]\\x3e\\xff');
     expect(body).toMatch(/at tcp\.basic \(specs\/tcp-echo\.yaml:\d+:\d+\)/);
     expect(body).not.toMatch(/[\x00\x1b]/);

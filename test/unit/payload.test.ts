@@ -5,7 +5,8 @@ import { TemplateError } from '../../src/errors.js';
 const vars = { uid: 'ab12', empty: '' };
 const text = (b: Buffer) => b.toString('utf8');
 /** Writes as [delay, text] pairs: easy to read in an assertion. */
-const writes = (...args: Parameters<typeof renderWrites>) => renderWrites(...args).map((w) => [w.delayMs, text(w.data)]);
+const writes = (...args: Parameters<typeof renderWrites>) =>
+  renderWrites(...args).map((w) => [w.delayMs, text(w.data)]);
 
 describe('renderWrites', () => {
   it('a plain string is one write with no pause, placeholders filled', () => {
@@ -69,7 +70,9 @@ describe('repeat', () => {
 
   it('a unit that renders empty is a spec error, not an endless loop', () => {
     expect(() => renderBytes({ repeat: '{{empty}}', bytes: 4 }, vars)).toThrow(TemplateError);
-    expect(() => renderBytes({ repeat: '{{empty}}', bytes: 4 }, vars)).toThrow('"repeat: {{empty}}" is empty once filled in, so it cannot make 4 bytes');
+    expect(() => renderBytes({ repeat: '{{empty}}', bytes: 4 }, vars)).toThrow(
+      '"repeat: {{empty}}" is empty once filled in, so it cannot make 4 bytes',
+    );
   });
 });
 

@@ -37,7 +37,10 @@ function parseResponse(buf: Buffer, head: boolean): { response: RawResponse; res
   const length = head || status === 304 || status < 200 ? 0 : Number(headers['content-length'] ?? 0);
   if (buf.length < end + 4 + length) return undefined;
   const body = buf.subarray(end + 4, end + 4 + length);
-  return { response: { statusLine, headers, names, body, text: body.toString('utf8') }, rest: buf.subarray(end + 4 + length) };
+  return {
+    response: { statusLine, headers, names, body, text: body.toString('utf8') },
+    rest: buf.subarray(end + 4 + length),
+  };
 }
 
 class RawClient {
@@ -96,7 +99,8 @@ class RawClient {
     for (;;) {
       const value = probe();
       if (value !== undefined) return value;
-      if (this.closed && !closeIsFine) throw new Error(`closed; got ${JSON.stringify(this.buffered.toString('latin1'))}`);
+      if (this.closed && !closeIsFine)
+        throw new Error(`closed; got ${JSON.stringify(this.buffered.toString('latin1'))}`);
       if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(this.buffered.toString('latin1'))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, deadline - Date.now() + 1);
@@ -139,7 +143,8 @@ async function send(server: RunningServer, raw: string | Buffer, opts: { head?: 
 
 const listing = async (server: RunningServer): Promise<string> => (await send(server, http('GET', '/'))).text;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const IMF_FIXDATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 function useServer(opts: HttpServerOptions = {}): () => RunningServer {
   let server: RunningServer | undefined;
@@ -188,16 +193,28 @@ describe('KV-HTTP: the PROTOCOLS §3 table', () => {
   it.each([
     ['an empty body (Content-Length: 0)', http('POST', '/create', { body: '' }), 'empty body\n'],
     ['an empty body (no Content-Length)', http('POST', '/create'), 'empty body\n'],
-    ['a pair without a colon', http('POST', '/create', { body: 'middle_exam70' }), `pair without ':': "middle_exam70"\n`],
+    [
+      'a pair without a colon',
+      http('POST', '/create', { body: 'middle_exam70' }),
+      `pair without ':': "middle_exam70"\n`,
+    ],
     ['a blank key', http('POST', '/create', { body: ': 95' }), 'blank key in ": 95"\n'],
     ['a key that exists', http('POST', '/create', { body: 'a: again' }), 'key exists: a\n'],
     ['the same new key twice in one body', http('POST', '/create', { body: 'n1: x&n1: y' }), 'key given twice: n1\n'],
     ['a new key, then a key that exists', http('POST', '/create', { body: 'n2: x&b: y' }), 'key exists: b\n'],
     ['a good pair, then a bad one', http('POST', '/create', { body: 'n3: x&oops' }), `pair without ':': "oops"\n`],
     ['a trailing &', http('POST', '/create', { body: 'n4: x&' }), `pair without ':': ""\n`],
-    ['a line break in a value', http('POST', '/create', { body: 'n5: x\nforged: y' }), 'line break in pair "n5: x\\nforged: y"\n'],
+    [
+      'a line break in a value',
+      http('POST', '/create', { body: 'n5: x\nforged: y' }),
+      'line break in pair "n5: x\\nforged: y"\n',
+    ],
     ['PUT with an empty body', http('PUT', '/update', { body: '' }), 'empty body\n'],
-    ['PUT with a pair without a colon', http('PUT', '/update', { body: 'retake_wheaterYes' }), `pair without ':': "retake_wheaterYes"\n`],
+    [
+      'PUT with a pair without a colon',
+      http('PUT', '/update', { body: 'retake_wheaterYes' }),
+      `pair without ':': "retake_wheaterYes"\n`,
+    ],
     ['PUT with a blank key', http('PUT', '/update', { body: 'n6: ok& : x' }), 'blank key in " : x"\n'],
   ])('400 for %s, and nothing of it stored', async (_, raw, message) => {
     const before = await listing(server());
@@ -259,16 +276,27 @@ describe('KV-HTTP: the PROTOCOLS §3 table', () => {
     ['obs-fold', 'X-A: 1\r\n  folded', 'obsolete line folding\n'],
     ['two different Content-Lengths', 'Content-Length: 1\r\nContent-Length: 2', 'invalid Content-Length\n'],
     ['a negative Content-Length', 'Content-Length: -1', 'invalid Content-Length\n'],
-    ['Transfer-Encoding with Content-Length', 'Transfer-Encoding: chunked\r\nContent-Length: 3', 'both Transfer-Encoding and Content-Length\n'],
+    [
+      'Transfer-Encoding with Content-Length',
+      'Transfer-Encoding: chunked\r\nContent-Length: 3',
+      'both Transfer-Encoding and Content-Length\n',
+    ],
     ['chunked not last', 'Transfer-Encoding: chunked, gzip', 'chunked is not the final transfer coding\n'],
   ])('400 and close for %s (RFC 9112 §5, §6.3)', async (_, field, message) => {
     const res = await send(server(), `POST /create HTTP/1.1\r\nHost: h\r\n${field}\r\n\r\n`);
-    expect([res.statusLine, res.headers['connection'], res.text]).toEqual(['HTTP/1.1 400 Bad Request', 'close', message]);
+    expect([res.statusLine, res.headers['connection'], res.text]).toEqual([
+      'HTTP/1.1 400 Bad Request',
+      'close',
+      message,
+    ]);
   });
 
   it('505 for HTTP/2.0 in a request-line', async () => {
     const res = await send(server(), 'GET / HTTP/2.0\r\nHost: h\r\n\r\n');
-    expect([res.statusLine, res.text]).toEqual(['HTTP/1.1 505 HTTP Version Not Supported', 'HTTP/2.0 is not supported\n']);
+    expect([res.statusLine, res.text]).toEqual([
+      'HTTP/1.1 505 HTTP Version Not Supported',
+      'HTTP/2.0 is not supported\n',
+    ]);
   });
 
   it('accepts absolute-form targets and ignores the query', async () => {
@@ -303,7 +331,9 @@ describe('KV-HTTP: bytes, connections, limits', () => {
   it('answers pipelined requests in order', async () => {
     const client = await RawClient.open(server());
     const body = 'pipe: 1';
-    client.write(http('POST', '/create', { body, keepAlive: true }) + http('HEAD', '/', { keepAlive: true }) + http('GET', '/x'));
+    client.write(
+      http('POST', '/create', { body, keepAlive: true }) + http('HEAD', '/', { keepAlive: true }) + http('GET', '/x'),
+    );
     expect((await client.response()).text).toBe('created 1\n');
     const head = await client.response({ head: true });
     expect([head.statusLine, head.body.length]).toEqual(['HTTP/1.1 200 OK', 0]);
@@ -336,12 +366,19 @@ describe('KV-HTTP: bytes, connections, limits', () => {
 
   it('431 for a head over 64 KiB, then close', async () => {
     const res = await send(server(), `GET / HTTP/1.1\r\nHost: h\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`);
-    expect([res.statusLine, res.headers['connection']]).toEqual(['HTTP/1.1 431 Request Header Fields Too Large', 'close']);
+    expect([res.statusLine, res.headers['connection']]).toEqual([
+      'HTTP/1.1 431 Request Header Fields Too Large',
+      'close',
+    ]);
   });
 
   it('413 for a body over 1 MiB, before the body is sent', async () => {
     const res = await send(server(), 'POST /create HTTP/1.1\r\nHost: h\r\nContent-Length: 1048577\r\n\r\n');
-    expect([res.statusLine, res.headers['connection'], res.text]).toEqual(['HTTP/1.1 413 Content Too Large', 'close', 'body too large\n']);
+    expect([res.statusLine, res.headers['connection'], res.text]).toEqual([
+      'HTTP/1.1 413 Content Too Large',
+      'close',
+      'body too large\n',
+    ]);
   });
 
   it('takes a 64 KiB body of 1,000 pairs', async () => {
@@ -358,13 +395,18 @@ describe('KV-HTTP: bytes, connections, limits', () => {
     expect(res.text).toBe('created 1\n');
     expect(await listing(server())).toContain('ch: unked!\n');
     const gzip = await send(server(), 'POST /create HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n');
-    expect([gzip.statusLine, gzip.text]).toEqual(['HTTP/1.1 501 Not Implemented', 'transfer coding gzip not implemented\n']);
+    expect([gzip.statusLine, gzip.text]).toEqual([
+      'HTTP/1.1 501 Not Implemented',
+      'transfer coding gzip not implemented\n',
+    ]);
   });
 
   it('sends 100 Continue to a client that expects it, then the answer', async () => {
     const client = await RawClient.open(server());
     const body = 'expect: 100';
-    client.write(`POST /create HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    client.write(
+      `POST /create HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
     const interim = await client.response();
     expect([interim.statusLine, interim.names]).toEqual(['HTTP/1.1 100 Continue', []]);
     client.write(body);
@@ -424,7 +466,8 @@ describe('conditional GET (PROTOCOLS §4)', () => {
   const server = useServer({ clock: () => now });
   let etag = '';
   const lastModified = 'Fri, 01 Mar 2024 12:00:00 GMT';
-  const get = (headers: string[], method = 'GET') => send(server(), http(method, '/', { headers }), { head: method === 'HEAD' });
+  const get = (headers: string[], method = 'GET') =>
+    send(server(), http(method, '/', { headers }), { head: method === 'HEAD' });
 
   beforeAll(async () => {
     await send(server(), http('POST', '/create', { body: 'x: 1' }));
@@ -510,7 +553,8 @@ describe('cookies (PROTOCOLS §5)', () => {
   let now = Date.parse('2024-03-01T12:00:00Z');
   const server = useServer({ clock: () => now, sessionMaxAgeSeconds: 60 });
   const SET_COOKIE = /^sid=([0-9a-f]{32}); Path=\/; HttpOnly; Max-Age=60$/;
-  const visit = (cookie?: string) => send(server(), http('GET', '/visits', { headers: cookie ? [`Cookie: ${cookie}`] : [] }));
+  const visit = (cookie?: string) =>
+    send(server(), http('GET', '/visits', { headers: cookie ? [`Cookie: ${cookie}`] : [] }));
   const newId = (res: RawResponse): string => {
     expect(res.headers['set-cookie']).toMatch(SET_COOKIE);
     expect(res.headers['cache-control']).toBe('no-cache="set-cookie"');
@@ -522,7 +566,11 @@ describe('cookies (PROTOCOLS §5)', () => {
     expect([first.statusLine, first.text]).toEqual(['HTTP/1.1 200 OK', 'visits: 1\n']);
     const id = newId(first);
     const second = await visit(`sid=${id}`);
-    expect([second.text, second.headers['set-cookie'], second.headers['cache-control']]).toEqual(['visits: 2\n', undefined, 'private']);
+    expect([second.text, second.headers['set-cookie'], second.headers['cache-control']]).toEqual([
+      'visits: 2\n',
+      undefined,
+      'private',
+    ]);
     const third = await visit(`theme=dark; sid=${id}; lang=ko`);
     expect([third.text, third.headers['set-cookie']]).toEqual(['visits: 3\n', undefined]);
   });

@@ -20,7 +20,13 @@ describe('the release workflow', () => {
   });
 
   it('installs, checks the tag against the version, tests, packs, then uploads the packed file', () => {
-    const order = [at(/^npm ci$/), at(/package\.json"\)\.version/), at(/^npm test$/), at(/scripts\/pack\.mjs/), at(/gh release upload/)];
+    const order = [
+      at(/^npm ci$/),
+      at(/package\.json"\)\.version/),
+      at(/^npm test$/),
+      at(/scripts\/pack\.mjs/),
+      at(/gh release upload/),
+    ];
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const pack = steps[at(/scripts\/pack\.mjs/)];

@@ -26,30 +26,46 @@ describe('describeDifference', () => {
   });
 
   it('a difference in letter case only, counting characters from 1', () => {
-    expect(describeDifference(b('HELLO WORLD'), b('HELLO world'))).toBe('the reply differs only in letter case, first at character 7: "w" where "W" was expected');
+    expect(describeDifference(b('HELLO WORLD'), b('HELLO world'))).toBe(
+      'the reply differs only in letter case, first at character 7: "w" where "W" was expected',
+    );
   });
 
   it('text: the first character that differs, escaped, on both sides', () => {
-    expect(describeDifference(b('HELLO WORLD'), b('HELLO_WORLD'))).toBe('the reply differs at character 6: "_" where " " was expected');
-    expect(describeDifference(b('HELLO'), b('JELLO WORLD'))).toBe('the reply differs at character 1: "J" where "H" was expected');
-    expect(describeDifference(b('HELLO\n'), b('HELLO\r\n'))).toBe('the reply differs at character 6: "\\r" where "\\n" was expected');
+    expect(describeDifference(b('HELLO WORLD'), b('HELLO_WORLD'))).toBe(
+      'the reply differs at character 6: "_" where " " was expected',
+    );
+    expect(describeDifference(b('HELLO'), b('JELLO WORLD'))).toBe(
+      'the reply differs at character 1: "J" where "H" was expected',
+    );
+    expect(describeDifference(b('HELLO\n'), b('HELLO\r\n'))).toBe(
+      'the reply differs at character 6: "\\r" where "\\n" was expected',
+    );
   });
 
   it('text: counts characters, not bytes, in UTF-8', () => {
     // "안녕" is 6 bytes; the difference is the 2nd character, not the 4th byte.
-    expect(describeDifference(b('안녕 X'), b('안녀 X'))).toBe('the reply differs at character 2: "녀" where "녕" was expected');
+    expect(describeDifference(b('안녕 X'), b('안녀 X'))).toBe(
+      'the reply differs at character 2: "녀" where "녕" was expected',
+    );
   });
 
   it('text: a character outside the BMP counts as one, and the one after it is named whole', () => {
-    expect(describeDifference(b('😀A😀'), b('😀A🙂'))).toBe('the reply differs at character 3: "🙂" where "😀" was expected');
+    expect(describeDifference(b('😀A😀'), b('😀A🙂'))).toBe(
+      'the reply differs at character 3: "🙂" where "😀" was expected',
+    );
   });
 
   it('a reply of a megabyte still gets the character where it parts from the expected one', () => {
-    expect(describeDifference(b('HELLO WORLD'), b('HELLO_' + 'A'.repeat(1 << 20)))).toBe('the reply differs at character 6: "_" where " " was expected');
+    expect(describeDifference(b('HELLO WORLD'), b('HELLO_' + 'A'.repeat(1 << 20)))).toBe(
+      'the reply differs at character 6: "_" where " " was expected',
+    );
   });
 
   it('binary: the first byte that differs, counted from 1, with both lengths', () => {
-    expect(describeDifference(Buffer.from([0x01, 0x02, 0xff]), Buffer.from([0x01, 0x03]))).toBe('the reply differs from the expected bytes at byte 2 (expected 3 bytes, got 2)');
+    expect(describeDifference(Buffer.from([0x01, 0x02, 0xff]), Buffer.from([0x01, 0x03]))).toBe(
+      'the reply differs from the expected bytes at byte 2 (expected 3 bytes, got 2)',
+    );
   });
 });
 
@@ -77,11 +93,17 @@ describe('checkReply', () => {
   });
 
   it('no reply: says how long it waited', () => {
-    expect(checkReply(hello, obs('', { timedOut: true }))).toStrictEqual({ message: 'no reply within 2000 ms', expected: 'HELLO WORLD', actual: '(nothing)' });
+    expect(checkReply(hello, obs('', { timedOut: true }))).toStrictEqual({
+      message: 'no reply within 2000 ms',
+      expected: 'HELLO WORLD',
+      actual: '(nothing)',
+    });
   });
 
   it('no reply over UDP: says how often it was sent', () => {
-    expect(checkReply(hello, obs('', { timedOut: true, sends: 4 }))?.message).toBe('no reply within 2000 ms (sent 4 times)');
+    expect(checkReply(hello, obs('', { timedOut: true, sends: 4 }))?.message).toBe(
+      'no reply within 2000 ms (sent 4 times)',
+    );
     expect(checkReply(hello, obs('', { timedOut: true, sends: 1 }))?.message).toBe('no reply within 2000 ms');
   });
 
@@ -94,7 +116,10 @@ describe('checkReply', () => {
   });
 
   it('a connection error is the whole message when nothing came', () => {
-    const error = { code: 'REFUSED', message: 'nothing is listening on 127.0.0.1:9/tcp: is your server running on that port?' };
+    const error = {
+      code: 'REFUSED',
+      message: 'nothing is listening on 127.0.0.1:9/tcp: is your server running on that port?',
+    };
     expect(checkReply(hello, obs('', { error }))).toStrictEqual({ message: error.message });
   });
 
@@ -112,26 +137,46 @@ describe('checkReply', () => {
 
   it('noReply: passes on silence, fails on any reply', () => {
     expect(checkReply({ noReply: true }, obs('', { timedOut: true }))).toBeUndefined();
-    expect(checkReply({ noReply: true }, obs('oops\x1b'))).toStrictEqual({ message: 'a reply came where none was expected', expected: '(nothing)', actual: 'oops\\x1b' });
+    expect(checkReply({ noReply: true }, obs('oops\x1b'))).toStrictEqual({
+      message: 'a reply came where none was expected',
+      expected: '(nothing)',
+      actual: 'oops\\x1b',
+    });
   });
 
   it('length', () => {
-    expect(checkReply({ length: 5 }, obs('abc'))).toStrictEqual({ message: 'the reply is 3 bytes; expected 5', expected: '5 bytes', actual: '3 bytes' });
+    expect(checkReply({ length: 5 }, obs('abc'))).toStrictEqual({
+      message: 'the reply is 3 bytes; expected 5',
+      expected: '5 bytes',
+      actual: '3 bytes',
+    });
     expect(checkReply({ length: 3 }, obs('abc'))).toBeUndefined();
   });
 
   it('contains', () => {
-    expect(checkReply({ contains: 'OK\r\n' }, obs('ERR\r\n'))).toStrictEqual({ message: 'the reply does not contain "OK\\r\\n"', expected: 'contains "OK\\r\\n"', actual: 'ERR\\r\\n' });
+    expect(checkReply({ contains: 'OK\r\n' }, obs('ERR\r\n'))).toStrictEqual({
+      message: 'the reply does not contain "OK\\r\\n"',
+      expected: 'contains "OK\\r\\n"',
+      actual: 'ERR\\r\\n',
+    });
     expect(checkReply({ contains: 'OK' }, obs('fine, OK'))).toBeUndefined();
   });
 
   it('notContains', () => {
-    expect(checkReply({ notContains: 'debug' }, obs('x debug y'))).toStrictEqual({ message: 'the reply contains "debug", which it must not', expected: 'no "debug"', actual: 'x debug y' });
+    expect(checkReply({ notContains: 'debug' }, obs('x debug y'))).toStrictEqual({
+      message: 'the reply contains "debug", which it must not',
+      expected: 'no "debug"',
+      actual: 'x debug y',
+    });
     expect(checkReply({ notContains: 'debug' }, obs('clean'))).toBeUndefined();
   });
 
   it('matches', () => {
-    expect(checkReply({ matches: /^HELLO \d+$/u }, obs('HELLO x'))).toStrictEqual({ message: 'the reply does not match /^HELLO \\d+$/', expected: 'matches /^HELLO \\d+$/', actual: 'HELLO x' });
+    expect(checkReply({ matches: /^HELLO \d+$/u }, obs('HELLO x'))).toStrictEqual({
+      message: 'the reply does not match /^HELLO \\d+$/',
+      expected: 'matches /^HELLO \\d+$/',
+      actual: 'HELLO x',
+    });
     expect(checkReply({ matches: /^HELLO \d+$/u }, obs('HELLO 42'))).toBeUndefined();
   });
 
@@ -168,7 +213,9 @@ describe('checkReply', () => {
   });
 
   it('names the most basic problem first: wrong bytes before slowness', () => {
-    expect(checkReply({ ...hello, replyWithinMs: 10 }, obs('nope', { elapsedMs: 50 }))?.message).toBe('the reply differs at character 1: "n" where "H" was expected');
+    expect(checkReply({ ...hello, replyWithinMs: 10 }, obs('nope', { elapsedMs: 50 }))?.message).toBe(
+      'the reply differs at character 1: "n" where "H" was expected',
+    );
   });
 });
 

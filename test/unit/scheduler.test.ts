@@ -24,7 +24,16 @@ const fail = (message: string, cause?: string) => {
 };
 
 function fakeRun(cases: Array<{ id: string; exclusive?: boolean; does: Behaviour }>, extra: Partial<RunOptions> = {}) {
-  const defs: CaseDef[] = cases.map((c, i) => ({ id: c.id, title: c.id, requirement: 'r', tags: ['core'], points: 1, exclusive: c.exclusive ?? false, steps: [{ send: 'x' }], location: { file: 'f.yaml', line: i + 1, col: 1 } }));
+  const defs: CaseDef[] = cases.map((c, i) => ({
+    id: c.id,
+    title: c.id,
+    requirement: 'r',
+    tags: ['core'],
+    points: 1,
+    exclusive: c.exclusive ?? false,
+    steps: [{ send: 'x' }],
+    location: { file: 'f.yaml', line: i + 1, col: 1 },
+  }));
   const spec: Spec = { name: 'f', title: 'F', service: 'tcp', port: 1, vars: {}, cases: defs, file: 'f.yaml' };
   const log: Array<Seen & { id?: string }> = [];
   const attempts = new Map<string, number>();
@@ -45,11 +54,19 @@ function fakeRun(cases: Array<{ id: string; exclusive?: boolean; does: Behaviour
     }
   };
   const ended: CaseResult[] = [];
-  const result = run({ specs: [spec], host: '127.0.0.1', selection: { tags: 'all' }, stepRunners: { tcp: stepRunner }, onCaseEnd: (r) => ended.push(r), ...extra });
+  const result = run({
+    specs: [spec],
+    host: '127.0.0.1',
+    selection: { tags: 'all' },
+    stepRunners: { tcp: stepRunner },
+    onCaseEnd: (r) => ended.push(r),
+    ...extra,
+  });
   return { result, log, ended, attemptsOf: (id: string) => log.filter((l) => l.id === id) };
 }
 
-const verdicts = (cases: CaseResult[]) => Object.fromEntries(cases.map((c) => [c.id, c.failure ? `${c.status}: ${c.failure.message}` : c.status]));
+const verdicts = (cases: CaseResult[]) =>
+  Object.fromEntries(cases.map((c) => [c.id, c.failure ? `${c.status}: ${c.failure.message}` : c.status]));
 
 describe('a case shares its service unless it is exclusive', () => {
   it('runs the shared cases together, then each exclusive case alone, in spec order', async () => {
@@ -71,7 +88,10 @@ describe('a complete, well-formed wrong answer is final', () => {
       { id: 'blank-key', does: (s) => (s.inFlight > 1 ? fail('expected status 400, got 200') : undefined) },
       { id: 'ok', does: () => undefined },
     ]);
-    expect(verdicts((await result).cases)).toStrictEqual({ 'blank-key': 'failed: expected status 400, got 200', ok: 'passed' });
+    expect(verdicts((await result).cases)).toStrictEqual({
+      'blank-key': 'failed: expected status 400, got 200',
+      ok: 'passed',
+    });
     expect(attemptsOf('blank-key')).toHaveLength(1);
   });
 });
@@ -90,10 +110,20 @@ describe('a failure without a whole answer', () => {
 
   it('keeps the verdict it gets alone, also when that is a failure', async () => {
     const { result, attemptsOf } = fakeRun([
-      { id: 'reset', does: (s) => fail(s.inFlight > 1 ? 'the server reset the connection' : 'expected status 200, got 500', s.inFlight > 1 ? 'RESET' : undefined) },
+      {
+        id: 'reset',
+        does: (s) =>
+          fail(
+            s.inFlight > 1 ? 'the server reset the connection' : 'expected status 200, got 500',
+            s.inFlight > 1 ? 'RESET' : undefined,
+          ),
+      },
       { id: 'ok', does: () => undefined },
     ]);
-    expect(verdicts((await result).cases)).toStrictEqual({ reset: 'failed: expected status 200, got 500', ok: 'passed' });
+    expect(verdicts((await result).cases)).toStrictEqual({
+      reset: 'failed: expected status 200, got 500',
+      ok: 'passed',
+    });
     expect(attemptsOf('reset')).toHaveLength(2);
   });
 
@@ -112,19 +142,29 @@ describe('a failure without a whole answer', () => {
   });
 
   it('is confirmed only within the run budget for confirmations; the rest keep their first failure and say so', async () => {
-    const hang = (s: Seen) => (s.inFlight > 1 ? fail('no reply within 2000 ms', 'DEADLINE') : sleep(300).then(() => fail('no reply within 2000 ms', 'DEADLINE')));
-    const { result, attemptsOf } = fakeRun([{ id: 'ok', does: () => undefined }, ...['h1', 'h2', 'h3', 'h4', 'h5'].map((id) => ({ id, does: hang }))], { confirmBudgetMs: 400 });
+    const hang = (s: Seen) =>
+      s.inFlight > 1
+        ? fail('no reply within 2000 ms', 'DEADLINE')
+        : sleep(300).then(() => fail('no reply within 2000 ms', 'DEADLINE'));
+    const { result, attemptsOf } = fakeRun(
+      [{ id: 'ok', does: () => undefined }, ...['h1', 'h2', 'h3', 'h4', 'h5'].map((id) => ({ id, does: hang }))],
+      { confirmBudgetMs: 400 },
+    );
     const cases = (await result).cases;
     // Each confirmation takes ~305 ms: the first two start within the 400 ms, the others do not.
     expect(['h1', 'h2', 'h3', 'h4', 'h5'].map((id) => attemptsOf(id).length)).toStrictEqual([2, 2, 1, 1, 1]);
-    expect(cases.find((c) => c.id === 'h3')!.failure!.message).toBe("no reply within 2000 ms (not confirmed alone: the run's 0.4 s for confirmations was spent)");
+    expect(cases.find((c) => c.id === 'h3')!.failure!.message).toBe(
+      "no reply within 2000 ms (not confirmed alone: the run's 0.4 s for confirmations was spent)",
+    );
     expect(cases.find((c) => c.id === 'h1')!.failure!.message).toBe('no reply within 2000 ms');
   });
 });
 
 describe('the settling hook', () => {
   it('is the one place a policy changes a result: onCaseEnd sees exactly what the run returns', async () => {
-    const policy: SettlePolicy = { settle: (r) => (r.status === 'failed' ? { ...r, failure: { message: `policy: ${r.failure.message}` } } : r) };
+    const policy: SettlePolicy = {
+      settle: (r) => (r.status === 'failed' ? { ...r, failure: { message: `policy: ${r.failure.message}` } } : r),
+    };
     const { result, ended } = fakeRun(
       [
         { id: 'a', does: () => fail('wrong') },
@@ -152,7 +192,12 @@ describe('the settling hook', () => {
     const { result, log } = fakeRun(
       [
         { id: 'a', does: () => undefined },
-        { id: 'b', does: (s) => { if (s.attempt === 1) crashed = true; } },
+        {
+          id: 'b',
+          does: (s) => {
+            if (s.attempt === 1) crashed = true;
+          },
+        },
         { id: 'c', does: () => undefined },
         { id: 'x', exclusive: true, does: () => undefined },
       ],
@@ -160,11 +205,22 @@ describe('the settling hook', () => {
     );
     expect(verdicts((await result).cases)).toStrictEqual({ a: 'passed', b: 'passed', c: 'passed', x: 'passed' });
     // Shared phase (a, b, c together), then x deferred without running, then recovery: a, b twice, c, x, each alone.
-    expect(log.map((l) => `${l.id}:${l.inFlight}`)).toStrictEqual(['a:3', 'b:3', 'c:3', 'a:1', 'b:1', 'b:1', 'c:1', 'x:1']);
+    expect(log.map((l) => `${l.id}:${l.inFlight}`)).toStrictEqual([
+      'a:3',
+      'b:3',
+      'c:3',
+      'a:1',
+      'b:1',
+      'b:1',
+      'c:1',
+      'x:1',
+    ]);
   });
 
   it('fails a case without running it when the policy says so before the attempt', async () => {
-    const { result, log } = fakeRun([{ id: 'a', does: () => undefined }], { settle: { before: () => ({ message: 'not run: budget spent' }) } });
+    const { result, log } = fakeRun([{ id: 'a', does: () => undefined }], {
+      settle: { before: () => ({ message: 'not run: budget spent' }) },
+    });
     expect(verdicts((await result).cases)).toStrictEqual({ a: 'failed: not run: budget spent' });
     expect(log).toHaveLength(0);
   });
@@ -193,13 +249,34 @@ ${steps}`;
   };
 
   it.each([
-    ['      - send: x\n        expect: { equals: X, closedWithinMs: 1000 }\n', 'f.yaml:12:30 /cases/0/steps/0/expect: case "f.a" must be "exclusive: true": step 1 expects the server to close the connection (closedWithinMs), so its verdict would depend on the other clients of the service'],
-    ['      - send: x\n        then: reset\n', 'f.yaml:12:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 leaves the connection in a state of its own (then: reset), so its verdict would depend on the other clients of the service'],
-    ['      - client: q\n        connect: true\n', 'f.yaml:12:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 opens a connection and holds it (connect), so its verdict would depend on the other clients of the service'],
-    ['      - clients: 3\n        send: x\n', 'f.yaml:11:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 uses 3 clients at once, so its verdict would depend on the other clients of the service'],
-    ['      - repeat: 5\n        send: x\n', 'f.yaml:11:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 makes 5 requests one after another, so its verdict would depend on the other clients of the service'],
-    ['      - send: ["a", { delayMs: 200 }, "b"]\n', 'f.yaml:11:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 pauses inside what it sends ({delayMs}), so its verdict would depend on the other clients of the service'],
-    ['      - send: x\n        expect: { equals: X, replyWithinMs: 100 }\n', 'f.yaml:12:30 /cases/0/steps/0/expect: case "f.a" must be "exclusive: true": step 1 times the reply (replyWithinMs), which other clients slow down, so its verdict would depend on the other clients of the service'],
+    [
+      '      - send: x\n        expect: { equals: X, closedWithinMs: 1000 }\n',
+      'f.yaml:12:30 /cases/0/steps/0/expect: case "f.a" must be "exclusive: true": step 1 expects the server to close the connection (closedWithinMs), so its verdict would depend on the other clients of the service',
+    ],
+    [
+      '      - send: x\n        then: reset\n',
+      'f.yaml:12:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 leaves the connection in a state of its own (then: reset), so its verdict would depend on the other clients of the service',
+    ],
+    [
+      '      - client: q\n        connect: true\n',
+      'f.yaml:12:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 opens a connection and holds it (connect), so its verdict would depend on the other clients of the service',
+    ],
+    [
+      '      - clients: 3\n        send: x\n',
+      'f.yaml:11:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 uses 3 clients at once, so its verdict would depend on the other clients of the service',
+    ],
+    [
+      '      - repeat: 5\n        send: x\n',
+      'f.yaml:11:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 makes 5 requests one after another, so its verdict would depend on the other clients of the service',
+    ],
+    [
+      '      - send: ["a", { delayMs: 200 }, "b"]\n',
+      'f.yaml:11:9 /cases/0/steps/0: case "f.a" must be "exclusive: true": step 1 pauses inside what it sends ({delayMs}), so its verdict would depend on the other clients of the service',
+    ],
+    [
+      '      - send: x\n        expect: { equals: X, replyWithinMs: 100 }\n',
+      'f.yaml:12:30 /cases/0/steps/0/expect: case "f.a" must be "exclusive: true": step 1 times the reply (replyWithinMs), which other clients slow down, so its verdict would depend on the other clients of the service',
+    ],
   ])('refuses %j in a case that is not exclusive', (steps, message) => {
     expect(problems(spec(steps))).toStrictEqual([message]);
     expect(problems(spec(steps, true))).toStrictEqual([]);

@@ -48,7 +48,7 @@ describe('parseSetCookie: valid headers', () => {
       'lang=; Expires=Sun, 06 Nov 1994 08:49:37 GMT',
       'sid="abc"',
       'sid=',
-      'sid=a!#$%&\'()*+-./:<=>?@[]^_`{|}~',
+      "sid=a!#$%&'()*+-./:<=>?@[]^_`{|}~",
       'sid=abc; secure; httponly; path=/; max-age=60',
       'sid=abc; SameSite=Lax; Partitioned',
       'sid=abc; Path=/a b',
@@ -75,7 +75,10 @@ describe('parseSetCookie: problems', () => {
     ['sid = abc', ['the cookie-pair must not have spaces around "="']],
     ['sid=hello world', [`cookie value contains a space; ${VALUE_TAIL}`]],
     ['sid="hello world"', [`cookie value contains a space; ${VALUE_TAIL}`]],
-    ['sid=a,b\\c', [`cookie value contains a comma; ${VALUE_TAIL}`, `cookie value contains a backslash; ${VALUE_TAIL}`]],
+    [
+      'sid=a,b\\c',
+      [`cookie value contains a comma; ${VALUE_TAIL}`, `cookie value contains a backslash; ${VALUE_TAIL}`],
+    ],
     ['sid=a b c', [`cookie value contains a space; ${VALUE_TAIL}`]],
     ['sid=a"b', ['cookie value contains a double quote; quotes may only wrap the whole value']],
     ['sid="abc', ['cookie value contains a double quote; quotes may only wrap the whole value']],
@@ -91,17 +94,29 @@ describe('parseSetCookie: problems', () => {
     ['sid=abc; ; Path=/', ['there is an empty attribute between two semicolons']],
     ['sid=abc; Max-Age=abc', ['attribute "Max-Age=abc" is not a number']],
     ['sid=abc; Max-Age=1.5', ['attribute "Max-Age=1.5" is not a number']],
-    ['sid=abc; Max-Age=0', ['attribute "Max-Age=0" must be at least 1; to delete a cookie send an Expires date in the past']],
-    ['sid=abc; Max-Age=-1', ['attribute "Max-Age=-1" must be at least 1; to delete a cookie send an Expires date in the past']],
+    [
+      'sid=abc; Max-Age=0',
+      ['attribute "Max-Age=0" must be at least 1; to delete a cookie send an Expires date in the past'],
+    ],
+    [
+      'sid=abc; Max-Age=-1',
+      ['attribute "Max-Age=-1" must be at least 1; to delete a cookie send an Expires date in the past'],
+    ],
     ['sid=abc; Max-Age=0600', ['attribute "Max-Age=0600" has a leading zero']],
     ['sid=abc; Max-Age', ['attribute "Max-Age" needs a value, e.g. "Max-Age=3600"']],
     ['sid=abc; Expires=tomorrow', ['Expires "tomorrow" is not an HTTP date (use IMF-fixdate)']],
-    ['sid=abc; Expires=Wed, 21 Oct 2099 07:28:00 KST', ['Expires "Wed, 21 Oct 2099 07:28:00 KST" ends in KST; HTTP dates are always GMT']],
+    [
+      'sid=abc; Expires=Wed, 21 Oct 2099 07:28:00 KST',
+      ['Expires "Wed, 21 Oct 2099 07:28:00 KST" ends in KST; HTTP dates are always GMT'],
+    ],
     [
       'sid=abc; Expires=Sunday, 06-Nov-94 08:49:37 GMT',
       ['Expires "Sunday, 06-Nov-94 08:49:37 GMT" uses the obsolete RFC 850 form; send IMF-fixdate'],
     ],
-    ['sid=abc; Expires=Sun Nov  6 08:49:37 1994', ['Expires "Sun Nov  6 08:49:37 1994" uses the asctime form; send IMF-fixdate']],
+    [
+      'sid=abc; Expires=Sun Nov  6 08:49:37 1994',
+      ['Expires "Sun Nov  6 08:49:37 1994" uses the asctime form; send IMF-fixdate'],
+    ],
     [
       'sid=abc; Expires=Thu, 21 Oct 2099 07:28:00 GMT',
       ['Expires "Thu, 21 Oct 2099 07:28:00 GMT" names the wrong weekday; 21 Oct 2099 is a Wednesday'],
@@ -115,13 +130,21 @@ describe('parseSetCookie: problems', () => {
       'sid=abc; Domain=localhost:8080',
       ['Domain "localhost:8080" is not a host name (letters, digits, hyphens and dots only; no port)'],
     ],
-    ['sid=abc; Domain=-bad.example', ['Domain "-bad.example" is not a host name (letters, digits, hyphens and dots only; no port)']],
+    [
+      'sid=abc; Domain=-bad.example',
+      ['Domain "-bad.example" is not a host name (letters, digits, hyphens and dots only; no port)'],
+    ],
     ['sid=abc; Secure=true', ['attribute "Secure=true" takes no value; write just "Secure"']],
     ['sid=abc; httponly=1', ['attribute "httponly=1" takes no value; write just "HttpOnly"']],
     ['sid=abc; Foo=b\u00e4r', ['attribute "Foo=b\u00e4r" contains a control or non-ASCII character']],
     [
       'a b=c d;Max-Age=x',
-      ['cookie name "a b" is not a token', `cookie value contains a space; ${VALUE_TAIL}`, SEPARATOR, 'attribute "Max-Age=x" is not a number'],
+      [
+        'cookie name "a b" is not a token',
+        `cookie value contains a space; ${VALUE_TAIL}`,
+        SEPARATOR,
+        'attribute "Max-Age=x" is not a number',
+      ],
     ],
   ];
 

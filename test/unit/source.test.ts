@@ -14,7 +14,7 @@ describe('sources', () => {
     expect(sourceParts(undefined)).toEqual([]);
   });
 
-  it('reads a GitHub repository from package.json\'s forms, and nothing else', () => {
+  it("reads a GitHub repository from package.json's forms, and nothing else", () => {
     expect(githubBase('git+https://github.com/course/netgrade.git')).toBe('https://github.com/course/netgrade');
     expect(githubBase({ url: 'git@github.com:course/netgrade.git' })).toBe('https://github.com/course/netgrade');
     expect(githubBase('github:course/netgrade')).toBe('https://github.com/course/netgrade');
@@ -29,7 +29,11 @@ describe('sources', () => {
 
   it('shows the doc in a terminal relative to the working folder, or in full outside it', () => {
     expect(sourceText('docs/protocols.md#udp-echo; RFC 768', PACKAGE_ROOT)).toBe('docs/protocols.md#udp-echo; RFC 768');
-    expect(sourceText('docs/protocols.md#udp-echo', '/')).toBe(`${path.relative('/', PACKAGE_ROOT)}/docs/protocols.md#udp-echo`);
-    expect(sourceText('docs/protocols.md#udp-echo', '/nonexistent/elsewhere')).toBe(path.join(PACKAGE_ROOT, 'docs/protocols.md') + '#udp-echo');
+    expect(sourceText('docs/protocols.md#udp-echo', '/')).toBe(
+      `${path.relative('/', PACKAGE_ROOT)}/docs/protocols.md#udp-echo`,
+    );
+    expect(sourceText('docs/protocols.md#udp-echo', '/nonexistent/elsewhere')).toBe(
+      path.join(PACKAGE_ROOT, 'docs/protocols.md') + '#udp-echo',
+    );
   });
 });

@@ -30,15 +30,23 @@ ${step}`;
 
 describe('a regular expression that can backtrack exponentially is a spec problem', () => {
   it('names the nested repetition in expect.body.matches', () => {
-    expect(problems(spec('http', '      - request: { target: / }\n        expect: { body: { matches: "^(a+)+$" } }\n'))).toEqual([
+    expect(
+      problems(spec('http', '      - request: { target: / }\n        expect: { body: { matches: "^(a+)+$" } }\n')),
+    ).toEqual([
       'r.yaml:12:27 /cases/0/steps/0/expect/body: regular expression /^(a+)+$/ repeats a group that itself repeats ("(a+)+"): on a long reply that takes exponential time and hangs netgrade; rewrite it without the nesting',
     ]);
   });
 
   it('and in expect.matches, header matches and body captures', () => {
     expect(problems(spec('tcp', '      - send: x\n        expect: { matches: "(\\\\w*,)*$" }\n'))).toHaveLength(1);
-    expect(problems(spec('http', '      - request: { target: / }\n        expect: { headers: { X: { matches: "(?:a*)*b" } } }\n'))).toHaveLength(1);
-    expect(problems(spec('http', '      - request: { target: / }\n        capture: { v: { body: "((a+)b){2,}" } }\n'))).toHaveLength(1);
+    expect(
+      problems(
+        spec('http', '      - request: { target: / }\n        expect: { headers: { X: { matches: "(?:a*)*b" } } }\n'),
+      ),
+    ).toHaveLength(1);
+    expect(
+      problems(spec('http', '      - request: { target: / }\n        capture: { v: { body: "((a+)b){2,}" } }\n')),
+    ).toHaveLength(1);
   });
 
   it('finds the nesting, not merely repetition', () => {
@@ -46,7 +54,15 @@ describe('a regular expression that can backtrack exponentially is a spec proble
     expect(nestedQuantifier('((a+)b)*')).toBe('((a+)b)*');
     expect(nestedQuantifier('(a+){2,}x')).toBe('(a+){2,}');
     expect(nestedQuantifier('(\\d+)*')).toBe('(\\d+)*');
-    for (const safe of ['visits: 1(?!\\d)', 'no-cache="?set-cookie"?|private|no-store', '(ab)+', '[(]+a+', '(a)+\\d+', 'a\\(+', '(a{1,3})']) {
+    for (const safe of [
+      'visits: 1(?!\\d)',
+      'no-cache="?set-cookie"?|private|no-store',
+      '(ab)+',
+      '[(]+a+',
+      '(a)+\\d+',
+      'a\\(+',
+      '(a{1,3})',
+    ]) {
       expect([safe, nestedQuantifier(safe)]).toEqual([safe, undefined]);
     }
   });
@@ -65,7 +81,14 @@ describe('{{n}} outside "each"', () => {
 
   it('is fine inside a payload each and a containsEach', () => {
     expect(problems(spec('tcp', '      - send: { each: "k{{n}}", count: 3 }\n'))).toEqual([]);
-    expect(problems(spec('http', '      - request: { target: / }\n        expect: { body: { containsEach: { each: "k{{n}}", count: 3 } } }\n'))).toEqual([]);
+    expect(
+      problems(
+        spec(
+          'http',
+          '      - request: { target: / }\n        expect: { body: { containsEach: { each: "k{{n}}", count: 3 } } }\n',
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -73,7 +96,9 @@ describe('a YAML alias bomb', () => {
   it('is a one-line spec problem, not an internal error with a stack trace', () => {
     const level = (name: string, of: string) => `  ${name}: &${name} [${Array(10).fill(of).join(', ')}]\n`;
     const text = `name: bomb\ntitle: B\nservice: tcp\nport: 1\nvars:\n${level('a', '"x"')}${level('b', '*a')}${level('c', '*b')}${level('d', '*c')}${level('e', '*d')}cases: []\n`;
-    expect(problems(text)).toEqual(['r.yaml:1:1 /: YAML: Excessive alias count indicates a resource exhaustion attack']);
+    expect(problems(text)).toEqual([
+      'r.yaml:1:1 /: YAML: Excessive alias count indicates a resource exhaustion attack',
+    ]);
   });
 });
 
@@ -85,7 +110,8 @@ describe('a placeholder in a header name', () => {
   });
 
   it('and a captured one is known to the steps after it', () => {
-    const steps = '      - request: { target: / }\n        capture: { h: { validator: name }, v: { validator: value } }\n      - request: { target: /, headers: { "{{h}}": "{{v}}" } }\n';
+    const steps =
+      '      - request: { target: / }\n        capture: { h: { validator: name }, v: { validator: value } }\n      - request: { target: /, headers: { "{{h}}": "{{v}}" } }\n';
     expect(problems(spec('http', steps))).toEqual([]);
   });
 });

@@ -28,7 +28,13 @@ const problems = (name: string) => problemsOf(() => loadSpec(fx(name)));
 describe('loading a valid spec', () => {
   it('fills in points, exclusive, vars as strings and where each case stands', () => {
     const spec = loadSpec(fx('valid-tcp.yaml'));
-    expect(spec).toMatchObject({ name: 'fixture-tcp', title: 'Fixture TCP', service: 'tcp', port: 12345, file: fx('valid-tcp.yaml') });
+    expect(spec).toMatchObject({
+      name: 'fixture-tcp',
+      title: 'Fixture TCP',
+      service: 'tcp',
+      port: 12345,
+      file: fx('valid-tcp.yaml'),
+    });
     expect(spec.vars).toStrictEqual({ greeting: 'hello', count: '3' });
     const [first, second] = spec.cases;
     expect(first).toMatchObject({ id: 'fx.defaults', points: 1, exclusive: false, tags: ['core'] });
@@ -46,21 +52,31 @@ describe('loading a valid spec', () => {
 
   it('parseSpec names the file it was given', () => {
     const text = readFileSync(fx('valid-tcp.yaml'), 'utf8');
-    expect(parseSpec(text, 'elsewhere.yaml').cases[0].location).toStrictEqual({ file: 'elsewhere.yaml', line: 11, col: 5 });
+    expect(parseSpec(text, 'elsewhere.yaml').cases[0].location).toStrictEqual({
+      file: 'elsewhere.yaml',
+      line: 11,
+      col: 5,
+    });
   });
 });
 
 describe('problems with file:line:col and a JSON pointer', () => {
   it('a YAML syntax error, at the offending character', () => {
-    expect(problems('bad-yaml.yaml')).toStrictEqual([`${fx('bad-yaml.yaml')}:7:12 /: YAML: Nested mappings are not allowed in compact mappings`]);
+    expect(problems('bad-yaml.yaml')).toStrictEqual([
+      `${fx('bad-yaml.yaml')}:7:12 /: YAML: Nested mappings are not allowed in compact mappings`,
+    ]);
   });
 
   it('an unknown property points at the key', () => {
-    expect(problems('bad-unknown-property.yaml')).toStrictEqual([`${fx('bad-unknown-property.yaml')}:10:5 /cases/0: unknown property "colour"`]);
+    expect(problems('bad-unknown-property.yaml')).toStrictEqual([
+      `${fx('bad-unknown-property.yaml')}:10:5 /cases/0: unknown property "colour"`,
+    ]);
   });
 
   it('a missing required property points at the object', () => {
-    expect(problems('bad-missing-required.yaml')).toStrictEqual([`${fx('bad-missing-required.yaml')}:6:5 /cases/0: missing required property "requirement"`]);
+    expect(problems('bad-missing-required.yaml')).toStrictEqual([
+      `${fx('bad-missing-required.yaml')}:6:5 /cases/0: missing required property "requirement"`,
+    ]);
   });
 
   it('wrong types: one sentence per value, the payload shapes merged', () => {
@@ -91,7 +107,9 @@ describe('problems with file:line:col and a JSON pointer', () => {
   });
 
   it('a case id used twice in one file points at the second', () => {
-    expect(problems('bad-duplicate-id.yaml')).toStrictEqual([`${fx('bad-duplicate-id.yaml')}:12:5 /cases/1: case id "same" is used twice in this spec`]);
+    expect(problems('bad-duplicate-id.yaml')).toStrictEqual([
+      `${fx('bad-duplicate-id.yaml')}:12:5 /cases/1: case id "same" is used twice in this spec`,
+    ]);
   });
 
   it('a case id used in two files, through loadSpecs', () => {
@@ -109,15 +127,21 @@ describe('problems with file:line:col and a JSON pointer', () => {
   });
 
   it('a regex that does not compile, said once', () => {
-    expect(problems('bad-regex.yaml')).toStrictEqual([`${fx('bad-regex.yaml')}:13:11 /cases/0/steps/0/expect: invalid regular expression: /a(b/u: Unterminated group`]);
+    expect(problems('bad-regex.yaml')).toStrictEqual([
+      `${fx('bad-regex.yaml')}:13:11 /cases/0/steps/0/expect: invalid regular expression: /a(b/u: Unterminated group`,
+    ]);
   });
 
   it('connect without a client', () => {
-    expect(problems('bad-connect.yaml')).toStrictEqual([`${fx('bad-connect.yaml')}:11:9 /cases/0/steps/0: "connect" needs "client" too`]);
+    expect(problems('bad-connect.yaml')).toStrictEqual([
+      `${fx('bad-connect.yaml')}:11:9 /cases/0/steps/0: "connect" needs "client" too`,
+    ]);
   });
 
   it('then in a udp spec points at the key', () => {
-    expect(problems('bad-udp-then.yaml')).toStrictEqual([`${fx('bad-udp-then.yaml')}:12:9 /cases/0/steps/0: udp steps do not use "then" (tcp steps do)`]);
+    expect(problems('bad-udp-then.yaml')).toStrictEqual([
+      `${fx('bad-udp-then.yaml')}:12:9 /cases/0/steps/0: udp steps do not use "then" (tcp steps do)`,
+    ]);
   });
 
   it('reports every problem of a file at once', () => {
@@ -135,7 +159,9 @@ describe('problems with file:line:col and a JSON pointer', () => {
   });
 
   it('loadSpecs collects the problems of every file before throwing', () => {
-    expect(problemsOf(() => loadSpecs([fx('bad-connect.yaml'), fx('valid-tcp.yaml'), fx('bad-udp-then.yaml')]))).toStrictEqual([
+    expect(
+      problemsOf(() => loadSpecs([fx('bad-connect.yaml'), fx('valid-tcp.yaml'), fx('bad-udp-then.yaml')])),
+    ).toStrictEqual([
       `${fx('bad-connect.yaml')}:11:9 /cases/0/steps/0: "connect" needs "client" too`,
       `${fx('bad-udp-then.yaml')}:12:9 /cases/0/steps/0: udp steps do not use "then" (tcp steps do)`,
     ]);

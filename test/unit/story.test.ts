@@ -5,9 +5,28 @@ import { summarize, type CaseResult, type RunResult } from '../../src/model/resu
 import { bannerOf, scoreLine, skippedLine } from '../../src/report/story.js';
 import { crashedRun } from '../fixtures/console/crashed.js';
 
-function c(id: string, spec: string, status: CaseResult['status'], failure?: CaseResult['failure'], recv = false): CaseResult {
+function c(
+  id: string,
+  spec: string,
+  status: CaseResult['status'],
+  failure?: CaseResult['failure'],
+  recv = false,
+): CaseResult {
   const transcript = recv ? [{ t: 1, client: 'main', kind: 'recv' as const, data: 'X', bytes: 1 }] : [];
-  return { id, spec, title: id, requirement: 'r', tags: ['core'], location: { file: 'f', line: 1, col: 1 }, durationMs: 1, maxPoints: 1, points: status === 'passed' ? 1 : 0, transcript, status, failure } as CaseResult;
+  return {
+    id,
+    spec,
+    title: id,
+    requirement: 'r',
+    tags: ['core'],
+    location: { file: 'f', line: 1, col: 1 },
+    durationMs: 1,
+    maxPoints: 1,
+    points: status === 'passed' ? 1 : 0,
+    transcript,
+    status,
+    failure,
+  } as CaseResult;
 }
 
 function result(cases: CaseResult[]): RunResult {
@@ -29,7 +48,11 @@ const refused = { message: 'nothing is listening', cause: 'REFUSED' };
 
 describe('bannerOf', () => {
   it('names the services where nothing listens, and decides only their cases', () => {
-    const r = result([c('udp.basic', 'udp-echo', 'failed', refused), c('udp.mixed', 'udp-echo', 'failed', { message: 'not run: the server answered none' }), c('tcp.basic', 'tcp-echo', 'passed')]);
+    const r = result([
+      c('udp.basic', 'udp-echo', 'failed', refused),
+      c('udp.mixed', 'udp-echo', 'failed', { message: 'not run: the server answered none' }),
+      c('tcp.basic', 'tcp-echo', 'passed'),
+    ]);
     const b = bannerOf(r)!;
     expect(b.kind).toBe('not listening');
     expect(b.cause).toBe('127.0.0.1 12000/udp refused every connection');
@@ -37,8 +60,17 @@ describe('bannerOf', () => {
   });
 
   it('has none when the service answered anything at all', () => {
-    expect(bannerOf(result([c('udp.basic', 'udp-echo', 'failed', refused), c('udp.mixed', 'udp-echo', 'failed', { message: 'wrong' }, true)]))).toBeUndefined();
-    expect(bannerOf(result([c('udp.basic', 'udp-echo', 'failed', refused), c('udp.mixed', 'udp-echo', 'passed')]))).toBeUndefined();
+    expect(
+      bannerOf(
+        result([
+          c('udp.basic', 'udp-echo', 'failed', refused),
+          c('udp.mixed', 'udp-echo', 'failed', { message: 'wrong' }, true),
+        ]),
+      ),
+    ).toBeUndefined();
+    expect(
+      bannerOf(result([c('udp.basic', 'udp-echo', 'failed', refused), c('udp.mixed', 'udp-echo', 'passed')])),
+    ).toBeUndefined();
   });
 
   it('for a crash keeps the case it died in out of the decided ones', () => {
@@ -52,8 +84,16 @@ describe('bannerOf', () => {
 
 describe('the score and skipped lines', () => {
   it('say which tags earn points and what was skipped, with why', () => {
-    const skipped = (id: string, tag: string, message: string) => ({ ...c(id, 'tcp-echo', 'skipped', { message }), tags: [tag], maxPoints: 0 });
-    const r = result([c('tcp.basic', 'tcp-echo', 'passed'), skipped('tcp.utf8', 'unicode', 'not selected: tags unicode (run with --tags unicode or --tags all)'), skipped('tcp.empty', 'robust', 'not selected: tags robust (run with --tags robust or --tags all)')]);
+    const skipped = (id: string, tag: string, message: string) => ({
+      ...c(id, 'tcp-echo', 'skipped', { message }),
+      tags: [tag],
+      maxPoints: 0,
+    });
+    const r = result([
+      c('tcp.basic', 'tcp-echo', 'passed'),
+      skipped('tcp.utf8', 'unicode', 'not selected: tags unicode (run with --tags unicode or --tags all)'),
+      skipped('tcp.empty', 'robust', 'not selected: tags robust (run with --tags robust or --tags all)'),
+    ]);
     expect(scoreLine(r)).toBe('Score: 1/1 points (core checks earn points)');
     expect(skippedLine(r)).toBe('2 skipped: unicode, robust; run with --tags all');
     const grep = result([...r.cases, skipped('tcp.mixed', 'core', 'not selected: does not match --grep ^x')]);

@@ -61,7 +61,7 @@ describe('did you mean', () => {
 });
 
 describe('tags in a spec', () => {
-  it('editors offer the catalogue\'s tags (the schema lists them as examples)', () => {
+  it("editors offer the catalogue's tags (the schema lists them as examples)", () => {
     const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
     expect(schema.definitions.case.properties.tags.items.examples).toStrictEqual(Object.keys(CATALOGUE_TAGS));
   });
@@ -74,7 +74,9 @@ describe('tags in a spec', () => {
 
   it('a tag the spec declares at the top is allowed, and only in that spec', () => {
     expect(parseSpec(spec('tags: [lab3]\n', '[core, lab3]'), 'r.yaml').cases[0].tags).toStrictEqual(['core', 'lab3']);
-    expect(problemsOf(() => parseSpec(spec('tags: [lab3]\n', '[lab4]'), 'r.yaml'))[0]).toMatch(/^r\.yaml:10:12 \/cases\/0\/tags\/0: unknown tag "lab4" \(did you mean "lab3"\?\); tags are .*, lab3, or add it/);
+    expect(problemsOf(() => parseSpec(spec('tags: [lab3]\n', '[lab4]'), 'r.yaml'))[0]).toMatch(
+      /^r\.yaml:10:12 \/cases\/0\/tags\/0: unknown tag "lab4" \(did you mean "lab3"\?\); tags are .*, lab3, or add it/,
+    );
   });
 });
 
@@ -82,12 +84,18 @@ describe('--tags and --skip-tags', () => {
   const specs = loadSpecs(['udp-echo', 'tcp-echo']);
 
   it('a misspelt tag is a usage error with a suggestion', () => {
-    expect(usage(() => checkTags(specs, ['cor']))).toBe('--tags: no case has tag cor (did you mean "core"?) (tags: core, robust, unicode, or all)');
-    expect(usage(() => checkTags(specs, ['core', 'zzz']))).toBe('--tags: no case has tag zzz (tags: core, robust, unicode, or all)');
+    expect(usage(() => checkTags(specs, ['cor']))).toBe(
+      '--tags: no case has tag cor (did you mean "core"?) (tags: core, robust, unicode, or all)',
+    );
+    expect(usage(() => checkTags(specs, ['core', 'zzz']))).toBe(
+      '--tags: no case has tag zzz (tags: core, robust, unicode, or all)',
+    );
   });
 
   it('--skip-tags is checked the same way', () => {
-    expect(usage(() => resolvePlan(['udp-echo', 'tcp-echo'], { skipTags: 'robst' }))).toBe('--skip-tags: no case has tag robst (did you mean "robust"?) (tags: core, robust, unicode)');
+    expect(usage(() => resolvePlan(['udp-echo', 'tcp-echo'], { skipTags: 'robst' }))).toBe(
+      '--skip-tags: no case has tag robst (did you mean "robust"?) (tags: core, robust, unicode)',
+    );
     expect(resolvePlan(['udp-echo'], { skipTags: 'robust' }).selection.skipTags).toStrictEqual(['robust']);
   });
 });
@@ -111,12 +119,17 @@ describe('profiles', () => {
 
   it('weights for built-in specs that this run leaves out are fine, and so are tags of the chosen specs', () => {
     const file = profile('good.yaml', 'tags: [core, robust]\nweights: { cookies: 2, udp-echo: 0.5 }\n');
-    expect(resolvePlan(['udp-echo'], { profile: file }).profile).toMatchObject({ tags: ['core', 'robust'], weights: { cookies: 2, 'udp-echo': 0.5 } });
+    expect(resolvePlan(['udp-echo'], { profile: file }).profile).toMatchObject({
+      tags: ['core', 'robust'],
+      weights: { cookies: 2, 'udp-echo': 0.5 },
+    });
   });
 
-  it('a misspelt key of the profile itself gets a suggestion from the profile\'s keys', () => {
+  it("a misspelt key of the profile itself gets a suggestion from the profile's keys", () => {
     const file = profile('typo.yaml', 'tags: [core]\nwieghts: { kv-http: 2 }\n');
-    expect(problemsOf(() => loadProfile(file))).toStrictEqual([`${file}:2:1 /: unknown property "wieghts" (did you mean "weights"?)`]);
+    expect(problemsOf(() => loadProfile(file))).toStrictEqual([
+      `${file}:2:1 /: unknown property "wieghts" (did you mean "weights"?)`,
+    ]);
   });
 
   it('without names to check against, a profile loads as written', () => {

@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { knownFilter, registerFilter, renderTemplate, replacePlaceholders, templateRefs } from '../../src/spec/template.js';
+import {
+  knownFilter,
+  registerFilter,
+  renderTemplate,
+  replacePlaceholders,
+  templateRefs,
+} from '../../src/spec/template.js';
 import { TemplateError } from '../../src/errors.js';
 
 const vars = { uid: 'ab12', name: 'World', padded: '  x  ' };

@@ -54,7 +54,9 @@ describe('TcpClient', () => {
     expect(err).toBeInstanceOf(NetError);
     expect((err as NetError).code).toBe('REFUSED');
     expect((err as NetError).errno).toBe('ECONNREFUSED');
-    expect((err as NetError).message).toBe(`nothing is listening on 127.0.0.1:${port}/tcp: is your server running on that port?`);
+    expect((err as NetError).message).toBe(
+      `nothing is listening on 127.0.0.1:${port}/tcp: is your server running on that port?`,
+    );
   });
 
   it('reads until the done predicate holds, and leaves the rest for the next read', async () => {
@@ -117,7 +119,10 @@ describe('TcpClient', () => {
     expect(r.timedOut).toBe(false);
     expect(r.bytes.length).toBe(MAX_EXCHANGE_BYTES);
     expect(MAX_EXCHANGE_BYTES).toBe(1024 * 1024);
-    expect(events.at(-1)).toStrictEqual({ kind: 'close', note: `stopped reading: the server sent more than ${MAX_EXCHANGE_BYTES} bytes` });
+    expect(events.at(-1)).toStrictEqual({
+      kind: 'close',
+      note: `stopped reading: the server sent more than ${MAX_EXCHANGE_BYTES} bytes`,
+    });
     expect(client.open).toBe(false);
   });
 
@@ -160,7 +165,8 @@ async function udpServer(reply: (msg: Buffer) => Buffer | Buffer[] | undefined):
   const server = dgram.createSocket('udp4');
   server.on('message', (msg, rinfo) => {
     const out = reply(msg);
-    for (const d of out === undefined ? [] : Array.isArray(out) ? out : [out]) server.send(d, rinfo.port, rinfo.address);
+    for (const d of out === undefined ? [] : Array.isArray(out) ? out : [out])
+      server.send(d, rinfo.port, rinfo.address);
   });
   await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -185,7 +191,9 @@ describe('TcpClient after netgrade closes', () => {
   it('keeps nothing a flooding server sends once the connection is released', async () => {
     const port = await tcpServer((s) => {
       const chunk = Buffer.alloc(64 * 1024, 'A');
-      const pump = () => { while (!s.destroyed && s.write(chunk)); };
+      const pump = () => {
+        while (!s.destroyed && s.write(chunk));
+      };
       s.on('drain', pump);
       pump();
     });
@@ -217,7 +225,9 @@ describe('UdpClient', () => {
     expect(await client.next(soon(2000))).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1000);
     expect(client.error?.code).toBe('REFUSED');
-    expect(client.error?.message).toBe(`nothing is listening on 127.0.0.1:${port}/udp: is your server running on that port?`);
+    expect(client.error?.message).toBe(
+      `nothing is listening on 127.0.0.1:${port}/udp: is your server running on that port?`,
+    );
     client.clearError();
     expect(client.error).toBeUndefined();
   });

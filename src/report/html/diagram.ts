@@ -76,7 +76,14 @@ function rowsOf(events: TranscriptEvent[], lanes: string[], maxRows: number): Ro
   if (events.length <= maxRows) return events.map(row);
   const tail = Math.min(12, Math.floor(maxRows / 4));
   const head = maxRows - tail;
-  return [...events.slice(0, head).map(row), { type: 'gap', text: `… ${plural(events.length - head - tail, 'more event')} not drawn (see the transcript as text) …` }, ...events.slice(-tail).map(row)];
+  return [
+    ...events.slice(0, head).map(row),
+    {
+      type: 'gap',
+      text: `… ${plural(events.length - head - tail, 'more event')} not drawn (see the transcript as text) …`,
+    },
+    ...events.slice(-tail).map(row),
+  ];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -95,7 +102,8 @@ function messageLabel(e: TranscriptEvent): { quoted: string; size: string; toolt
 }
 
 function markWords(e: TranscriptEvent, lanes: string[]): string {
-  const words = e.kind === 'send' || e.kind === 'recv' ? `${e.kind} ${plural(e.bytes ?? 0, 'byte')}` : MARKS[e.kind].words;
+  const words =
+    e.kind === 'send' || e.kind === 'recv' ? `${e.kind} ${plural(e.bytes ?? 0, 'byte')}` : MARKS[e.kind].words;
   const who = lanes.length > 1 || !lanes.includes(e.client) ? `${e.client}: ` : '';
   return `${who}${words}${e.note ? `: ${e.note}` : ''}`;
 }
@@ -138,7 +146,9 @@ export function sequenceDiagram(events: TranscriptEvent[], opts: DiagramOptions)
     }
     return r.type === 'mark' ? cells(shortWords(r.e, lanes)) : cells(r.text) - 20;
   });
-  const gapW = Math.round(Math.min(Math.max(Math.max(0, ...labelCells) * CHAR_W + 48, 320), (LABEL_CHARS + 20) * CHAR_W));
+  const gapW = Math.round(
+    Math.min(Math.max(Math.max(0, ...labelCells) * CHAR_W + 48, 320), (LABEL_CHARS + 20) * CHAR_W),
+  );
   const serverX = gapStart + gapW;
   const width = Math.ceil(serverX + BOX_W / 2 + 40);
 
@@ -146,11 +156,14 @@ export function sequenceDiagram(events: TranscriptEvent[], opts: DiagramOptions)
   const drawn: Html[] = [];
   for (const r of rows) {
     if (r.type === 'gap') {
-      drawn.push(html`<text class="gap" x="${(FIRST_LANE_X + serverX) / 2}" y="${y + 18}" text-anchor="middle">${r.text}</text>`);
+      drawn.push(
+        html`<text class="gap" x="${(FIRST_LANE_X + serverX) / 2}" y="${y + 18}" text-anchor="middle">${r.text}</text>`,
+      );
       y += MARK_H;
       continue;
     }
-    const time = (ty: number) => html`<text class="time" x="${TIME_X}" y="${ty + 4}" text-anchor="end">${r.e.t} ms</text>`;
+    const time = (ty: number) =>
+      html`<text class="time" x="${TIME_X}" y="${ty + 4}" text-anchor="end">${r.e.t} ms</text>`;
     if (r.type === 'message') {
       const ay = y + 28;
       const l = messageLabel(r.e);
@@ -175,8 +188,13 @@ export function sequenceDiagram(events: TranscriptEvent[], opts: DiagramOptions)
         : r.where === 'none'
           ? html`<text class="note" x="${x}" y="${my + 4}" text-anchor="middle">${short}</text>`
           : html`<text class="note" x="${gapStart + 14}" y="${my + 4}">${short}</text>`;
-    const leader = typeof r.where === 'number' && x < gapStart ? html`<path class="leader" d="M${x + 8} ${my}H${gapStart + 8}"/>` : false;
-    drawn.push(html`<g class="mark ${style.cls}"><title>${r.e.t} ms: ${words}</title>${time(my)}${leader}${r.where === 'none' ? false : glyph(style.glyph, x, my)}${label}</g>`);
+    const leader =
+      typeof r.where === 'number' && x < gapStart
+        ? html`<path class="leader" d="M${x + 8} ${my}H${gapStart + 8}"/>`
+        : false;
+    drawn.push(
+      html`<g class="mark ${style.cls}"><title>${r.e.t} ms: ${words}</title>${time(my)}${leader}${r.where === 'none' ? false : glyph(style.glyph, x, my)}${label}</g>`,
+    );
     y += MARK_H;
   }
   const height = y + 16;

@@ -46,8 +46,11 @@ function header(result: RunResult, opts: PageOptions): Html {
   const { passed, failed, errored, skipped, points, maxPoints, durationMs } = result.summary;
   const pct = maxPoints > 0 ? Math.round((points / maxPoints) * 100) : 0;
   const ran = result.cases.length - skipped;
-  const ports = Object.entries(result.target.ports).map(([service, port]) => `${service} ${port}`).join(', ');
-  const count = (n: number, word: string, cls: string) => html`<li class="count ${cls}${n === 0 ? ' zero' : ''}"><b>${n}</b> ${word}</li>`;
+  const ports = Object.entries(result.target.ports)
+    .map(([service, port]) => `${service} ${port}`)
+    .join(', ');
+  const count = (n: number, word: string, cls: string) =>
+    html`<li class="count ${cls}${n === 0 ? ' zero' : ''}"><b>${n}</b> ${word}</li>`;
   return html`<header class="top">
 <div class="title"><h1>netgrade report${opts.subject ? html`: <span class="subject">${opts.subject}</span>` : false}</h1><p class="target">${result.target.host} · ${ports} · ${plural(ran, 'check')} run in ${duration(durationMs)} · <span class="seed" title="--seed ${result.seed} repeats these payloads">seed ${result.seed}</span></p><p class="server-status">Server: <b>${serverStatusText(result)}</b></p></div>
 <div class="score"><div class="points"><b>${points}</b>/${maxPoints} points</div><div class="bar" title="${pct}%"><span style="width:${pct}%"></span></div></div>
@@ -105,9 +108,13 @@ function sideBySide(f: Failure): Html | false {
   if (f.expected === undefined && f.actual === undefined) return false;
   // A pane holds more than a terminal line: a wider window around the first difference.
   const v = viewPair(f.expected, f.actual, { before: 160, after: 640 });
-  const lines = (v.expected?.length ?? 1) > 1 || (v.actual?.length ?? 1) > 1 || [f.expected, f.actual].some((x) => x?.includes('\n'));
+  const lines =
+    (v.expected?.length ?? 1) > 1 ||
+    (v.actual?.length ?? 1) > 1 ||
+    [f.expected, f.actual].some((x) => x?.includes('\n'));
   const body = (side: string[]) => {
-    if (lines) return html`${side.map((l, i) => (v.at !== undefined && i >= v.at ? html`<mark>${l}</mark>\n` : html`${l}\n`))}`;
+    if (lines)
+      return html`${side.map((l, i) => (v.at !== undefined && i >= v.at ? html`<mark>${l}</mark>\n` : html`${l}\n`))}`;
     const u = units(side[0]);
     const at = v.at ?? 0;
     return html`${u.slice(0, at).join('')}<mark>${u.slice(at).join('')}</mark>`;
@@ -144,7 +151,8 @@ interface Render {
 
 function caseBlock(c: CaseResult, spec: string, r: Render): Html {
   const attrs = html`class="case ${c.status}${r.decided.has(c) ? ' decided' : ''}" id="${anchor(c)}" data-case="${c.id}" data-status="${c.status}"`;
-  if (c.status === 'passed' || c.status === 'skipped' || r.decided.has(c)) return html`<div ${attrs}><div class="row">${row(c, spec, r.dir)}</div></div>`;
+  if (c.status === 'passed' || c.status === 'skipped' || r.decided.has(c))
+    return html`<div ${attrs}><div class="row">${row(c, spec, r.dir)}</div></div>`;
   return html`<details ${attrs} open><summary class="row">${row(c, spec, r.dir)}</summary>${detail(c, r.server, r.dir)}</details>`;
 }
 
@@ -173,7 +181,10 @@ function groups(result: RunResult): Array<{ spec: Spec; cases: CaseResult[] }> {
   const known = new Set(result.specs.map((s) => s.name));
   const out = result.specs.map((spec) => ({ spec, cases: result.cases.filter((c) => c.spec === spec.name) }));
   for (const name of [...new Set(result.cases.map((c) => c.spec))].filter((n) => !known.has(n))) {
-    out.push({ spec: { name, title: name, file: '', service: 'tcp' }, cases: result.cases.filter((c) => c.spec === name) });
+    out.push({
+      spec: { name, title: name, file: '', service: 'tcp' },
+      cases: result.cases.filter((c) => c.spec === name),
+    });
   }
   return out.filter((g) => g.cases.length > 0);
 }
@@ -186,7 +197,9 @@ export function renderHtml(result: RunResult, opts: PageOptions = {}): string {
   const banner = bannerOf(result);
   const decided = new Set(banner?.decided ?? []);
   const dir = opts.dir ?? process.cwd();
-  const sections = groups(result).map((g) => specSection(g.spec, g.cases, { server: serverAddress(result, g.spec), dir, decided }));
+  const sections = groups(result).map((g) =>
+    specSection(g.spec, g.cases, { server: serverAddress(result, g.spec), dir, decided }),
+  );
   return html`<!doctype html>
 <html lang="en">
 <head>

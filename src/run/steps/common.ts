@@ -46,8 +46,12 @@ export async function stepClient<C extends TcpClient | UdpClient>(
 }
 
 /** The step's tcp connection: a named one an earlier step opened, or a new one. */
-export function tcpConnection(ctx: CaseContext, o: { named: string | undefined; label: string; deadline: number; mismatch: string }): Promise<TcpClient> {
-  const open = () => TcpClient.connect({ endpoint: ctx.endpoint, deadline: o.deadline, onWire: ctx.transcript.listener(o.label) });
+export function tcpConnection(
+  ctx: CaseContext,
+  o: { named: string | undefined; label: string; deadline: number; mismatch: string },
+): Promise<TcpClient> {
+  const open = () =>
+    TcpClient.connect({ endpoint: ctx.endpoint, deadline: o.deadline, onWire: ctx.transcript.listener(o.label) });
   return stepClient(ctx, { named: o.named, kind: TcpClient, mismatch: o.mismatch, open });
 }
 
@@ -64,18 +68,28 @@ export function closeNamed(ctx: CaseContext, step: Step): void {
 /** Pauses that outlast the deadline leave no time for a reply: the spec's problem, not the server's. */
 function checkPauses(writes: Array<{ delayMs: number }>, timeoutMs: number): void {
   const paused = writes.reduce((n, w) => n + w.delayMs, 0);
-  if (paused >= timeoutMs) throw new CaseErrored(`the pauses in this step's request add up to ${paused} ms, which leaves no time within its ${timeoutMs} ms deadline to wait for a reply; raise timeoutMs`);
+  if (paused >= timeoutMs)
+    throw new CaseErrored(
+      `the pauses in this step's request add up to ${paused} ms, which leaves no time within its ${timeoutMs} ms deadline to wait for a reply; raise timeoutMs`,
+    );
 }
 
 /** Writes one piece of a request or message; a piece the server did not take is a failure, never a silent success. */
 async function writeOrFail(client: TcpClient, data: Buffer, deadline: number, timeoutMs: number): Promise<void> {
   const outcome = await client.write(data, deadline);
-  if (outcome === 'timeout') throw new StepFailed({ message: `the server stopped reading: netgrade could not finish writing ${data.length} bytes within ${timeoutMs} ms`, cause: 'DEADLINE' });
+  if (outcome === 'timeout')
+    throw new StepFailed({
+      message: `the server stopped reading: netgrade could not finish writing ${data.length} bytes within ${timeoutMs} ms`,
+      cause: 'DEADLINE',
+    });
   if (outcome !== 'closed') return;
   // What the server sent before it closed says why: it answered what it had so far.
   const early = client.unread();
   const said = early.length > 0 ? `, after replying "${previewBytes(early, 80)}"` : '';
-  throw new StepFailed({ message: `the server closed the connection before netgrade had sent everything (${data.length} bytes were left to send)${said}`, ...(client.error && { cause: client.error.code }) });
+  throw new StepFailed({
+    message: `the server closed the connection before netgrade had sent everything (${data.length} bytes were left to send)${said}`,
+    ...(client.error && { cause: client.error.code }),
+  });
 }
 
 /** Writes a step's pieces with their pauses; `beforePiece` may fail the step between pieces. */
@@ -107,7 +121,12 @@ export function clientRefs(ctx: CaseContext, step: Step): ClientRef[] {
  * client's failure (by number) fails the step, its message saying which client and which `noun`.
  * Each exchange's variables are read when it starts: an http capture feeds the next request.
  */
-export async function fanOut(ctx: CaseContext, step: Step, noun: string, exchange: (ref: ClientRef) => Promise<void>): Promise<void> {
+export async function fanOut(
+  ctx: CaseContext,
+  step: Step,
+  noun: string,
+  exchange: (ref: ClientRef) => Promise<void>,
+): Promise<void> {
   const refs = clientRefs(ctx, step);
   const n = step.repeat ?? 1;
   const series = async (ref: ClientRef) => {
@@ -124,6 +143,7 @@ export async function fanOut(ctx: CaseContext, step: Step, noun: string, exchang
   const failed = results.findIndex((r) => r.status === 'rejected');
   if (failed < 0) return;
   const err = (results[failed] as PromiseRejectedResult).reason;
-  if (err instanceof StepFailed && refs.length > 1) err.failure.message = `${refs[failed].label}: ${err.failure.message}`;
+  if (err instanceof StepFailed && refs.length > 1)
+    err.failure.message = `${refs[failed].label}: ${err.failure.message}`;
   throw err;
 }

@@ -4,7 +4,17 @@
 import { checkResponse, cutShort, type HttpExpect, type HttpObservation } from '../../check/http.js';
 import { checkCollection } from '../../check/collect.js';
 import { buildRequest, hostHeader, splitBytes } from '../../http/request.js';
-import { contentLengthMismatch, fieldText, header, headerAll, parseResponse, trailingBytesDeviation, type Deviation, type HttpResponse, type ParseResult } from '../../http/response.js';
+import {
+  contentLengthMismatch,
+  fieldText,
+  header,
+  headerAll,
+  parseResponse,
+  trailingBytesDeviation,
+  type Deviation,
+  type HttpResponse,
+  type ParseResult,
+} from '../../http/response.js';
 import { parseSetCookie } from '../../http/set-cookie.js';
 import { renderTemplate } from '../../spec/template.js';
 import type { Capture, Step, StepExpect } from '../../spec/types.js';
@@ -24,13 +34,20 @@ function renderHttpExpect(e: StepExpect, vars: Record<string, string>): HttpExpe
   return {
     status: e.status === undefined ? undefined : ([] as number[]).concat(e.status),
     orClosed: e.orClosed,
-    headers: Object.entries(e.headers ?? {}).map(([name, m]) => [name, { ...renderMatches(m, vars), present: m.present }]),
+    headers: Object.entries(e.headers ?? {}).map(([name, m]) => [
+      name,
+      { ...renderMatches(m, vars), present: m.present },
+    ]),
     body: e.body && renderMatches(e.body, vars),
     framing: e.framing,
     setCookie: c && {
       ...c,
       kept: c.kept && { name: t(c.kept.name, vars), value: t(c.kept.value, vars) },
-      fresh: c.fresh && { name: t(c.fresh.name, vars), not: c.fresh.not && t(c.fresh.not, vars), notIssued: c.fresh.notIssued?.map((v) => t(v, vars)) },
+      fresh: c.fresh && {
+        name: t(c.fresh.name, vars),
+        not: c.fresh.not && t(c.fresh.not, vars),
+        notIssued: c.fresh.notIssued?.map((v) => t(v, vars)),
+      },
       value: c.value && renderMatches(c.value, vars),
     },
     keepAlive: e.keepAlive,
@@ -43,7 +60,11 @@ function requestUrl(ctx: CaseContext, target: string): string {
 }
 
 /** The writes of a step's request, and the method the response answers (HEAD has no body). */
-async function requestWrites(ctx: CaseContext, step: Step, vars: Record<string, string>): Promise<{ writes: Write[]; method: string; url: string }> {
+async function requestWrites(
+  ctx: CaseContext,
+  step: Step,
+  vars: Record<string, string>,
+): Promise<{ writes: Write[]; method: string; url: string }> {
   if (step.raw !== undefined) {
     const writes = renderWrites(step.raw, vars);
     const method = /^[A-Z]+/.exec(writes[0]?.data.toString('latin1') ?? '')?.[0] ?? 'GET';
@@ -85,7 +106,8 @@ interface Received {
 const EXTRA_BYTES_SEEN = 64 * 1024;
 
 /** RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows it. */
-const isInterim = (res: HttpResponse) => res.status !== null && res.status >= 100 && res.status < 200 && res.status !== 101;
+const isInterim = (res: HttpResponse) =>
+  res.status !== null && res.status >= 100 && res.status < 200 && res.status !== 101;
 
 /**
  * One response from the bytes, skipping interim 1xx responses that another response follows:
@@ -133,14 +155,24 @@ async function readResponse(client: TcpClient, method: string, deadline: number,
     const extra = await client.read(Math.min(deadline, Date.now() + SETTLE_MS), (b) => b.length >= EXTRA_BYTES_SEEN);
     // Bytes after a Content-Length body count whether or not the server closed: one that ignores
     // Connection: close and sends a Content-Length that counts characters passed otherwise.
-    const d = trailingBytesDeviation(parsed.response, extra.bytes) ?? contentLengthMismatch(parsed.response, extra.bytes, client.peerClosedAt !== undefined);
+    const d =
+      trailingBytesDeviation(parsed.response, extra.bytes) ??
+      contentLengthMismatch(parsed.response, extra.bytes, client.peerClosedAt !== undefined);
     if (d) deviations.push(d);
   }
   const partial = parsed ? undefined : r.bytes;
   // A response that looked whole only because netgrade stopped reading at its cap (an endless
   // chunk, a Content-Length of 99999999) is no answer: it passed `status` checks before.
   const capped = r.capped && !wholeBeforeEnd;
-  return { response: parsed?.response, partial, deviations, timedOut: !parsed && r.timedOut, error: r.error, peerClosed: client.peerClosedAt !== undefined || r.capped, capped };
+  return {
+    response: parsed?.response,
+    partial,
+    deviations,
+    timedOut: !parsed && r.timedOut,
+    error: r.error,
+    peerClosed: client.peerClosedAt !== undefined || r.capped,
+    capped,
+  };
 }
 
 /**
@@ -148,18 +180,25 @@ async function readResponse(client: TcpClient, method: string, deadline: number,
  * If-None-Match first): the request header that tests it, a value that matches, or one that
  * does not. A check about 304 responses then gets its 304 from a server with either validator.
  */
-function validator(res: HttpResponse, part: 'name' | 'value' | 'stale', vars: Record<string, string>): string | undefined {
+function validator(
+  res: HttpResponse,
+  part: 'name' | 'value' | 'stale',
+  vars: Record<string, string>,
+): string | undefined {
   const etag = headerAll(res, 'etag');
-  if (etag.length > 0) return { name: 'If-None-Match', value: fieldText(etag.join(', ')), stale: `"nomatch-${vars.uid}"` }[part];
+  if (etag.length > 0)
+    return { name: 'If-None-Match', value: fieldText(etag.join(', ')), stale: `"nomatch-${vars.uid}"` }[part];
   const lm = header(res, 'last-modified');
   if (lm === undefined) return undefined;
-  if (part === 'stale') return parseHttpDate(lm) ? formatImfFixdate(new Date(parseHttpDate(lm)!.date.getTime() - 86_400_000)) : undefined;
+  if (part === 'stale')
+    return parseHttpDate(lm) ? formatImfFixdate(new Date(parseHttpDate(lm)!.date.getTime() - 86_400_000)) : undefined;
   return part === 'name' ? 'If-Modified-Since' : lm;
 }
 
 function capture(c: Capture, res: HttpResponse, vars: Record<string, string>): string | undefined {
   // As text whose UTF-8 is the bytes the server sent, so {{name}} puts those bytes back on the wire.
-  if ('header' in c) return headerAll(res, c.header).length > 0 ? fieldText(headerAll(res, c.header).join(', ')) : undefined;
+  if ('header' in c)
+    return headerAll(res, c.header).length > 0 ? fieldText(headerAll(res, c.header).join(', ')) : undefined;
   if ('body' in c) {
     const m = new RegExp(c.body, 'u').exec(res.body.toString('utf8'));
     return m ? (m[1] ?? m[0]) : undefined;
@@ -173,14 +212,19 @@ function capture(c: Capture, res: HttpResponse, vars: Record<string, string>): s
 function missingCapture(c: Capture, name: string): string {
   if ('header' in c) return `the response has no ${c.header} header, which the next request needs (as {{${name}}})`;
   if ('body' in c) return `the body does not match /${c.body}/, so {{${name}}} cannot be read from it`;
-  if ('validator' in c) return `the response has neither an ETag nor a valid Last-Modified header, so a conditional request cannot be made (as {{${name}}})`;
+  if ('validator' in c)
+    return `the response has neither an ETag nor a valid Last-Modified header, so a conditional request cannot be made (as {{${name}}})`;
   return `the response has no Set-Cookie header to read the cookie ${c.setCookie} from`;
 }
 
 function takeCaptures(ctx: CaseContext, step: Step, res: HttpResponse, vars: Record<string, string>): void {
   for (const [name, c] of Object.entries(step.capture ?? {})) {
     const value = capture(c, res, vars);
-    if (value === undefined) throw new StepFailed({ message: missingCapture(c, name), actual: `HTTP ${res.status ?? '?'}; ${header(res, 'content-type') ?? 'no Content-Type'}` });
+    if (value === undefined)
+      throw new StepFailed({
+        message: missingCapture(c, name),
+        actual: `HTTP ${res.status ?? '?'}; ${header(res, 'content-type') ?? 'no Content-Type'}`,
+      });
     ctx.vars[name] = value;
     vars[name] = value;
     const list = ctx.http.collected.get(name) ?? [];
@@ -198,8 +242,17 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
   const client = await tcpConnection(ctx, { named: step.client, label, deadline, mismatch: 'is not a tcp connection' });
   const fresh = !step.client;
   try {
-    if (!fresh && !client.open) throw new StepFailed({ message: 'the server had already closed this connection, after the previous response, without sending Connection: close' });
-    await writeAll(ctx, step, client, { writes, deadline, timeoutMs, beforePiece: (k) => answeredEarly(client, k, writes.length) });
+    if (!fresh && !client.open)
+      throw new StepFailed({
+        message:
+          'the server had already closed this connection, after the previous response, without sending Connection: close',
+      });
+    await writeAll(ctx, step, client, {
+      writes,
+      deadline,
+      timeoutMs,
+      beforePiece: (k) => answeredEarly(client, k, writes.length),
+    });
     const got = await readResponse(client, method, deadline, fresh);
     let closedAfter: boolean | undefined;
     if (step.expect?.keepAlive && got.response) {
@@ -207,11 +260,23 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
       closedAfter = (await client.waitForClose(Date.now() + (saidClose ? 1000 : SETTLE_MS))) !== undefined;
       if (saidClose && closedAfter && step.client) state.closedAsAnnounced.add(step.client);
     }
-    const obs: HttpObservation = { ...got, timeoutMs, error: got.error && { code: got.error.code, message: got.error.message }, closedAfter, now: new Date() };
+    const obs: HttpObservation = {
+      ...got,
+      timeoutMs,
+      error: got.error && { code: got.error.code, message: got.error.message },
+      closedAfter,
+      now: new Date(),
+    };
     // A response cut short says so, rather than "the response has no ETag header" from a capture.
     // RFC 9110 §15.6.4: a 503 says the server cannot handle the request now (overloaded): no answer to it.
     const busy = got.response?.status === 503;
-    const cause = busy ? { code: 'UNAVAILABLE' } : unansweredCause({ answered: got.response !== undefined && !got.response.headCut && !got.capped, timedOut: got.timedOut, error: obs.error });
+    const cause = busy
+      ? { code: 'UNAVAILABLE' }
+      : unansweredCause({
+          answered: got.response !== undefined && !got.response.headCut && !got.capped,
+          timedOut: got.timedOut,
+          error: obs.error,
+        });
     const cut = got.response && step.capture ? cutShort({ orClosed: step.expect?.orClosed }, obs) : undefined;
     if (cut) throw new StepFailed(causedBy(cut, cause));
     if (got.response && step.jar) await storeCookies(ctx, step.jar, got.response, url);
@@ -228,9 +293,21 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
 function answeredEarly(client: TcpClient, sent: number, pieces: number): void {
   const early = client.unread();
   const when = `after piece ${sent} of ${pieces}, before the whole request had arrived`;
-  const hint = 'a server must keep reading until the empty line after the headers and then Content-Length bytes of body';
-  if (early.length > 0) throw new StepFailed({ message: `the server answered ${when}; ${hint}`, expected: 'no answer before the last piece', actual: previewBytes(early, 256) });
-  if (client.peerClosedAt !== undefined || client.error) throw new StepFailed({ message: `the server closed the connection ${when}; ${hint}`, expected: 'no answer before the last piece', actual: '(close)', ...(client.error && { cause: client.error.code }) });
+  const hint =
+    'a server must keep reading until the empty line after the headers and then Content-Length bytes of body';
+  if (early.length > 0)
+    throw new StepFailed({
+      message: `the server answered ${when}; ${hint}`,
+      expected: 'no answer before the last piece',
+      actual: previewBytes(early, 256),
+    });
+  if (client.peerClosedAt !== undefined || client.error)
+    throw new StepFailed({
+      message: `the server closed the connection ${when}; ${hint}`,
+      expected: 'no answer before the last piece',
+      actual: '(close)',
+      ...(client.error && { cause: client.error.code }),
+    });
 }
 
 async function storeCookies(ctx: CaseContext, name: string, res: HttpResponse, url: string): Promise<void> {
@@ -240,7 +317,10 @@ async function storeCookies(ctx: CaseContext, name: string, res: HttpResponse, u
 
 /** Runs an http step: one exchange, `repeat` in turn, or a group of `clients` at once. */
 export async function runHttpStep(ctx: CaseContext, step: Step): Promise<void> {
-  if (step.connect || step.close) throw new CaseErrored('"connect" and "close" are not used with http steps; a named client connects on its first request');
+  if (step.connect || step.close)
+    throw new CaseErrored(
+      '"connect" and "close" are not used with http steps; a named client connects on its first request',
+    );
   if (step.request === undefined && step.raw === undefined) return;
   const state = ctx.http;
   if (step.jar && !state.jars.has(step.jar)) {

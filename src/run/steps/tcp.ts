@@ -56,7 +56,17 @@ async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
     };
     const failure = checkReply(expect, obs);
     // Bytes that stopped coming at the deadline are no whole answer; bytes then a close are one.
-    if (failure) throw new StepFailed(causedBy(failure, unansweredCause({ answered: bytes.length > 0 && !first.timedOut, timedOut: first.timedOut, error: obs.error })));
+    if (failure)
+      throw new StepFailed(
+        causedBy(
+          failure,
+          unansweredCause({
+            answered: bytes.length > 0 && !first.timedOut,
+            timedOut: first.timedOut,
+            error: obs.error,
+          }),
+        ),
+      );
   } finally {
     if (!step.client) client.close();
   }
@@ -65,7 +75,12 @@ async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
 export async function runTcpStep(ctx: CaseContext, step: Step): Promise<void> {
   if (step.connect) {
     const name = step.client!;
-    await tcpConnection(ctx, { named: name, label: name, deadline: Date.now() + stepTimeout(ctx, step), mismatch: NOT_TCP });
+    await tcpConnection(ctx, {
+      named: name,
+      label: name,
+      deadline: Date.now() + stepTimeout(ctx, step),
+      mismatch: NOT_TCP,
+    });
     return;
   }
   if (step.close) return closeNamed(ctx, step);

@@ -11,14 +11,23 @@ import { renderBytes } from '../payload.js';
 import { clientRefs, closeNamed, fanOut, stepClient, stepTimeout, type ClientRef } from './common.js';
 
 function udpClient(ctx: CaseContext, ref: ClientRef, named: string | undefined): Promise<UdpClient> {
-  return stepClient(ctx, { named, kind: UdpClient, mismatch: 'is a tcp connection, not a udp socket', open: () => UdpClient.open(ctx.endpoint, ctx.transcript.listener(ref.label)) });
+  return stepClient(ctx, {
+    named,
+    kind: UdpClient,
+    mismatch: 'is a tcp connection, not a udp socket',
+    open: () => UdpClient.open(ctx.endpoint, ctx.transcript.listener(ref.label)),
+  });
 }
 
 /** The next datagram that is not a late answer to an earlier message's resend. */
 async function nextAnswer(client: UdpClient, owed: Owed, deadline: number, expect: ReplyExpect, timeoutMs: number) {
   for (;;) {
     const d = await client.next(deadline);
-    const late = d && owed.count > 0 && owed.answers.some((a) => a.equals(d.data)) && checkReply(expect, { bytes: d.data, timedOut: false, timeoutMs }) !== undefined;
+    const late =
+      d &&
+      owed.count > 0 &&
+      owed.answers.some((a) => a.equals(d.data)) &&
+      checkReply(expect, { bytes: d.data, timedOut: false, timeoutMs }) !== undefined;
     if (!late) return d;
     owed.count--;
   }
@@ -51,9 +60,20 @@ async function udpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
       owed.answers = [...owed.answers.slice(-15), got.data];
     }
     ctx.udp.owed.set(client, owed);
-    const obs: ReplyObservation = { bytes: got?.data ?? Buffer.alloc(0), timedOut: !got, timeoutMs, error: client.error, capped: client.capped, elapsedMs: got ? got.at - start : undefined, sends };
+    const obs: ReplyObservation = {
+      bytes: got?.data ?? Buffer.alloc(0),
+      timedOut: !got,
+      timeoutMs,
+      error: client.error,
+      capped: client.capped,
+      elapsedMs: got ? got.at - start : undefined,
+      sends,
+    };
     const failure = checkReply(expect, obs);
-    if (failure) throw new StepFailed(causedBy(failure, unansweredCause({ answered: got !== undefined, timedOut: !got, error: obs.error })));
+    if (failure)
+      throw new StepFailed(
+        causedBy(failure, unansweredCause({ answered: got !== undefined, timedOut: !got, error: obs.error })),
+      );
   } finally {
     if (!step.client) client.close();
   }
@@ -110,7 +130,12 @@ async function burstStep(ctx: CaseContext, step: Step): Promise<void> {
   if (err && answered === 0) throw new StepFailed({ message: err.message, cause: err.code });
   const why = err ? `: ${err.message}` : bad ? `; a wrong reply: ${bad.message}` : '';
   const cause = bad ? undefined : (err?.code ?? 'DEADLINE');
-  throw new StepFailed({ cause, message: `${answered} of ${total} messages were answered correctly within ${stepTimeout(ctx, step)} ms${why}`, expected: `${total} correct replies`, actual: bad ? `${answered} correct; e.g. got "${bad.actual}"` : `${answered} correct replies` });
+  throw new StepFailed({
+    cause,
+    message: `${answered} of ${total} messages were answered correctly within ${stepTimeout(ctx, step)} ms${why}`,
+    expected: `${total} correct replies`,
+    actual: bad ? `${answered} correct; e.g. got "${bad.actual}"` : `${answered} correct replies`,
+  });
 }
 
 export async function runUdpStep(ctx: CaseContext, step: Step): Promise<void> {

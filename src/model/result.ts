@@ -4,23 +4,26 @@ import type { Location, ServiceName } from './place.js';
 import type { ServerReport } from './server-report.js';
 
 /** One thing seen on the wire, in order, with its time since the case started. */
+/** What happened on the wire: bytes (`send`, `recv`) or a connection event. */
+export type WireKind =
+  | 'connect'
+  | 'send'
+  | 'recv'
+  | 'half-close'
+  | 'close'
+  | 'reset'
+  | 'peer-close'
+  | 'peer-reset'
+  | 'timeout'
+  | 'error';
+
 export interface TranscriptEvent {
   /** Milliseconds since the case started. */
   t: number;
   /** Which client of the case (`main`, a named client, or `client 3` of a group). */
   client: string;
   /** `send`/`recv` carry bytes; the rest are connection events. */
-  kind:
-    | 'connect'
-    | 'send'
-    | 'recv'
-    | 'half-close'
-    | 'close'
-    | 'reset'
-    | 'peer-close'
-    | 'peer-reset'
-    | 'timeout'
-    | 'error';
+  kind: WireKind;
   /** The bytes, escaped (never raw), possibly cut with a note of the full length. */
   data?: string;
   /** How many bytes were sent or received. */

@@ -1,6 +1,7 @@
 // Endpoints and socket errors as sentences; NetError (src/errors.ts) carries the stable code.
 // Timeouts are split by phase (connect, first byte, whole exchange) as undici does.
 import { NetError } from '../errors.js';
+import type { WireKind } from '../model/result.js';
 
 export interface Endpoint {
   host: string;
@@ -42,17 +43,7 @@ export function fromSocketError(err: NodeJS.ErrnoException, ep: Endpoint, proto:
 /** Per-event callback the runner uses to keep a transcript; transports know nothing of its format. */
 export type WireListener = (e: WireEvent) => void;
 export interface WireEvent {
-  kind:
-    | 'connect'
-    | 'send'
-    | 'recv'
-    | 'half-close'
-    | 'close'
-    | 'reset'
-    | 'peer-close'
-    | 'peer-reset'
-    | 'timeout'
-    | 'error';
+  kind: WireKind;
   data?: Buffer;
   note?: string;
 }

@@ -3,26 +3,15 @@ import { Multiplexer } from '../report/reporter.js';
 import { chooseReporters, makeReporter } from '../report/index.js';
 import type { ReporterEnv } from '../report/reporter.js';
 import { run, type RunOptions } from '../run/run.js';
-import { summarize, type CaseResult, type RunResult } from '../model/result.js';
+import type { RunResult } from '../model/result.js';
+import { bailOnFirstFailure } from '../run/bail.js';
 import { hookedRunners } from '../run/steps/index.js';
 import type { ServiceName } from '../spec/types.js';
 import { prepareStart } from '../server/prepare.js';
 import { runWithServer } from '../server/session.js';
 import { parseLimits, parsePorts, parseStartTimeoutMs, type RunFlags } from './flags.js';
 import { resolvePlan } from './plan.js';
-import { UsageError, StepFailed } from '../errors.js';
-
-/** After --bail stopped the run at `first`: cases cut short or never started read as skipped, with why. */
-export function afterBail(result: RunResult, first: { spec: string; id: string }): RunResult {
-  const why = `not run: --bail stopped the run when ${first.id} failed`;
-  const cases = result.cases.map((c): CaseResult => {
-    if (c.spec === first.spec && c.id === first.id) return c;
-    // Whatever else did not pass was cut short by the stop (a reset, an interruption): not a verdict.
-    if (c.status === 'passed' || c.status === 'skipped') return c;
-    return { ...c, status: 'skipped', failure: { message: why }, points: 0, maxPoints: 0, transcript: [] };
-  });
-  return { ...result, cases, summary: summarize(cases, result.summary.durationMs) };
-}
+import { UsageError } from '../errors.js';
 
 /** `netgrade run`: specs → run → reporters → exit code (0 all passed, 1 some failed). */
 export async function runCommand(
@@ -66,7 +55,7 @@ async function runOnce(specArgs: string[], flags: RunFlags, env: ReporterEnv, si
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) stop.abort();
-  let first: { spec: string; id: string } | undefined;
+  const bail = flags.bail ? bailOnFirstFailure(() => stop.abort()) : undefined;
   try {
     const runOptions: RunOptions = {
       specs,
@@ -80,14 +69,9 @@ async function runOnce(specArgs: string[], flags: RunFlags, env: ReporterEnv, si
       signal: stop.signal,
       profile,
       // --bail stops at the first failed step, not when the scheduler settles the case (which
-      // waits for its phase to end, to retry a failure alone).
-      stepRunners: flags.bail
-        ? hookedRunners((err, ctx) => {
-            if (!(err instanceof StepFailed)) return;
-            first ??= { spec: ctx.spec.name, id: ctx.def.id };
-            stop.abort();
-          })
-        : undefined,
+      // waits for its phase to end, to retry a failure alone); what the stop cut short settles as skipped.
+      stepRunners: bail ? hookedRunners((err, ctx) => bail.onThrow(err, ctx)) : undefined,
+      settle: bail?.policy,
       onRunStart: (info) => reporters.onRunStart(info),
       onCaseEnd: (r) => reporters.onCaseEnd(r),
     };
@@ -95,7 +79,6 @@ async function runOnce(specArgs: string[], flags: RunFlags, env: ReporterEnv, si
       started && startOptions
         ? await runWithServer({ run: runOptions, start: { command: started.command, ...startOptions } })
         : await run(runOptions);
-    if (first) result = afterBail(result, first);
     result = { ...result, profile: { name: profile.name, tags: profile.tags } };
     await reporters.onRunEnd(result);
     for (const m of made) if (m.file && m.file !== '-') env.stderr.write(`netgrade: wrote ${m.file}\n`);

@@ -76,9 +76,12 @@ export function loadProfile(file: string, known?: ProfileNames): Profile {
   return { name: data.name ?? file, tags: data.tags, weights: data.weights ?? {} };
 }
 
-/** Whether a case earns points under a profile (it ran and carries a graded tag). */
-export function isGraded(c: Pick<CaseResult, 'tags' | 'status'>, profile: Profile): boolean {
-  if (c.status === 'skipped') return false;
+/**
+ * Whether a case earns points under a profile: it carries a graded tag, and it ran or was cut short
+ * (--bail keeps a cut case's points, none earned); a case not selected comes with none.
+ */
+export function isGraded(c: Pick<CaseResult, 'tags' | 'status' | 'maxPoints'>, profile: Profile): boolean {
+  if (c.status === 'skipped' && c.maxPoints === 0) return false;
   return profile.tags === 'all' || c.tags.some((t) => (profile.tags as string[]).includes(t));
 }
 

@@ -51,7 +51,7 @@ export interface RunOptions {
   stepRunners?: Partial<Record<ServiceName, StepRunner>>;
   /** The one hook into settling (a started server's crashes, a submission's deadline): onCaseEnd sees what it settles. */
   settle?: SettlePolicy;
-  /** The most time confirmations alone may take in this run (ms; default CONFIRM_BUDGET_MS). */
+  /** The most time confirmations alone may take per service (ms; default CONFIRM_BUDGET_MS). */
   confirmBudgetMs?: number;
 }
 
@@ -242,9 +242,11 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   };
 
   // Phase 2: per service, exclusive cases and confirmations one at a time, in spec order.
-  let confirmSpentMs = 0;
+  // Each service has its own budget: services confirm side by side, and which of their cases got
+  // confirmed must not depend on which service got to a shared budget first.
   const confirmBudgetMs = opts.confirmBudgetMs ?? CONFIRM_BUDGET_MS;
   const alone = async (service: ServiceName) => {
+    let confirmSpentMs = 0;
     const quiet = silent(sharedOf(service));
     for (const p of selected.filter((q) => q.spec.service === service && (q.def.exclusive || confirm.has(q)))) {
       const first = confirm.get(p);
@@ -253,7 +255,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
         // Its service answered none of the shared cases: fail at once rather than wait out a deadline.
         s = await settleOf({ result: silentResult(p, quiet), attempt: attemptOf(p, 'alone') });
       } else if (first && confirmSpentMs >= confirmBudgetMs) {
-        s = { ...first, failure: unconfirmed(first.failure!, confirmBudgetMs) } as CaseResult;
+        s = { ...first, failure: unconfirmed(first.failure!, { ms: confirmBudgetMs, service }) } as CaseResult;
       } else {
         const t0 = Date.now();
         s = await settleOf(await tryCase(p, 'alone'));

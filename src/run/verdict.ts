@@ -13,7 +13,7 @@ export const UNANSWERED_CAUSES: ReadonlySet<string> = new Set([
   'UNREACHABLE',
 ]);
 
-/** Total time the confirmations of one run may take (ms): a server that answers some cases and drips on the rest cannot stretch a run. */
+/** Time the confirmations of one service may take (ms): a server that drips on some cases cannot stretch a run. */
 export const CONFIRM_BUDGET_MS = 6000;
 
 /** The server could not answer (deadline, refused, reset, incomplete): the run alone may differ. */
@@ -36,10 +36,8 @@ export function silent(shared: CaseResult[]): CaseResult | undefined {
   return shared.find((r) => r.status === 'failed');
 }
 
-/** A failure that could be confirmed alone but was not, because the run's budget for confirmations was spent. */
-export function unconfirmed(f: Failure, budgetMs: number): Failure {
-  return {
-    ...f,
-    message: `${f.message} (not confirmed alone: the run's ${budgetMs / 1000} s for confirmations was spent)`,
-  };
+/** A failure that could be confirmed alone but was not, because its service's budget for confirmations was spent. */
+export function unconfirmed(f: Failure, budget: { ms: number; service: string }): Failure {
+  const why = `the ${budget.ms / 1000} s for confirming ${budget.service} checks was spent`;
+  return { ...f, message: `${f.message} (not confirmed alone: ${why})` };
 }

@@ -141,7 +141,7 @@ describe('a failure without a whole answer', () => {
     expect(['a', 'b', 'x'].map((id) => attemptsOf(id).length)).toStrictEqual([1, 1, 0]);
   });
 
-  it('is confirmed only within the run budget for confirmations; the rest keep their first failure and say so', async () => {
+  it("is confirmed only within its service's budget for confirmations; the rest keep their first failure and say so", async () => {
     const hang = (s: Seen) =>
       s.inFlight > 1
         ? fail('no reply within 2000 ms', 'DEADLINE')
@@ -154,9 +154,86 @@ describe('a failure without a whole answer', () => {
     // Each confirmation takes ~305 ms: the first two start within the 400 ms, the others do not.
     expect(['h1', 'h2', 'h3', 'h4', 'h5'].map((id) => attemptsOf(id).length)).toStrictEqual([2, 2, 1, 1, 1]);
     expect(cases.find((c) => c.id === 'h3')!.failure!.message).toBe(
-      "no reply within 2000 ms (not confirmed alone: the run's 0.4 s for confirmations was spent)",
+      'no reply within 2000 ms (not confirmed alone: the 0.4 s for confirming tcp checks was spent)',
     );
     expect(cases.find((c) => c.id === 'h1')!.failure!.message).toBe('no reply within 2000 ms');
+  });
+});
+
+/** Cases on two services at once, each with its own fake step runner. */
+function twoServices(
+  cases: Record<
+    'tcp' | 'udp',
+    Array<{ id: string; timeoutMs?: number; does: (ctx: CaseContext) => Promise<void> | void }>
+  >,
+  extra: Partial<RunOptions> = {},
+) {
+  const log: string[] = [];
+  const specOf = (service: 'tcp' | 'udp'): Spec => ({
+    name: service,
+    title: service,
+    service,
+    port: 1,
+    vars: {},
+    file: `${service}.yaml`,
+    cases: cases[service].map((c, i) => ({
+      id: c.id,
+      title: c.id,
+      requirement: 'r',
+      tags: ['core'],
+      points: 1,
+      exclusive: false,
+      timeoutMs: c.timeoutMs,
+      steps: [{ send: 'x' }],
+      location: { file: `${service}.yaml`, line: i + 1, col: 1 },
+    })),
+  });
+  const runner = (service: 'tcp' | 'udp') => async (ctx: CaseContext, _step: Step) => {
+    log.push(ctx.def.id);
+    await sleep(5);
+    await cases[service].find((c) => c.id === ctx.def.id)!.does(ctx);
+  };
+  const result = run({
+    specs: [specOf('tcp'), specOf('udp')],
+    host: '127.0.0.1',
+    selection: { tags: 'all' },
+    stepRunners: { tcp: runner('tcp'), udp: runner('udp') },
+    ...extra,
+  });
+  return { result, attemptsOf: (id: string) => log.filter((l) => l === id).length };
+}
+
+describe('confirmations alone', () => {
+  it("each service has its own budget, so one service confirming does not use up another's", async () => {
+    // Fails together with others, and again alone after 300 ms: each confirmation costs ~305 ms.
+    const alone = new Set<string>();
+    const hang = async (ctx: CaseContext) => {
+      if (alone.has(ctx.def.id)) await sleep(300);
+      alone.add(ctx.def.id);
+      fail('no reply within 2000 ms', 'DEADLINE');
+    };
+    const { result, attemptsOf } = twoServices(
+      {
+        tcp: [
+          { id: 'tcp-ok', does: () => undefined },
+          { id: 't1', does: hang },
+          { id: 't2', does: hang },
+        ],
+        udp: [
+          { id: 'udp-ok', does: () => undefined },
+          { id: 'u1', does: hang },
+          { id: 'u2', does: hang },
+        ],
+      },
+      { confirmBudgetMs: 400 },
+    );
+    const cases = (await result).cases;
+    // Within one service the second confirmation starts ~305 ms in, inside the 400 ms; a budget shared by
+    // both services would be spent (2 × 305 ms) before either second confirmation began.
+    expect(['t1', 't2', 'u1', 'u2'].map(attemptsOf)).toStrictEqual([2, 2, 2, 2]);
+    expect(cases.filter((c) => c.status === 'failed').map((c) => c.failure?.message)).toStrictEqual(
+      Array(4).fill('no reply within 2000 ms'),
+    );
   });
 });
 

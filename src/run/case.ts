@@ -15,6 +15,8 @@ export interface CaseRunOptions {
   vars: Record<string, string>;
   defaultTimeoutMs: number;
   signal: AbortSignal;
+  /** Aborted when the scheduler discards this attempt: it ends at once and its sockets close. */
+  discard?: AbortSignal;
   /** Runs one step of the spec's service. */
   stepRunner: StepRunner;
   /** The run's seed, which the spec's drawn values come from. */
@@ -80,6 +82,7 @@ function base(opts: CaseRunOptions) {
 export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
   const start = Date.now();
   const transcript = new Transcript(start);
+  const signal = opts.discard ? AbortSignal.any([opts.signal, opts.discard]) : opts.signal;
   const ctx: CaseContext = {
     spec: opts.spec,
     def: opts.def,
@@ -89,16 +92,21 @@ export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
     defaultTimeoutMs: opts.defaultTimeoutMs,
     named: new Map(),
     opened: new Set(),
-    signal: opts.signal,
+    signal,
     seed: opts.seed,
     ...freshProtocolState(),
   };
   // A step that is neither repeated nor a group of clients sees the values drawn for client 1, repeat 1.
   ctx.vars = varsAt(ctx, ctx.vars, { client: '1', i: '1' });
   let timer: NodeJS.Timeout | undefined;
+  let onDiscard: (() => void) | undefined;
   const budget = caseBudgetMs(opts.def, opts.defaultTimeoutMs);
   const overtime = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CaseErrored(`the case did not finish within its ${budget} ms budget`)), budget);
+    // A step waiting on a read does not watch the signal: the case ends here, and `finally` closes its sockets.
+    onDiscard = () => reject(new CaseErrored('the scheduler discarded this attempt'));
+    if (opts.discard?.aborted) onDiscard();
+    else opts.discard?.addEventListener('abort', onDiscard, { once: true });
   });
   const done = (r: { status: CaseResult['status']; failure?: Failure }): CaseResult =>
     ({
@@ -120,6 +128,7 @@ export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
     return done({ status: 'errored', failure: { message } });
   } finally {
     clearTimeout(timer);
+    if (onDiscard) opts.discard?.removeEventListener('abort', onDiscard);
     for (const c of ctx.named.values()) c.close();
     // A step cut off by the case budget may still hold a socket: none outlives its case.
     // (Connections netgrade already closed are left to finish their close.)

@@ -154,7 +154,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     mode,
     startedAt: Date.now(),
   });
-  const tryCase = async (p: Planned, mode: Attempt['mode']): Promise<Tried> => {
+  const tryCase = async (p: Planned, mode: Attempt['mode'], discard?: AbortSignal): Promise<Tried> => {
     const attempt = attemptOf(p, mode);
     const before = policy.before ? await policy.before(attempt) : 'run';
     if (before === 'defer') return { defer: true };
@@ -175,6 +175,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       vars,
       defaultTimeoutMs: opts.timeoutMs ?? 2000,
       signal,
+      discard,
       stepRunner: runners[p.spec.service],
       seed,
     });
@@ -201,8 +202,15 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     let quiet: { deadline: number } | undefined;
     const stoppers = new Map<Planned, () => void>();
     await pool(cases, concurrency, async (p) => {
-      const stopped = new Promise<'stopped'>((resolve) => stoppers.set(p, () => resolve('stopped')));
-      const t = quiet ? 'stopped' : await Promise.race([tryCase(p, 'shared'), stopped]);
+      // A stopped attempt is discarded, and aborted: its sockets close now, not at its deadline.
+      const discard = new AbortController();
+      const stopped = new Promise<'stopped'>((resolve) =>
+        stoppers.set(p, () => {
+          discard.abort();
+          resolve('stopped');
+        }),
+      );
+      const t = quiet ? 'stopped' : await Promise.race([tryCase(p, 'shared', discard.signal), stopped]);
       stoppers.delete(p);
       if (t === 'stopped') return void tried.set(p, { result: stoppedResult(p, quiet!.deadline) });
       tried.set(p, t);

@@ -237,6 +237,37 @@ describe('confirmations alone', () => {
   });
 });
 
+describe('a stopped attempt', () => {
+  it('is aborted when it is discarded: its signal fires and it ends then, not at its own deadline', async () => {
+    let aborted: number | undefined;
+    let ended: number | undefined;
+    const started = Date.now();
+    const { result } = twoServices({
+      tcp: [
+        // The first case to end waited out its deadline and got not a byte: the service is silent.
+        { id: 'silent', timeoutMs: 50, does: () => sleep(50).then(() => fail('no reply within 50 ms', 'DEADLINE')) },
+        {
+          id: 'long',
+          timeoutMs: 5000,
+          does: async (ctx) => {
+            ctx.signal.addEventListener('abort', () => (aborted = Date.now() - started));
+            await sleep(5000, ctx.signal);
+            ended = Date.now() - started;
+          },
+        },
+      ],
+      udp: [],
+    });
+    const r = await result;
+    expect(verdicts(r.cases).long).toBe(
+      'failed: stopped: the server sent nothing to the other tcp checks within 50 ms, so this one cannot pass',
+    );
+    expect(aborted).toBeLessThan(1000);
+    await sleep(20);
+    expect(ended).toBeLessThan(1000);
+  });
+});
+
 describe('the settling hook', () => {
   it('is the one place a policy changes a result: onCaseEnd sees exactly what the run returns', async () => {
     const policy: SettlePolicy = {

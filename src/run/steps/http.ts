@@ -152,15 +152,12 @@ async function readResponse(client: TcpClient, method: string, deadline: number,
   if (parsed && fresh) {
     // The first read left the bytes after the response unread: this read returns them and anything later.
     // 64 KiB of them say enough: a flooding server must not make every case hold 1 MiB.
-    let extra = (await client.read(Math.min(deadline, Date.now() + SETTLE_MS), (b) => b.length >= EXTRA_BYTES_SEEN))
-      .bytes;
+    const after = await client.read(Math.min(deadline, Date.now() + SETTLE_MS), (b) => b.length >= EXTRA_BYTES_SEEN);
+    let extra = after.bytes;
     const closed = () => client.peerClosedAt !== undefined || client.error !== undefined;
-    if (
-      extra.length > 0 &&
-      extra.length < EXTRA_BYTES_SEEN &&
-      !closed() &&
-      contentLengthMismatch(parsed.response, extra)
-    ) {
+    const moreBody =
+      extra.length > 0 && extra.length < EXTRA_BYTES_SEEN && contentLengthMismatch(parsed.response, extra);
+    if (moreBody && !closed()) {
       // More body than Content-Length said, on a connection netgrade asked to close: read on to the
       // close, so the body judged is all the server sent and does not depend on when its close came.
       const more = await client.read(deadline, (b) => extra.length + b.length >= EXTRA_BYTES_SEEN);

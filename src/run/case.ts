@@ -63,8 +63,8 @@ async function runSteps(ctx: CaseContext, run: StepRunner): Promise<void> {
   }
 }
 
-function base(opts: CaseRunOptions) {
-  const { spec, def } = opts;
+/** What every result of a case says about the case itself, whatever happened to it. */
+export function caseIdentity({ spec, def }: { spec: Spec; def: CaseDef }) {
   return {
     id: def.id,
     spec: spec.name,
@@ -110,7 +110,7 @@ export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
   });
   const done = (r: { status: CaseResult['status']; failure?: Failure }): CaseResult =>
     ({
-      ...base(opts),
+      ...caseIdentity(opts),
       ...r,
       points: r.status === 'passed' ? opts.def.points : 0,
       durationMs: Date.now() - start,

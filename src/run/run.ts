@@ -9,7 +9,7 @@ import { exclusionReason, type Selection } from '../spec/select.js';
 import type { CaseDef, ServiceName, Spec } from '../spec/types.js';
 import type { Endpoint } from '../transport/errors.js';
 import { UsageError } from '../errors.js';
-import { runCase, type StepRunner } from './case.js';
+import { caseIdentity, runCase, type StepRunner } from './case.js';
 import {
   summarize,
   type CaseResult,
@@ -86,16 +86,8 @@ const specsOf = (specs: Spec[]): RunResult['specs'] =>
   specs.map((s) => ({ name: s.name, title: s.title, file: s.file, path: s.path, service: s.service }));
 
 function skippedResult(p: Planned): CaseResult {
-  const { spec, def } = p;
   return {
-    id: def.id,
-    spec: spec.name,
-    title: def.title,
-    requirement: def.requirement,
-    source: def.source,
-    hint: def.hint,
-    tags: def.tags,
-    location: def.location,
+    ...caseIdentity(p),
     status: 'skipped',
     failure: { message: p.reason! },
     durationMs: 0,

@@ -71,7 +71,9 @@ export function checkCollection(name: string, c: CollectCheck, values: string[])
     const dupes = values.filter((v, i) => values.indexOf(v) !== i);
     if (dupes.length > 0)
       return {
-        message: `the values of ${name} repeat: ${new Set(values).size} distinct of ${values.length} (e.g. "${escapeBytes(Buffer.from(dupes[0]))}" twice)`,
+        message:
+          `the values of ${name} repeat: ${new Set(values).size} distinct of ${values.length} (e.g. ` +
+          `"${escapeBytes(Buffer.from(dupes[0]))}" twice)`,
         expected: `${values.length} distinct values`,
         actual: show(values),
       };
@@ -80,14 +82,18 @@ export function checkCollection(name: string, c: CollectCheck, values: string[])
     const short = values.find((v) => v.length < c.minLength!);
     if (short !== undefined)
       return {
-        message: `${name} "${escapeBytes(Buffer.from(short))}" is ${short.length} characters; at least ${c.minLength} are needed to be unguessable`,
+        message:
+          `${name} "${escapeBytes(Buffer.from(short))}" is ${short.length} characters; at least ` +
+          `${c.minLength} are needed to be unguessable`,
         expected: `at least ${c.minLength} characters`,
         actual: show(values),
       };
   }
   if (c.notCountingUp && countsUp(values))
     return {
-      message: `the values of ${name} count up (${show(values.slice(0, 3))}), so the next one is easy to guess; use a random 128-bit value`,
+      message:
+        `the values of ${name} count up (${show(values.slice(0, 3))}), so the next one is easy to guess; use ` +
+        `a random 128-bit value`,
       expected: 'unpredictable values',
       actual: show(values),
     };
@@ -95,7 +101,9 @@ export function checkCollection(name: string, c: CollectCheck, values: string[])
     const order = orderOf(values);
     if (order)
       return {
-        message: `the ${values.length} values of ${name} are all ${order} (${show(values.slice(0, 3))}), as a clock or a counter gives, so the next one is easy to guess; use a random 128-bit value`,
+        message:
+          `the ${values.length} values of ${name} are all ${order} (${show(values.slice(0, 3))}), as a clock ` +
+          `or a counter gives, so the next one is easy to guess; use a random 128-bit value`,
         expected: 'values in no order (random)',
         actual: show(values),
       };

@@ -21,7 +21,10 @@ export interface SetCookieExpect {
   httpOnly?: boolean;
   persistent?: boolean;
   kept?: { name: string; value: string };
-  /** The response sets cookie `name` to a new value: not `not` (an id the client made up), none of `notIssued` (ids issued before). */
+  /**
+   * The response sets cookie `name` to a new value: not `not` (an id the client made up), none of `notIssued` (ids
+   * issued before).
+   */
   fresh?: { name: string; not?: string; notIssued?: string[] };
   /** Matchers on the value of the first Set-Cookie. */
   value?: MatchSet;
@@ -74,7 +77,9 @@ function noResponse(e: HttpExpect, o: HttpObservation): Failure | undefined {
   if (o.error) return { message: o.error.message };
   if (o.partial && o.partial.length > 0) {
     return {
-      message: `the response was not complete within ${o.timeoutMs} ms (${o.partial.length} byte${o.partial.length === 1 ? '' : 's'} came)`,
+      message:
+        `the response was not complete within ${o.timeoutMs} ms (${o.partial.length} ` +
+        `byte${o.partial.length === 1 ? '' : 's'} came)`,
       expected: 'a whole response',
       actual: show(o.partial),
     };
@@ -224,7 +229,10 @@ export function setCookieProblem(m: SetCookieExpect, res: HttpResponse, now: Dat
   if (m.kept) {
     const again = cookies.find((c) => c.check.name === m.kept!.name);
     if (again && again.check.value !== m.kept.value)
-      return `the server set a new ${m.kept.name} cookie ("${show(again.check.value ?? '')}") although the request carried ${m.kept.name}=${show(m.kept.value)}`;
+      return (
+        `the server set a new ${m.kept.name} cookie ("${show(again.check.value ?? '')}") although the request ` +
+        `carried ${m.kept.name}=${show(m.kept.value)}`
+      );
   }
   if (m.fresh && !cookies.some((x) => x.check.name === m.fresh!.name))
     return `the response sets no ${m.fresh.name} cookie; a new session needs a new id`;
@@ -253,9 +261,15 @@ export function setCookieProblem(m: SetCookieExpect, res: HttpResponse, now: Dat
   if (m.fresh) {
     const c = cookies.find((x) => x.check.name === m.fresh!.name)!;
     if (m.fresh.not !== undefined && c.check.value === m.fresh.not)
-      return `the server adopted the id the client made up (${m.fresh.name}=${show(m.fresh.not)}) instead of issuing a fresh one`;
+      return (
+        `the server adopted the id the client made up (${m.fresh.name}=${show(m.fresh.not)}) instead of ` +
+        `issuing a fresh one`
+      );
     if (m.fresh.notIssued?.includes(c.check.value ?? ''))
-      return `the server issued ${m.fresh.name}=${show(c.check.value ?? '')} again, an id it had already given another session; every new session needs its own id`;
+      return (
+        `the server issued ${m.fresh.name}=${show(c.check.value ?? '')} again, an id it had already given ` +
+        `another session; every new session needs its own id`
+      );
   }
   return undefined;
 }

@@ -271,7 +271,8 @@ function parseStatusLine(line: string, devs: Deviation[]): Pick<HttpResponse, 'v
   checkVersion(version, bad);
   if (sep.length > 0 && sep !== ' ')
     bad(
-      `status line ${quote(line)} has ${describeSpace(sep)} between ${quote(version)} and the status code (expected exactly one space)`,
+      `status line ${quote(line)} has ${describeSpace(sep)} between ${quote(version)} and the status code (expected ` +
+        `exactly one space)`,
     );
   const code = /^(\d+)(.*)$/s.exec(after);
   if (!code) {
@@ -307,7 +308,8 @@ function checkReason(reason: string, bad: (message: string) => void): void {
   const ctl = /[\x00-\x08\x0a-\x1f\x7f]/.exec(reason);
   if (ctl)
     bad(
-      `the reason phrase ${quote(reason)} holds the control character ${quote(ctl[0])}; only tabs, spaces and visible characters are allowed (RFC 9112 §4)`,
+      `the reason phrase ${quote(reason)} holds the control character ${quote(ctl[0])}; only tabs, spaces and ` +
+        `visible characters are allowed (RFC 9112 §4)`,
     );
 }
 
@@ -341,7 +343,8 @@ function parseHeaderLines(lines: Line[], devs: Deviation[]): Array<[string, stri
       }
       previous[1] = trimOws(`${previous[1]} ${trimOws(line.text)}`);
       bad(
-        `${where} starts with whitespace, an obsolete way to continue the previous header (RFC 9112 §5.2); it was joined to that header`,
+        `${where} starts with whitespace, an obsolete way to continue the previous header (RFC 9112 §5.2); it was ` +
+          `joined to that header`,
       );
       return;
     }
@@ -461,7 +464,8 @@ function chunkedBody(res: HttpResponse, buf: Buffer, start: number, opts: ParseO
   res.deviations.push(
     dev(
       'chunked',
-      `the body was sent with Transfer-Encoding: chunked (${plural(decoded.chunks, 'chunk')}, ${plural(decoded.body.length, 'byte')}) and was decoded`,
+      `the body was sent with Transfer-Encoding: chunked (${plural(decoded.chunks, 'chunk')}, ` +
+        `${plural(decoded.body.length, 'byte')}) and was decoded`,
     ),
     ...decoded.deviations,
   );
@@ -500,7 +504,8 @@ function decodeChunked(buf: Buffer, start: number, closed: boolean, maxBody: num
           buf.length,
           dev(
             'truncated',
-            `the server closed the connection in the middle of the chunked body (after ${plural(size, 'byte')} of data)`,
+            `the server closed the connection in the middle of the chunked body (after ${plural(size, 'byte')} of ` +
+              `data)`,
           ),
         )
       : null;
@@ -532,7 +537,8 @@ function decodeChunked(buf: Buffer, start: number, closed: boolean, maxBody: num
         pos,
         dev(
           'bad-chunked',
-          `chunk ${chunks} is not followed by CRLF after its ${plural(n, 'byte')}; the chunk size must be the length of the data in bytes, in hex`,
+          `chunk ${chunks} is not followed by CRLF after its ${plural(n, 'byte')}; the chunk size must be the ` +
+            `length of the data in bytes, in hex`,
         ),
       );
     }

@@ -41,7 +41,10 @@ export interface RunOptions {
   onRunStart?: (info: RunInfo) => void;
   /** Called once per case with its final result, as it settles; the result never changes after. */
   onCaseEnd?: (r: CaseResult) => void;
-  /** Called as each attempt at a case starts (a failure may be tried again alone), so a caller can place results in time. */
+  /**
+   * Called as each attempt at a case starts (a failure may be tried again alone), so a caller can place results in
+   * time.
+   */
   onCaseStart?: (c: { spec: string; id: string }) => void;
   /** Which cases earn points (default: core). */
   profile?: Profile;
@@ -49,7 +52,9 @@ export interface RunOptions {
   seed?: number;
   /** Step runners by service, to replace the built-in ones (tests). */
   stepRunners?: Partial<Record<ServiceName, StepRunner>>;
-  /** The one hook into settling (a started server's crashes, a submission's deadline): onCaseEnd sees what it settles. */
+  /**
+   * The one hook into settling (a started server's crashes, a submission's deadline): onCaseEnd sees what it settles.
+   */
   settle?: SettlePolicy;
   /** The most time confirmations alone may take per service (ms; default CONFIRM_BUDGET_MS). */
   confirmBudgetMs?: number;
@@ -99,12 +104,15 @@ function skippedResult(p: Planned): CaseResult {
 
 function silentResult(p: Planned, sample: CaseResult): CaseResult {
   const why = sample.failure?.message ?? 'no answer';
-  const message = `not run: the server answered none of the other ${p.spec.service} checks (${why}), so this one cannot pass`;
+  const message =
+    `not run: the server answered none of the other ${p.spec.service} checks (${why}), so this one ` + `cannot pass`;
   return { ...skippedResult(p), status: 'failed', failure: { message }, maxPoints: p.def.points };
 }
 
 function stoppedResult(p: Planned, deadlineMs: number): CaseResult {
-  const message = `stopped: the server sent nothing to the other ${p.spec.service} checks within ${deadlineMs} ms, so this one cannot pass`;
+  const message =
+    `stopped: the server sent nothing to the other ${p.spec.service} checks within ${deadlineMs} ms, ` +
+    `so this one cannot pass`;
   return { ...skippedResult(p), status: 'failed', failure: { message, cause: 'DEADLINE' }, maxPoints: p.def.points };
 }
 

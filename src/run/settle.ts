@@ -8,7 +8,10 @@ import type { CaseResult, Failure } from '../model/result.js';
 export interface Attempt {
   spec: string;
   id: string;
-  /** shared: alongside other cases; alone: alone on its service; recovery: alone in the whole run, after the server crashed. */
+  /**
+   * shared: alongside other cases; alone: alone on its service; recovery: alone in the whole run, after the server
+   * crashed.
+   */
   mode: 'shared' | 'alone' | 'recovery';
   /** Date.now() when the attempt started. */
   startedAt: number;
@@ -17,7 +20,10 @@ export interface Attempt {
 /** What a policy says before an attempt: run it, defer the case to the recovery queue, or fail it without running. */
 export type Before = 'run' | 'defer' | Failure;
 
-/** What a policy says of an attempt's result: final as given, `defer` (run it in the recovery queue), `again` (recovery: run it alone once more). */
+/**
+ * What a policy says of an attempt's result: final as given, `defer` (run it in the recovery queue), `again` (recovery:
+ * run it alone once more).
+ */
 export type Settled = CaseResult | 'defer' | 'again';
 
 export interface SettlePolicy {

@@ -2,7 +2,9 @@
 // verdict is reached"; pinned by test/unit/scheduler.test.ts).
 import type { CaseResult, Failure } from '../model/result.js';
 
-/** Failure causes that mean the server gave no whole answer (UNAVAILABLE: HTTP 503): only these may be confirmed alone. */
+/**
+ * Failure causes that mean the server gave no whole answer (UNAVAILABLE: HTTP 503): only these may be confirmed alone.
+ */
 export const UNANSWERED_CAUSES: ReadonlySet<string> = new Set([
   'DEADLINE',
   'INCOMPLETE',

@@ -33,7 +33,8 @@ export function failFrom(err: unknown): never {
  */
 export async function stepClient<C extends TcpClient | UdpClient>(
   ctx: CaseContext,
-  // biome-ignore lint/complexity/noBannedTypes: the clients' constructors are private, so to instanceof they are only a Function
+  // The clients' constructors are private, so to instanceof they are only a Function.
+  // biome-ignore lint/complexity/noBannedTypes: see above
   o: { named: string | undefined; kind: Function & { prototype: C }; mismatch: string; open: () => Promise<C> },
 ): Promise<C> {
   const existing = o.named ? ctx.named.get(o.named) : undefined;
@@ -70,7 +71,8 @@ function checkPauses(writes: Array<{ delayMs: number }>, timeoutMs: number): voi
   const paused = writes.reduce((n, w) => n + w.delayMs, 0);
   if (paused >= timeoutMs)
     throw new CaseErrored(
-      `the pauses in this step's request add up to ${paused} ms, which leaves no time within its ${timeoutMs} ms deadline to wait for a reply; raise timeoutMs`,
+      `the pauses in this step's request add up to ${paused} ms, which leaves no time within its ${timeoutMs} ms ` +
+        `deadline to wait for a reply; raise timeoutMs`,
     );
 }
 
@@ -79,7 +81,9 @@ async function writeOrFail(client: TcpClient, data: Buffer, deadline: number, ti
   const outcome = await client.write(data, deadline);
   if (outcome === 'timeout')
     throw new StepFailed({
-      message: `the server stopped reading: netgrade could not finish writing ${data.length} bytes within ${timeoutMs} ms`,
+      message:
+        `the server stopped reading: netgrade could not finish writing ${data.length} bytes within ` +
+        `${timeoutMs} ms`,
       cause: 'DEADLINE',
     });
   if (outcome !== 'closed') return;
@@ -87,7 +91,9 @@ async function writeOrFail(client: TcpClient, data: Buffer, deadline: number, ti
   const early = client.unread();
   const said = early.length > 0 ? `, after replying "${previewBytes(early, 80)}"` : '';
   throw new StepFailed({
-    message: `the server closed the connection before netgrade had sent everything (${data.length} bytes were left to send)${said}`,
+    message:
+      `the server closed the connection before netgrade had sent everything (${data.length} bytes were left ` +
+      `to send)${said}`,
     ...(client.error && { cause: client.error.code }),
   });
 }

@@ -226,7 +226,10 @@ function missingCapture(c: Capture, name: string): string {
   if ('header' in c) return `the response has no ${c.header} header, which the next request needs (as {{${name}}})`;
   if ('body' in c) return `the body does not match /${c.body}/, so {{${name}}} cannot be read from it`;
   if ('validator' in c)
-    return `the response has neither an ETag nor a valid Last-Modified header, so a conditional request cannot be made (as {{${name}}})`;
+    return (
+      `the response has neither an ETag nor a valid Last-Modified header, so a conditional request cannot be ` +
+      `made (as {{${name}}})`
+    );
   return `the response has no Set-Cookie header to read the cookie ${c.setCookie} from`;
 }
 
@@ -258,7 +261,8 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
     if (!fresh && !client.open)
       throw new StepFailed({
         message:
-          'the server had already closed this connection, after the previous response, without sending Connection: close',
+          'the server had already closed this connection, after the previous response, without sending Connection: ' +
+          'close',
       });
     await writeAll(ctx, step, client, {
       writes,

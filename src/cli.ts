@@ -70,7 +70,8 @@ function planFlags(cmd: Command, seedHelp: string): Command {
 }
 
 /** `--reporter`'s help for `run`, from the reporter registry's names. */
-const RUN_REPORTERS = `${Object.values(REPORTER_USAGE).join(', ')}; repeatable; the console stays on unless json=- takes stdout`;
+const RUN_REPORTERS =
+  `${Object.values(REPORTER_USAGE).join(', ')}; repeatable; ` + 'the console stays on unless json=- takes stdout';
 
 const GRADE_EXAMPLES = `
 Examples:
@@ -142,7 +143,8 @@ startFlags(gradeCmd);
 program
   .command('init')
   .description(
-    'write netgrade.config (the specs and your start command) so that `npx netgrade` alone runs them; --course: a starter spec, profile and workflow',
+    'write netgrade.config (the specs and your start command) so that `npx netgrade` alone runs them; ' +
+      '--course: a starter spec, profile and workflow',
   )
   .argument('[spec...]', 'the specs your server must pass (default: udp-echo tcp-echo)')
   .option('--start <command>', 'how your server starts; {port} becomes the port netgrade picks')

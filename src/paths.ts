@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root, found from this file whether it runs from src/ (tests), dist/src/ or the bundle under dist/cli/. */
+/**
+ * The package root, found from this file whether it runs from src/ (tests), dist/src/
+ * or the bundle under dist/cli/.
+ */
 export const PACKAGE_ROOT = (() => {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);

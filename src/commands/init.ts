@@ -48,11 +48,16 @@ function studentConfig(specArgs: string[], flags: InitFlags, env: ReporterEnv): 
   const start = flags.start ?? guessStart(env.cwd);
   if (start === undefined)
     throw new UsageError(
-      'init: say how your server starts, e.g. netgrade init --start "python3 server.py {port}" (netgrade fills in {port})',
+      'init: say how your server starts, e.g. netgrade init --start "python3 server.py {port}" ' +
+        '(netgrade fills in {port})',
     );
   checkTemplate(start, services);
   const config: Config = { specs, start };
-  return `# Read by \`npx netgrade\` (no command): it starts your server with \`start\`\n# ({port} is a free port netgrade picks) and runs \`specs\` against it.\n# Add --watch to run again whenever you save: npx netgrade --watch\n${stringify(config)}`;
+  return (
+    '# Read by `npx netgrade` (no command): it starts your server with `start`\n' +
+    '# ({port} is a free port netgrade picks) and runs `specs` against it.\n' +
+    `# Add --watch to run again whenever you save: npx netgrade --watch\n${stringify(config)}`
+  );
 }
 
 const STARTER_SPEC = `# yaml-language-server: $schema=https://unpkg.com/netgrade/schema/spec.schema.json
@@ -122,7 +127,8 @@ export function initCommand(specArgs: string[], flags: InitFlags, env: ReporterE
     write(at('netgrade/profile.yaml'), PROFILE, force, env);
     write(at('.github/workflows/netgrade.yml'), workflow(netgradeVersion()), force, env);
     env.stdout.write(
-      `next: edit netgrade/my-lab.yaml, then: netgrade validate netgrade/my-lab.yaml\n(built-in specs to copy from: ${builtinSpecNames().join(', ')})\n`,
+      'next: edit netgrade/my-lab.yaml, then: netgrade validate netgrade/my-lab.yaml\n' +
+        `(built-in specs to copy from: ${builtinSpecNames().join(', ')})\n`,
     );
     return 0;
   }

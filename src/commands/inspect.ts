@@ -39,7 +39,10 @@ export function catalogueMarkdown(specs: Spec[]): string {
   return out.join('\n');
 }
 
-/** `netgrade list`: ids, titles, tags and points of the chosen (default: built-in) specs; `--format markdown` for docs. */
+/**
+ * `netgrade list`: ids, titles, tags and points of the chosen (default: built-in) specs;
+ * `--format markdown` for docs.
+ */
 export function listCommand(specArgs: string[], env: ReporterEnv, format = 'text'): number {
   const specs = loadSpecs(specArgs.length > 0 ? specArgs : builtinSpecNames());
   if (format === 'markdown') {

@@ -23,8 +23,9 @@ export function serverFolder(command: string, cwd: string): string {
 /** Files whose change means nothing to the server: version control, caches, netgrade's own reports. */
 export function ignored(file: string | null): boolean {
   if (!file) return false;
-  return /(^|[\\/])(\.git|node_modules|__pycache__|\.pytest_cache)([\\/]|$)|\.(pyc|swp|tmp)$|~$|^report\.|\.html$|\.xml$|\.json$/.test(
-    file,
+  return (
+    /(^|[\\/])(\.git|node_modules|__pycache__|\.pytest_cache)([\\/]|$)/.test(file) ||
+    /\.(pyc|swp|tmp)$|~$|^report\.|\.html$|\.xml$|\.json$/.test(file)
   );
 }
 

@@ -50,7 +50,10 @@ export interface Gradebook {
   netgrade?: string;
 }
 
-/** How gradebook.csv is written: the first column's name, and `excel` for a UTF-8 BOM (Excel on Windows reads UTF-8 only with one). */
+/**
+ * How gradebook.csv is written: the first column's name, and `excel` for a UTF-8 BOM
+ * (Excel on Windows reads UTF-8 only with one).
+ */
 export interface CsvOptions {
   idColumn?: string;
   format?: 'csv' | 'excel';

@@ -18,7 +18,8 @@ export function mergeShards(dirs: string[], out: string, csv: CsvOptions = {}): 
   for (const { dir, book } of books) {
     if (book.specs.join(',') !== first.specs.join(',') || book.profile !== first.profile) {
       throw new UsageError(
-        `merge: ${dir} was graded with specs ${book.specs.join(', ')} (profile ${book.profile}), ${dirs[0]} with ${first.specs.join(', ')} (profile ${first.profile})`,
+        `merge: ${dir} was graded with specs ${book.specs.join(', ')} (profile ${book.profile}), ` +
+          `${dirs[0]} with ${first.specs.join(', ')} (profile ${first.profile})`,
       );
     }
     for (const row of book.rows) {

@@ -27,7 +27,8 @@ export function rowLine(row: GradeRow, done: number, total: number): string {
   const width = String(total).length;
   const note = row.status === 'graded' ? '' : `  ${row.status}`;
   return inert(
-    `[${String(done).padStart(width)}/${total}] ${row.student}  ${row.points}/${row.maxPoints}${note}  (${(row.durationMs / 1000).toFixed(1)} s)`,
+    `[${String(done).padStart(width)}/${total}] ${row.student}  ${row.points}/${row.maxPoints}${note}` +
+      `  (${(row.durationMs / 1000).toFixed(1)} s)`,
   );
 }
 

@@ -110,7 +110,10 @@ export interface Shard {
   count: number;
 }
 
-/** Sorted by student id, every n-th from the i-th: the shards are disjoint, cover everyone, and differ in size by one at most. */
+/**
+ * Sorted by student id, every n-th from the i-th: the shards are disjoint, cover everyone,
+ * and differ in size by one at most.
+ */
 export function takeShard(subs: Submission[], shard: Shard): Submission[] {
   return [...subs].sort(byStudent).filter((_, i) => i % shard.count === shard.index - 1);
 }

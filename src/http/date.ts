@@ -149,7 +149,9 @@ export function formatImfFixdate(d: Date): string {
     throw new RangeError(`cannot format ${String(d)} as IMF-fixdate`);
   }
   const time = `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
-  return `${DAY_NAMES[d.getUTCDay()]}, ${pad(d.getUTCDate(), 2)} ${MONTHS[d.getUTCMonth()]} ${pad(year, 4)} ${time} GMT`;
+  // RFC 9110 §5.6.7: date1 = day SP month SP year, e.g. "06 Nov 1994".
+  const date1 = `${pad(d.getUTCDate(), 2)} ${MONTHS[d.getUTCMonth()]} ${pad(year, 4)}`;
+  return `${DAY_NAMES[d.getUTCDay()]}, ${date1} ${time} GMT`;
 }
 
 // What JavaScript's Date.prototype.toString() prints, a common mistake: "Sun Nov 06 1994 17:49:37 GMT+0900 (...)".

@@ -4,7 +4,10 @@ export interface ServerReport {
   command: string;
   /** Its pid, which is also its process group id. */
   pid: number;
-  /** ran: listened and was stopped after the run; crashed: exited during the run (and was restarted, within `restarts`); stopped: the run was interrupted. */
+  /**
+   * ran: listened and was stopped after the run; crashed: exited during the run (and was restarted,
+   * within `restarts`); stopped: the run was interrupted.
+   */
   status: 'ran' | 'did not start' | 'crashed' | 'stopped';
   /** Why it did not start, or how it crashed, in one sentence. */
   message?: string;

@@ -28,7 +28,9 @@ const PATTERNS: Pattern[] = [
     key: 'extra-newline',
     test: (e, a) => NEWLINE.test(a) && a.replace(NEWLINE, '') === e,
     headline: 'your replies end with a newline the client did not send',
-    hint: 'send back exactly the upper-cased bytes: no "\\n" added (print() and readline-style helpers add one; send(sentence.upper().encode()) adds nothing)',
+    hint:
+      'send back exactly the upper-cased bytes: no "\\n" added ' +
+      '(print() and readline-style helpers add one; send(sentence.upper().encode()) adds nothing)',
   },
   {
     key: 'missing-newline',
@@ -47,7 +49,9 @@ const PATTERNS: Pattern[] = [
     // The shorter side ends on a whole unit (escapes are never cut), so a plain prefix test suffices.
     test: (e, a) => a.length > 0 && a.length < e.length && e.startsWith(a),
     headline: 'your replies stop before the end of the message',
-    hint: 'read the whole message before answering: a receive buffer of at least 2048 bytes (recvfrom(2048)), and for TCP a loop on recv() until the client half-closes',
+    hint:
+      'read the whole message before answering: a receive buffer of at least 2048 bytes (recvfrom(2048)), ' +
+      'and for TCP a loop on recv() until the client half-closes',
   },
 ];
 

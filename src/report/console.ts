@@ -70,7 +70,8 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
     if (b.command) out(`  command: ${b.command}`);
     if (b.stderr && b.stderr.length > 0) {
       out(
-        `  ${b.stream ?? 'stderr'} (last ${plural(b.stderr.length, 'line')}${b.stderrOmitted ? ` of ${b.stderr.length + b.stderrOmitted}` : ''}):`,
+        `  ${b.stream ?? 'stderr'} (last ${plural(b.stderr.length, 'line')}` +
+          `${b.stderrOmitted ? ` of ${b.stderr.length + b.stderrOmitted}` : ''}):`,
       );
       for (const l of b.stderr) out(`  │ ${l}`);
     } else if (b.kind !== 'not listening') out('  stderr: (nothing)');
@@ -82,7 +83,8 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
     const s = STATUS_WORDS[r.status];
     const loc = `${r.location.file}:${r.location.line}:${r.location.col}`;
     raw(
-      `${paint(s.word, s.color)}  ${paint(inert(r.id), 'bold')}  ${inert(r.title)}  ${paint(inert(`(${loc})`), 'gray')}`,
+      `${paint(s.word, s.color)}  ${paint(inert(r.id), 'bold')}  ` +
+        `${inert(r.title)}  ${paint(inert(`(${loc})`), 'gray')}`,
     );
     out(`  requirement: ${r.requirement}`);
     const source = sourceText(r.source, env.cwd);
@@ -148,7 +150,9 @@ export function consoleReporter(env: ReporterEnv, opts: ConsoleOptions = {}): Re
         const points = cases.reduce((n, c) => n + c.points, 0);
         const max = cases.reduce((n, c) => n + c.maxPoints, 0);
         const ok = ran.every((c) => c.status === 'passed');
-        const head = `${spec.name}  ${spec.title}  ${passed}/${ran.length} passed${max > 0 ? `, ${points}/${max} points` : ''}`;
+        const head =
+          `${spec.name}  ${spec.title}  ${passed}/${ran.length} passed` +
+          `${max > 0 ? `, ${points}/${max} points` : ''}`;
         if (ran.length === 0) raw(paint(inert(`- ${spec.name}  ${spec.title}  not run`), 'gray'));
         else raw(`${paint(ok ? '✓' : '✗', ok ? 'green' : 'red')} ${paint(inert(head), ok ? 'green' : 'bold')}`);
         const shown = cases.filter((c) => (opts.verbose ? true : bad(c)) && !decided.has(c));

@@ -284,7 +284,11 @@ export function jobSummary(result: RunResult, budget = SUMMARY_LIMIT): string {
   const rest = chunks.slice(i);
   const rows = rest.filter((c) => c.kind === 'row').length;
   const failures = rest.filter((c) => c.kind === 'failure').length;
-  return `${out}\n\n> **Summary cut short:** a job summary holds at most 1 MiB; ${rows} table rows and ${failures} failure details are left out. The JUnit and JSON reports have every case.\n`;
+  return (
+    `${out}\n\n> **Summary cut short:** a job summary holds at most 1 MiB; ` +
+    `${rows} table rows and ${failures} failure details are left out. ` +
+    'The JUnit and JSON reports have every case.\n'
+  );
 }
 
 function fileSize(file: string): number {
@@ -321,7 +325,9 @@ export function githubReporter(env: ReporterEnv): Reporter {
       for (const c of bad.slice(0, ANNOTATION_LIMIT))
         env.stdout.write(annotation(c, annotationFile(specPaths.get(c.spec), workspace)) + '\n');
       if (bad.length > ANNOTATION_LIMIT) {
-        const more = `${bad.length - ANNOTATION_LIMIT} more cases failed; GitHub shows ${ANNOTATION_LIMIT} annotations per step: the job summary and the reports list them all`;
+        const more =
+          `${bad.length - ANNOTATION_LIMIT} more cases failed; ` +
+          `GitHub shows ${ANNOTATION_LIMIT} annotations per step: the job summary and the reports list them all`;
         env.stdout.write(workflowCommand('notice', { title: 'netgrade' }, more) + '\n');
       }
       const file = env.env.GITHUB_STEP_SUMMARY;

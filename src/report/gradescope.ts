@@ -59,7 +59,8 @@ export function gradescopeOutput(c: CaseResult): string {
 function runOutput(result: RunResult): string {
   const { passed, failed, errored, points, maxPoints } = result.summary;
   const lines = [
-    `netgrade: ${round2(points)}/${round2(maxPoints)} points; ${passed} passed, ${failed} failed${errored ? `, ${errored} could not be tested` : ''}.`,
+    `netgrade: ${round2(points)}/${round2(maxPoints)} points; ${passed} passed, ${failed} failed` +
+      `${errored ? `, ${errored} could not be tested` : ''}.`,
     `seed ${result.seed} (--seed ${result.seed} repeats these payloads)`,
   ];
   const server = result.server;

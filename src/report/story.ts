@@ -48,7 +48,8 @@ function refused(result: RunResult): { specs: Set<string>; where: string[] } {
   const where: string[] = [];
   for (const spec of result.specs) {
     const ran = result.cases.filter((c) => c.spec === spec.name && c.status !== 'skipped');
-    // Refused at least once, and nothing ever came back: the rest were failed unheard (or not tried once the service was found dead).
+    // Refused at least once, and nothing ever came back: the rest were failed unheard
+    // (or not tried once the service was found dead).
     const refusedOnce = ran.some((c) => c.failure?.cause === 'REFUSED');
     const unheard = ran.every((c) => c.status === 'failed' && !c.transcript.some((e) => e.kind === 'recv'));
     if (!refusedOnce || !unheard) continue;
@@ -102,7 +103,8 @@ export function bannerOf(result: RunResult): Banner | undefined {
     cause: `${result.target.host} ${where.join(', ')} refused every connection`,
     advice: s
       ? 'your server stopped listening before the run'
-      : `start your server first (e.g. ${example}), or let netgrade start it: netgrade run --start "python3 server.py {port}"`,
+      : `start your server first (e.g. ${example}), ` +
+        'or let netgrade start it: netgrade run --start "python3 server.py {port}"',
     decided,
   };
 }
@@ -130,7 +132,7 @@ export function skippedLine(result: RunResult): string | undefined {
   );
   for (const m of new Set(other.map((c) => c.failure?.message ?? 'not run')))
     reasons.push(`${other.filter((c) => (c.failure?.message ?? 'not run') === m).length} ${m}`);
-  // One reason reads as the issue's example ("7 skipped: unicode, robust; run with --tags all"); several carry their counts.
+  // One reason reads as "7 skipped: unicode, robust; run with --tags all"; several carry their counts.
   if (reasons.length === 0 && byTag.length > 0) return `${skipped.length} skipped: ${tags}; run with --tags all`;
   if (byTag.length > 0) reasons.unshift(`${byTag.length} tagged ${tags} (run with --tags all)`);
   return `${skipped.length} skipped: ${reasons.join('; ')}`;

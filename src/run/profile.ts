@@ -69,7 +69,9 @@ export function loadProfile(file: string, known?: ProfileNames): Profile {
         file,
         ...locate(src, ['weights'], name),
         path: `/weights/${name}`,
-        message: `weight for "${name}", which is not a spec${didYouMean(name, known!.specs)}; specs are ${known!.specs.join(', ')}`,
+        message:
+          `weight for "${name}", which is not a spec${didYouMean(name, known!.specs)}; ` +
+          `specs are ${known!.specs.join(', ')}`,
       });
   }
   if (problems.length > 0) throw new SpecError(problems);

@@ -51,7 +51,8 @@ export function limitedCommand(command: string, limits: Limits): { file: string;
     lines.push(`ulimit -v ${asBytes / 1024} 2>/dev/null || echo "netgrade: could not set the memory limit" >&2`);
   if (limits.procs)
     lines.push(
-      `{ ulimit -u ${limits.procs} || ulimit -p ${limits.procs}; } 2>/dev/null || echo "netgrade: could not set the process limit" >&2`,
+      `{ ulimit -u ${limits.procs} || ulimit -p ${limits.procs}; } 2>/dev/null || ` +
+        'echo "netgrade: could not set the process limit" >&2',
     );
   return { file: 'sh', args: ['-c', `${lines.join('\n')}\n${command}`] };
 }

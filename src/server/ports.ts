@@ -173,5 +173,8 @@ export function heldOnlyByTimeWait(port: number, rows = socketRows('tcp')): bool
 
 /** The sentence for a port held only by TIME_WAIT connections. */
 export function timeWaitAdvice(port: number): string {
-  return `port ${port}/tcp is held only by connections in TIME_WAIT (left by earlier closes; nothing listens there): set SO_REUSEADDR before bind(), e.g. s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)`;
+  return (
+    `port ${port}/tcp is held only by connections in TIME_WAIT (left by earlier closes; nothing listens there): ` +
+    'set SO_REUSEADDR before bind(), e.g. s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)'
+  );
 }

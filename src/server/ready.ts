@@ -177,7 +177,10 @@ export function diagnoseNotReady(opts: { pgid?: number; pending: string; exited:
   if (opts.pgid !== undefined && !opts.exited) {
     const elsewhere = (listeningPorts(opts.pgid) ?? []).filter((p) => p.endsWith(`/${kind}`) && p !== opts.pending);
     if (elsewhere.length > 0)
-      return `your server listens on ${elsewhere.join(', ')}, not on the port given (${port}): read the port from the command line (e.g. int(sys.argv[1]))`;
+      return (
+        `your server listens on ${elsewhere.join(', ')}, not on the port given (${port}): ` +
+        'read the port from the command line (e.g. int(sys.argv[1]))'
+      );
   }
   if (kind === 'tcp' && heldOnlyByTimeWait(port)) return timeWaitAdvice(port);
   return undefined;

@@ -50,7 +50,10 @@ export class Supervisor {
   private gaveUp?: Failure;
   /** Attempts run on the current process since it started. */
   private served = 0;
-  /** The current process was alive up to this time (Date.now()): results that ended before need not wait for its exit. */
+  /**
+   * The current process was alive up to this time (Date.now()): results that ended before
+   * need not wait for its exit.
+   */
   private aliveUntil = 0;
   /** Whether each recovery attempt ran on a server that had served nothing before it. */
   private readonly fresh = new WeakMap<Attempt, { proc: ServerProcess; fresh: boolean }>();
@@ -94,7 +97,10 @@ export class Supervisor {
     });
   }
 
-  /** Waits briefly for a dying server's exit to be noticed, so that its crash is seen with the attempt that saw it die. */
+  /**
+   * Waits briefly for a dying server's exit to be noticed, so that its crash is seen with
+   * the attempt that saw it die.
+   */
   async noticeExit(): Promise<void> {
     if (!this.proc.exit()) await Promise.race([this.proc.exited, new Promise((r) => setTimeout(r, EXIT_NOTICE_MS))]);
   }
@@ -106,7 +112,10 @@ export class Supervisor {
   /** The failure of every case left once the budget is spent (or the server would not start again). */
   private budgetSpent(): Failure {
     const last = this.lastCrash()!;
-    const message = `not run: your server crashed ${this.crashes.length} times and netgrade restarted it ${this.restarts} times, the most it does in one run; the last time ${exitSentence(last.exit, this.opts.limits?.wallSeconds)}`;
+    const message =
+      `not run: your server crashed ${this.crashes.length} times ` +
+      `and netgrade restarted it ${this.restarts} times, the most it does in one run; ` +
+      `the last time ${exitSentence(last.exit, this.opts.limits?.wallSeconds)}`;
     return { message, actual: stderrActual(last.stderr) };
   }
 

@@ -49,13 +49,19 @@ const OUT_OF_ADDRESS_SPACE =
 /** The hint for a server that could not reserve memory at start, if its stderr says so. */
 export function memoryHint(stderr: string[] | undefined): string | undefined {
   if (!stderr?.some((l) => OUT_OF_ADDRESS_SPACE.test(l))) return undefined;
-  return 'it could not reserve memory under the address-space limit: raise --limit-memory (MB, 0 lifts it), or for Java add -Xmx256m -XX:CompressedClassSpaceSize=64m -XX:ReservedCodeCacheSize=64m';
+  return (
+    'it could not reserve memory under the address-space limit: raise --limit-memory (MB, 0 lifts it), ' +
+    'or for Java add -Xmx256m -XX:CompressedClassSpaceSize=64m -XX:ReservedCodeCacheSize=64m'
+  );
 }
 
 export function notStartedMessage(n: NotStarted): string {
   if (n.exit?.spawnError) return exitSentence(n.exit);
   const hint = memoryHint(n.stderr);
   if (n.exit)
-    return `your server did not start listening on ${n.pending}: ${exitSentence(n.exit, n.wallSeconds).replace(/^the server /, 'it ')} first${hint ? `; ${hint}` : ''}`;
+    return (
+      `your server did not start listening on ${n.pending}: ` +
+      `${exitSentence(n.exit, n.wallSeconds).replace(/^the server /, 'it ')} first${hint ? `; ${hint}` : ''}`
+    );
   return `your server did not start listening on ${n.pending} within ${seconds(n.timeoutMs)}`;
 }

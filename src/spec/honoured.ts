@@ -17,7 +17,8 @@ const RULES: Rule[] = [
     return action && ignored
       ? {
           key: ignored,
-          message: `a "${action}" step does only that: its "${ignored}" would never be used; put it in a step of its own`,
+          message:
+            `a "${action}" step does only that: its "${ignored}" would never be used; ` + 'put it in a step of its own',
         }
       : undefined;
   },
@@ -25,7 +26,9 @@ const RULES: Rule[] = [
     (s.then === 'close' || s.then === 'reset') && s.expect
       ? {
           key: 'expect',
-          message: `after "then: ${s.then}" nothing is read, so this "expect" would never be checked; use then: half-close or keep-open`,
+          message:
+            `after "then: ${s.then}" nothing is read, so this "expect" would never be checked; ` +
+            'use then: half-close or keep-open',
         }
       : undefined,
   (s) =>
@@ -38,7 +41,8 @@ const RULES: Rule[] = [
           key: 'replyWithinMs',
           inExpect: true,
           message:
-            'replies to a burst are not timed one by one: "replyWithinMs" is not used with "burst" (the step\'s timeoutMs bounds them all)',
+            'replies to a burst are not timed one by one: "replyWithinMs" is not used with "burst" ' +
+            "(the step's timeoutMs bounds them all)",
         }
       : undefined,
   (s) =>

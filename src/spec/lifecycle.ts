@@ -66,5 +66,8 @@ export function lifecycleUses(service: ServiceName, c: CaseDef): LifecycleUse[] 
 
 /** The lint sentence for a case that is not exclusive but should be. */
 export function notExclusiveMessage(c: CaseDef, u: LifecycleUse): string {
-  return `case "${c.id}" must be "exclusive: true": step ${Number(u.path[1]) + 1} ${u.what}, so its verdict would depend on the other clients of the service`;
+  return (
+    `case "${c.id}" must be "exclusive: true": step ${Number(u.path[1]) + 1} ${u.what}, ` +
+    'so its verdict would depend on the other clients of the service'
+  );
 }

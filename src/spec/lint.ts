@@ -57,7 +57,9 @@ function stepProblems(spec: Spec, step: Step, at: Array<string | number>): LintP
       out.push({
         path: p,
         key,
-        message: `regular expression /${re}/ repeats a group that itself repeats ("${nested}"): on a long reply that takes exponential time and hangs netgrade; rewrite it without the nesting`,
+        message:
+          `regular expression /${re}/ repeats a group that itself repeats ("${nested}"): ` +
+          'on a long reply that takes exponential time and hangs netgrade; rewrite it without the nesting',
       });
   }
   // A step that sends nothing is skipped by its runner, so its expect would never be checked.
@@ -66,7 +68,10 @@ function stepProblems(spec: Spec, step: Step, at: Array<string | number>): LintP
     out.push({
       path: at,
       key: 'expect',
-      message: `a step that expects ${spec.service === 'http' ? 'a response must send a "request" or "raw" bytes' : 'a reply must "send" something'}`,
+      message:
+        spec.service === 'http'
+          ? 'a step that expects a response must send a "request" or "raw" bytes'
+          : 'a step that expects a reply must "send" something',
     });
   return out;
 }
@@ -107,7 +112,10 @@ export function nestedQuantifier(source: string): string | undefined {
   return undefined;
 }
 
-/** Every regular expression a step holds, with where it stands: each matcher of the table that takes one, and body captures. */
+/**
+ * Every regular expression a step holds, with where it stands: each matcher of the table that
+ * takes one, and body captures.
+ */
 function regexes(step: Step, at: Array<string | number>): Array<[Array<string | number>, string, string]> {
   const out: Array<[Array<string | number>, string, string]> = [];
   const e = step.expect;
@@ -166,7 +174,9 @@ export function lintSpec(spec: Spec, captures: CaptureNames = stepCaptures): Lin
           if (!known.has(ref.name))
             out.push({
               path: p,
-              message: `unknown variable {{${ref.name}}}: declare it under "vars" or "draw", or capture it in an earlier step`,
+              message:
+                `unknown variable {{${ref.name}}}: ` +
+                'declare it under "vars" or "draw", or capture it in an earlier step',
             });
           // {{n}} exists only while an `each` is expanded; anywhere else every run errored on it.
           else if (

@@ -199,7 +199,8 @@ export const MATCHERS = {
     test: (_w, s) =>
       isImfFixdate(s.bytes.toString('latin1'))
         ? undefined
-        : `${s.name} ${explainDate(s.bytes.toString('latin1'))} (the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate)`,
+        : `${s.name} ${explainDate(s.bytes.toString('latin1'))} ` +
+          '(the form is "Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate)',
   }),
   entityTag: matcher({
     arg: 'flag',
@@ -210,7 +211,8 @@ export const MATCHERS = {
     test: (_w, s) =>
       parseEntityTag(s.bytes.toString('latin1'))
         ? undefined
-        : `${s.name} is "${escapeBytes(s.bytes)}", which is not an entity-tag: it must be a quoted string such as "abc" or W/"abc"`,
+        : `${s.name} is "${escapeBytes(s.bytes)}", which is not an entity-tag: ` +
+          'it must be a quoted string such as "abc" or W/"abc"',
   }),
   notAfter: matcher({
     arg: 'name',
@@ -243,7 +245,8 @@ export const MATCHERS = {
       const ref = parseHttpDate(before);
       return ref && mine.date.getTime() > ref.date.getTime()
         ? undefined
-        : `${s.name} is "${escapeBytes(s.bytes)}"; after the change it must be later than "${escapeBytes(Buffer.from(before))}"`;
+        : `${s.name} is "${escapeBytes(s.bytes)}"; ` +
+            `after the change it must be later than "${escapeBytes(Buffer.from(before))}"`;
     },
   }),
 } as const;

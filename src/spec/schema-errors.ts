@@ -85,7 +85,10 @@ export function schemaProblems(src: Located, errors: ErrorObject[], unknownKey: 
   return mergeTypeErrors(out).sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-/** ajv's "must match exactly one schema in oneOf" or "must match "then" schema": says that a value failed, never why. */
+/**
+ * ajv's "must match exactly one schema in oneOf" or "must match "then" schema": says that a value
+ * failed, never why.
+ */
 const isSummary = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if';
 
 /** The oneOf/anyOf branch an error came from (its schema path up to `oneOf/N`), if any. */

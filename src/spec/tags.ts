@@ -29,7 +29,9 @@ export function unknownTags(spec: Spec): LintProblem[] {
       if (!known.includes(t))
         out.push({
           path: ['cases', ci, 'tags', ti],
-          message: `unknown tag "${t}"${didYouMean(t, known)}; tags are ${known.join(', ')}, or add it to the spec's top-level "tags" list`,
+          message:
+            `unknown tag "${t}"${didYouMean(t, known)}; tags are ${known.join(', ')}, ` +
+            'or add it to the spec\'s top-level "tags" list',
         });
     }),
   );

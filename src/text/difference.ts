@@ -24,11 +24,17 @@ function firstDifference(expected: string, actual: string): { at: number; want: 
 // Native check (no decoded copy): the same answer as a UTF-8 round trip, surrogates and overlongs refused.
 export const isUtf8 = (b: Buffer) => nodeIsUtf8(b);
 
-/** Says where `actual` parts from `expected`; `subject` names it ("the reply", "the body", "ETag"). Positions count from 1. */
+/**
+ * Says where `actual` parts from `expected`; `subject` names it ("the reply", "the body", "ETag").
+ * Positions count from 1.
+ */
 export function describeDifference(expected: Buffer, actual: Buffer, subject = 'the reply'): string {
   if (actual.length > expected.length && actual.subarray(0, expected.length).equals(expected)) {
     const extra = actual.subarray(expected.length);
-    return `${subject} has ${extra.length} extra byte${extra.length === 1 ? '' : 's'} at the end: "${escapeBytes(extra.subarray(0, 64))}"`;
+    return (
+      `${subject} has ${extra.length} extra byte${extra.length === 1 ? '' : 's'} at the end: ` +
+      `"${escapeBytes(extra.subarray(0, 64))}"`
+    );
   }
   if (actual.length < expected.length && expected.subarray(0, actual.length).equals(actual)) {
     return `${subject} is cut short: ${actual.length} of ${expected.length} bytes came`;
@@ -42,5 +48,8 @@ export function describeDifference(expected: Buffer, actual: Buffer, subject = '
     return `${what} at character ${d.at}: ${d.got} where ${d.want} was expected`;
   }
   const i = actual.findIndex((b, k) => b !== expected[k]);
-  return `${subject} differs from the expected bytes at byte ${i + 1} (expected ${expected.length} bytes, got ${actual.length})`;
+  return (
+    `${subject} differs from the expected bytes at byte ${i + 1} ` +
+    `(expected ${expected.length} bytes, got ${actual.length})`
+  );
 }

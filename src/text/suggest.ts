@@ -18,7 +18,10 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The known words nearest to `word` (case-insensitive), at most a third of its length away, or one that starts with it. */
+/**
+ * The known words nearest to `word` (case-insensitive), at most a third of its length away,
+ * or one that starts with it.
+ */
 export function similar(word: string, known: Iterable<string>): string[] {
   const w = word.toLowerCase();
   const scored = [...new Set(known)].map((k) => ({ k, d: editDistance(w, k.toLowerCase()) }));

@@ -118,8 +118,10 @@ function glyph(kind: MarkStyle['glyph'], x: number, y: number): Html {
   switch (kind) {
     case 'dot':
       return html`<circle cx="${x}" cy="${y}" r="5"/>`;
-    case 'bar':
-      return html`<path d="M${x - 9} ${y}H${x + 9}M${x - 9} ${y - 5}V${y + 5}M${x + 9} ${y - 5}V${y + 5}" fill="none"/>`;
+    case 'bar': {
+      const d = `M${x - 9} ${y}H${x + 9}M${x - 9} ${y - 5}V${y + 5}M${x + 9} ${y - 5}V${y + 5}`;
+      return html`<path d="${d}" fill="none"/>`;
+    }
     case 'square':
       return html`<rect x="${x - 5}" y="${y - 5}" width="10" height="10"/>`;
     case 'cross':
@@ -171,9 +173,10 @@ export function sequenceDiagram(events: TranscriptEvent[], opts: DiagramOptions)
       const dir = Math.sign(to - from);
       const tip = to - dir * 2;
       const d = `M${from} ${ay}L${tip} ${ay}M${tip - dir * 10} ${ay - 5}L${tip} ${ay}L${tip - dir * 10} ${ay + 5}Z`;
-      drawn.push(
-        html`<g class="msg ${r.e.kind}"><title>${l.tooltip}</title>${time(ay)}<path class="arrow ${r.e.kind}" d="${d}"/><text class="data" x="${gapStart + 14}" y="${ay - 8}">${l.quoted}<tspan class="size" dx="8">${l.size}</tspan></text></g>`,
-      );
+      const size = html`<tspan class="size" dx="8">${l.size}</tspan>`;
+      const data = html`<text class="data" x="${gapStart + 14}" y="${ay - 8}">${l.quoted}${size}</text>`;
+      const arrow = html`<path class="arrow ${r.e.kind}" d="${d}"/>`;
+      drawn.push(html`<g class="msg ${r.e.kind}"><title>${l.tooltip}</title>${time(ay)}${arrow}${data}</g>`);
       y += MESSAGE_H;
       continue;
     }
@@ -192,8 +195,9 @@ export function sequenceDiagram(events: TranscriptEvent[], opts: DiagramOptions)
       typeof r.where === 'number' && x < gapStart
         ? html`<path class="leader" d="M${x + 8} ${my}H${gapStart + 8}"/>`
         : false;
+    const shape = r.where === 'none' ? false : glyph(style.glyph, x, my);
     drawn.push(
-      html`<g class="mark ${style.cls}"><title>${r.e.t} ms: ${words}</title>${time(my)}${leader}${r.where === 'none' ? false : glyph(style.glyph, x, my)}${label}</g>`,
+      html`<g class="mark ${style.cls}"><title>${r.e.t} ms: ${words}</title>${time(my)}${leader}${shape}${label}</g>`,
     );
     y += MARK_H;
   }
@@ -201,9 +205,22 @@ export function sequenceDiagram(events: TranscriptEvent[], opts: DiagramOptions)
 
   const box = (x: number, label: string, cls: string, tooltip: string) => {
     const shown = cut(label, 12);
-    return html`<g class="lane-head ${cls}"><title>${tooltip}</title><rect x="${x - BOX_W / 2}" y="8" width="${BOX_W}" height="28" rx="6"/><text x="${x}" y="27" text-anchor="middle">${shown.text}${shown.cut ? '…' : ''}</text></g>`;
+    const rect = html`<rect x="${x - BOX_W / 2}" y="8" width="${BOX_W}" height="28" rx="6"/>`;
+    const text = html`<text x="${x}" y="27" text-anchor="middle">${shown.text}${shown.cut ? '…' : ''}</text>`;
+    return html`<g class="lane-head ${cls}"><title>${tooltip}</title>${rect}${text}</g>`;
   };
   const laneLine = (x: number) => html`<path class="lane" d="M${x} 36V${height - 6}"/>`;
 
-  return html`<svg class="seq" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Sequence diagram: ${plural(events.length, 'event')} between ${lanes.join(', ')} and the server">${laneX.map(laneLine)}${laneLine(serverX)}${lanes.map((c, i) => box(laneX[i], c, 'client', `client ${c}`))}${box(serverX, 'server', 'server', `your server at ${opts.server}`)}<text class="addr" x="${serverX}" y="52" text-anchor="middle">${opts.server}</text><text class="time head" x="${TIME_X}" y="27" text-anchor="end">time</text>${drawn}</svg>`;
+  const size = html`width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"`;
+  const label = html`Sequence diagram: ${plural(events.length, 'event')} between ${lanes.join(', ')} and the server`;
+  const svg = html`<svg class="seq" xmlns="http://www.w3.org/2000/svg" ${size} role="img" aria-label="${label}">`;
+  const frame = [
+    ...laneX.map(laneLine),
+    laneLine(serverX),
+    ...lanes.map((c, i) => box(laneX[i], c, 'client', `client ${c}`)),
+    box(serverX, 'server', 'server', `your server at ${opts.server}`),
+    html`<text class="addr" x="${serverX}" y="52" text-anchor="middle">${opts.server}</text>`,
+    html`<text class="time head" x="${TIME_X}" y="27" text-anchor="end">time</text>`,
+  ];
+  return html`${svg}${frame}${drawn}</svg>`;
 }

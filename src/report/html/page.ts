@@ -5,7 +5,7 @@
 import type { CaseResult, Failure, RunResult } from '../../model/result.js';
 import { hintFor } from '../causes.js';
 import { viewPair } from '../diff.js';
-import { docHref, sourceParts } from '../source.js';
+import { docHref, sourceParts, type SourcePart } from '../source.js';
 import { STATUS_WORDS } from '../status.js';
 import { bannerOf, serverStatusText, skipReason, type Banner } from '../story.js';
 import { excerptLines } from '../transcript-text.js';
@@ -29,7 +29,9 @@ export interface PageOptions {
 function sourceLinks(source: string | undefined, dir: string): Html | false {
   const parts = sourceParts(source);
   if (parts.length === 0) return false;
-  return html`${parts.map((p, i) => html`${i ? '; ' : ''}${p.doc ? html`<a href="${docHref(p.doc, dir)}">${p.doc.file.replace(/^docs\//, '')}${p.doc.anchor ? `#${p.doc.anchor}` : ''}</a>` : p.text}`)}`;
+  const link = (doc: NonNullable<SourcePart['doc']>) =>
+    html`<a href="${docHref(doc, dir)}">${doc.file.replace(/^docs\//, '')}${doc.anchor ? `#${doc.anchor}` : ''}</a>`;
+  return html`${parts.map((p, i) => html`${i ? '; ' : ''}${p.doc ? link(p.doc) : p.text}`)}`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -51,31 +53,60 @@ function header(result: RunResult, opts: PageOptions): Html {
     .join(', ');
   const count = (n: number, word: string, cls: string) =>
     html`<li class="count ${cls}${n === 0 ? ' zero' : ''}"><b>${n}</b> ${word}</li>`;
+  const subject = opts.subject ? html`: <span class="subject">${opts.subject}</span>` : false;
+  const seed = html`<span class="seed" title="--seed ${result.seed} repeats these payloads">seed ${result.seed}</span>`;
+  const runs = html`${plural(ran, 'check')} run in ${duration(durationMs)}`;
+  const target = html`${result.target.host} · ${ports} · ${runs} · ${seed}`;
+  const status = html`<p class="server-status">Server: <b>${serverStatusText(result)}</b></p>`;
+  const bar = html`<div class="bar" title="${pct}%"><span style="width:${pct}%"></span></div>`;
+  const counts = [
+    count(passed, 'passed', 'passed'),
+    count(failed, 'failed', 'failed'),
+    count(errored, 'could not be tested', 'errored'),
+    count(skipped, 'skipped', 'skipped'),
+  ];
   return html`<header class="top">
-<div class="title"><h1>netgrade report${opts.subject ? html`: <span class="subject">${opts.subject}</span>` : false}</h1><p class="target">${result.target.host} · ${ports} · ${plural(ran, 'check')} run in ${duration(durationMs)} · <span class="seed" title="--seed ${result.seed} repeats these payloads">seed ${result.seed}</span></p><p class="server-status">Server: <b>${serverStatusText(result)}</b></p></div>
-<div class="score"><div class="points"><b>${points}</b>/${maxPoints} points</div><div class="bar" title="${pct}%"><span style="width:${pct}%"></span></div></div>
-<ul class="counts">${count(passed, 'passed', 'passed')}${count(failed, 'failed', 'failed')}${count(errored, 'could not be tested', 'errored')}${count(skipped, 'skipped', 'skipped')}</ul>
+<div class="title"><h1>netgrade report${subject}</h1><p class="target">${target}</p>${status}</div>
+<div class="score"><div class="points"><b>${points}</b>/${maxPoints} points</div>${bar}</div>
+<ul class="counts">${counts}</ul>
 </header>`;
 }
 
 /** The server itself was the problem: said once, at the top, with the tail of its output. */
 function bannerSection(b: Banner): Html {
   const stream = b.stream ?? 'stderr';
+  const lines = b.stderr ?? [];
+  const omitted = b.stderrOmitted ? ` (${b.stderrOmitted} earlier lines are in report.json)` : '';
+  const last = html`<p class="stream">Last ${plural(lines.length, 'line')} of its ${stream}${omitted}:</p>`;
+  const output =
+    lines.length > 0
+      ? html`${last}<pre class="stderr">${lines.join('\n')}</pre>`
+      : b.kind !== 'not listening'
+        ? html`<p class="stream">It wrote nothing to stderr.</p>`
+        : false;
+  const links = b.decided.map((c, i) => html`${i ? ', ' : ''}<a href="#${encodeURIComponent(anchor(c))}">${c.id}</a>`);
+  const decided =
+    b.decided.length > 0
+      ? html`<p class="decided">${plural(b.decided.length, 'check')} could not pass because of this: ${links}</p>`
+      : false;
   return html`<section class="banner ${b.kind.replace(/ /g, '-')}" role="alert">
 <h2>${b.title}</h2>
 <p class="cause">${b.cause}</p>
 ${b.command ? html`<p class="command">Command: <code>${b.command}</code></p>` : false}
-${b.stderr && b.stderr.length > 0 ? html`<p class="stream">Last ${plural(b.stderr.length, 'line')} of its ${stream}${b.stderrOmitted ? ` (${b.stderrOmitted} earlier lines are in report.json)` : ''}:</p><pre class="stderr">${b.stderr.join('\n')}</pre>` : b.kind !== 'not listening' ? html`<p class="stream">It wrote nothing to stderr.</p>` : false}
+${output}
 ${b.advice ? html`<p class="advice">${b.advice}</p>` : false}
-${b.decided.length > 0 ? html`<p class="decided">${plural(b.decided.length, 'check')} could not pass because of this: ${b.decided.map((c, i) => html`${i ? ', ' : ''}<a href="#${encodeURIComponent(anchor(c))}">${c.id}</a>`)}</p>` : false}
+${decided}
 </section>`;
 }
 
 /** Links to every case that needs work, and checkboxes that hide the rest (CSS :has, no script). */
 function toolbar(result: RunResult, decided: Set<CaseResult>): Html {
   const bad = result.cases.filter((c) => (c.status === 'failed' || c.status === 'errored') && !decided.has(c));
+  const links = bad.map(
+    (c, i) => html`${i ? ' ' : ''}<a class="${c.status}" href="#${encodeURIComponent(anchor(c))}">${c.id}</a>`,
+  );
   const jump = bad.length
-    ? html`<p class="jump"><span>Needs work:</span> ${bad.map((c, i) => html`${i ? ' ' : ''}<a class="${c.status}" href="#${encodeURIComponent(anchor(c))}">${c.id}</a>`)}</p>`
+    ? html`<p class="jump"><span>Needs work:</span> ${links}</p>`
     : decided.size > 0
       ? html`<p class="jump"><span>Needs work:</span> the server (see above)</p>`
       : html`<p class="jump all-good">Every check that ran passed.</p>`;
@@ -95,8 +126,27 @@ function row(c: CaseResult, spec: string, dir: string): Html {
   const loc = `${c.location.file}:${c.location.line}:${c.location.col}`;
   const points = c.maxPoints > 0 ? `${c.points}/${c.maxPoints}` : '–';
   const why = c.status === 'skipped' ? html`<small class="why">skipped: ${skipReason(c)}</small>` : false;
-  return html`<span class="status">${statusBadge(c)}</span><span class="id">${c.id}</span><span class="name">${c.title}${why}</span><span class="pts">${points}</span><span class="ms">${c.status === 'skipped' ? '–' : duration(c.durationMs)}</span><span class="src" title="${c.source ?? spec} (defined in ${loc})">${sourceLinks(c.source, dir) || spec}</span>`;
+  const title = html`${c.source ?? spec} (defined in ${loc})`;
+  const cells = [
+    html`<span class="status">${statusBadge(c)}</span>`,
+    html`<span class="id">${c.id}</span>`,
+    html`<span class="name">${c.title}${why}</span>`,
+    html`<span class="pts">${points}</span>`,
+    html`<span class="ms">${c.status === 'skipped' ? '–' : duration(c.durationMs)}</span>`,
+    html`<span class="src" title="${title}">${sourceLinks(c.source, dir) || spec}</span>`,
+  ];
+  return html`${cells}`;
 }
+
+/** The heads of row()'s columns. */
+const HEAD_CELLS = [
+  html`<span class="status">Status</span>`,
+  html`<span class="id">Check</span>`,
+  html`<span class="name">Title</span>`,
+  html`<span class="pts">Points</span>`,
+  html`<span class="ms">Time</span>`,
+  html`<span class="src">Spec</span>`,
+];
 
 /**
  * Expected and actual with the part after their common beginning marked: a
@@ -119,25 +169,48 @@ function sideBySide(f: Failure): Html | false {
     const at = v.at ?? 0;
     return html`${u.slice(0, at).join('')}<mark>${u.slice(at).join('')}</mark>`;
   };
+  const pre = (side: string[] | undefined) =>
+    html`<pre${lines ? html` class="lines"` : false}><span>${side ? body(side) : html`<i>nothing</i>`}</span></pre>`;
   const pane = (label: string, cls: string, side: string[] | undefined) =>
-    html`<div class="pane ${cls}"><div class="pane-label">${label}</div><pre${lines ? html` class="lines"` : false}><span>${side ? body(side) : html`<i>nothing</i>`}</span></pre></div>`;
-  return html`<div class="diff">${pane('expected', 'expected', v.expected)}${pane('actual (from your server)', 'actual', v.actual)}</div>${v.note ? html`<p class="diff-note">${v.note}</p>` : false}`;
+    html`<div class="pane ${cls}"><div class="pane-label">${label}</div>${pre(side)}</div>`;
+  const panes = [pane('expected', 'expected', v.expected), pane('actual (from your server)', 'actual', v.actual)];
+  return html`<div class="diff">${panes}</div>${v.note ? html`<p class="diff-note">${v.note}</p>` : false}`;
+}
+
+/** Said on an errored case: the harness could not test, which is no verdict on the server. */
+const HARNESS_PROBLEM =
+  'netgrade could not test this case: ' +
+  'this is a problem with the test setup (the spec or netgrade), not a verdict on your server.';
+
+function wireFigure(c: CaseResult, server: string): Html {
+  const hover = c.transcript.length > 0 ? html` <span>(hover an arrow or a mark for details)</span>` : false;
+  const caption = html`<figcaption>What happened on the wire${hover}</figcaption>`;
+  const diagram = sequenceDiagram(c.transcript, { server });
+  return html`<figure class="wire">${caption}<div class="scroll">${diagram}</div></figure>`;
+}
+
+function transcriptText(c: CaseResult): Html {
+  const text = excerptLines(c.transcript, 400).join('\n');
+  return html`<details class="text"><summary>Transcript as text</summary><pre>${text}</pre></details>`;
 }
 
 function detail(c: CaseResult, server: string, dir: string): Html {
   const f = c.failure;
   const loc = `${c.location.file}:${c.location.line}:${c.location.col}`;
   const wire = c.transcript.length > 0;
+  const source = c.source ? html` <span class="source">(${sourceLinks(c.source, dir)})</span>` : false;
+  const what = c.status === 'skipped' ? 'Why skipped' : 'What went wrong';
+  const step = f?.stepLabel ? html`<b>${f.stepLabel}:</b> ` : false;
   return html`<div class="detail">
-${c.status === 'errored' ? html`<p class="harness">netgrade could not test this case: this is a problem with the test setup (the spec or netgrade), not a verdict on your server.</p>` : false}
+${c.status === 'errored' ? html`<p class="harness">${HARNESS_PROBLEM}</p>` : false}
 <dl>
-<dt>Requirement</dt><dd>${c.requirement}${c.source ? html` <span class="source">(${sourceLinks(c.source, dir)})</span>` : false}</dd>
-${f ? html`<dt>${c.status === 'skipped' ? 'Why skipped' : 'What went wrong'}</dt><dd class="message">${f.stepLabel ? html`<b>${f.stepLabel}:</b> ` : false}${f.message}</dd>` : false}
+<dt>Requirement</dt><dd>${c.requirement}${source}</dd>
+${f ? html`<dt>${what}</dt><dd class="message">${step}${f.message}</dd>` : false}
 ${hintFor(c) && c.status !== 'skipped' ? html`<dt>Hint</dt><dd class="hint">${hintFor(c)}</dd>` : false}
 </dl>
 ${f && c.status !== 'skipped' ? sideBySide(f) : false}
-${c.status !== 'skipped' ? html`<figure class="wire"><figcaption>What happened on the wire${wire ? html` <span>(hover an arrow or a mark for details)</span>` : false}</figcaption><div class="scroll">${sequenceDiagram(c.transcript, { server })}</div></figure>` : false}
-${wire ? html`<details class="text"><summary>Transcript as text</summary><pre>${excerptLines(c.transcript, 400).join('\n')}</pre></details>` : false}
+${c.status !== 'skipped' ? wireFigure(c, server) : false}
+${wire ? transcriptText(c) : false}
 <p class="where">Defined in ${loc}</p>
 </div>`;
 }
@@ -150,10 +223,12 @@ interface Render {
 }
 
 function caseBlock(c: CaseResult, spec: string, r: Render): Html {
-  const attrs = html`class="case ${c.status}${r.decided.has(c) ? ' decided' : ''}" id="${anchor(c)}" data-case="${c.id}" data-status="${c.status}"`;
+  const cls = html`class="case ${c.status}${r.decided.has(c) ? ' decided' : ''}"`;
+  const attrs = html`${cls} id="${anchor(c)}" data-case="${c.id}" data-status="${c.status}"`;
   if (c.status === 'passed' || c.status === 'skipped' || r.decided.has(c))
     return html`<div ${attrs}><div class="row">${row(c, spec, r.dir)}</div></div>`;
-  return html`<details ${attrs} open><summary class="row">${row(c, spec, r.dir)}</summary>${detail(c, r.server, r.dir)}</details>`;
+  const summary = html`<summary class="row">${row(c, spec, r.dir)}</summary>`;
+  return html`<details ${attrs} open>${summary}${detail(c, r.server, r.dir)}</details>`;
 }
 
 function specSection(spec: Spec, cases: CaseResult[], r: Render): Html {
@@ -163,16 +238,19 @@ function specSection(spec: Spec, cases: CaseResult[], r: Render): Html {
   const ok = cases.every((c) => c.status === 'passed' || c.status === 'skipped');
   const ran = cases.filter((c) => c.status !== 'skipped');
   const table = html`<div class="cases">
-<div class="row head" aria-hidden="true"><span class="status">Status</span><span class="id">Check</span><span class="name">Title</span><span class="pts">Points</span><span class="ms">Time</span><span class="src">Spec</span></div>
+<div class="row head" aria-hidden="true">${HEAD_CELLS}</div>
 ${cases.map((c) => caseBlock(c, spec.name, r))}
 </div>`;
   // Every check that ran was decided by the banner: the rows add nothing until asked for.
   const byBanner = ran.length > 0 && ran.every((c) => r.decided.has(c));
-  const body = byBanner
-    ? html`<details class="decided-spec"><summary>${plural(ran.length, 'check')} could not pass (see above)${cases.length > ran.length ? `, ${cases.length - ran.length} skipped` : ''}: show them</summary>${table}</details>`
-    : table;
+  const skipped = cases.length > ran.length ? `, ${cases.length - ran.length} skipped` : '';
+  const tally = html`${plural(ran.length, 'check')} could not pass (see above)${skipped}`;
+  const summary = html`<summary>${tally}: show them</summary>`;
+  const body = byBanner ? html`<details class="decided-spec">${summary}${table}</details>` : table;
+  const where = html`<small>${spec.name} · ${spec.file} · ${spec.service} ${server}</small>`;
+  const score = html`<span class="spec-points ${ok ? 'ok' : 'bad'}">${points}/${max} points</span>`;
   return html`<section class="spec">
-<h2><span>${spec.title}</span> <small>${spec.name} · ${spec.file} · ${spec.service} ${server}</small><span class="spec-points ${ok ? 'ok' : 'bad'}">${points}/${max} points</span></h2>
+<h2><span>${spec.title}</span> ${where}${score}</h2>
 ${body}
 </section>`;
 }
@@ -189,7 +267,14 @@ function groups(result: RunResult): Array<{ spec: Spec; cases: CaseResult[] }> {
   return out.filter((g) => g.cases.length > 0);
 }
 
-const LEGEND = html`<footer><p>Bytes from your server are shown as text and never run: <code>\\n</code> <code>\\r</code> <code>\\t</code> are newline, carriage return and tab, <code>\\\\</code> is one backslash, <code>\\xNN</code> is a byte that is not printable text (<code>\\x1b</code> is ESC), <code>\\u{NNNN}</code> an invisible character. FIN: a side is done sending; RST: a connection reset.</p><p>Made by netgrade.</p></footer>`;
+const LEGEND = html`<footer><p>${[
+  html`Bytes from your server are shown as text and never run: `,
+  html`<code>\\n</code> <code>\\r</code> <code>\\t</code> are newline, carriage return and tab, `,
+  html`<code>\\\\</code> is one backslash, `,
+  html`<code>\\xNN</code> is a byte that is not printable text (<code>\\x1b</code> is ESC), `,
+  html`<code>\\u{NNNN}</code> an invisible character. `,
+  html`FIN: a side is done sending; RST: a connection reset.`,
+]}</p><p>Made by netgrade.</p></footer>`;
 
 /** The whole report as one self-contained HTML document. */
 export function renderHtml(result: RunResult, opts: PageOptions = {}): string {

@@ -1,13 +1,18 @@
-// The report's only stylesheet, inline so the file stands alone.
+// The report's only stylesheet, inline so the file stands alone. A long rule
+// wraps with a `\` at the end of the line, which the template literal drops:
+// the stylesheet's bytes are those of the rule on one line.
 import { Html } from './markup.js';
 
 export const STYLE = new Html(`
-:root{--ok:#15803d;--ok-bg:#dcfce7;--bad:#b91c1c;--bad-bg:#fee2e2;--warn:#b45309;--warn-bg:#fef3c7;--muted:#64748b;--line:#e2e8f0;--ink:#0f172a;--send:#1d4ed8;--recv:#7c3aed;
+:root{--ok:#15803d;--ok-bg:#dcfce7;--bad:#b91c1c;--bad-bg:#fee2e2;--warn:#b45309;--warn-bg:#fef3c7;--muted:#64748b;\
+--line:#e2e8f0;--ink:#0f172a;--send:#1d4ed8;--recv:#7c3aed;
 --mono:ui-monospace,"SFMono-Regular","DejaVu Sans Mono",Menlo,Consolas,monospace}
 *{box-sizing:border-box}
-body{margin:0;background:#f8fafc;color:var(--ink);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif}
+body{margin:0;background:#f8fafc;color:var(--ink);\
+font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif}
 code,pre,.id{font-family:var(--mono);font-size:13px}
-.top{display:flex;flex-wrap:wrap;align-items:center;gap:16px 40px;padding:22px 32px;background:#fff;border-bottom:1px solid var(--line)}
+.top{display:flex;flex-wrap:wrap;align-items:center;gap:16px 40px;padding:22px 32px;background:#fff;\
+border-bottom:1px solid var(--line)}
 .top h1{margin:0;font-size:22px}
 .target{margin:2px 0 0;color:var(--muted);font-size:13px}
 .points{font-size:15px;color:var(--muted)}
@@ -36,9 +41,11 @@ main{padding:0 32px 24px}
 .spec-points{margin-left:auto;font-size:14px;font-weight:600}
 .spec-points.ok{color:var(--ok)}.spec-points.bad{color:var(--bad)}
 .cases{background:#fff;border:1px solid var(--line);border-radius:10px;overflow:hidden}
-.row{display:grid;grid-template-columns:112px minmax(120px,190px) 1fr 64px 72px minmax(110px,170px);gap:12px;align-items:center;padding:9px 16px}
+.row{display:grid;grid-template-columns:112px minmax(120px,190px) 1fr 64px 72px minmax(110px,170px);gap:12px;\
+align-items:center;padding:9px 16px}
 .row>span{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.row.head{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);background:#f8fafc;border-bottom:1px solid var(--line)}
+.row.head{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);background:#f8fafc;\
+border-bottom:1px solid var(--line)}
 .case{border-bottom:1px solid var(--line)}
 .case:last-child{border-bottom:0}
 summary.row{cursor:pointer;list-style:none}
@@ -68,17 +75,20 @@ dd.hint{background:#eff6ff;border-radius:6px;padding:6px 10px;color:#1e3a8a}
 .source{color:var(--muted);font-size:13px}
 .diff{display:grid;grid-template-columns:1fr 1fr;gap:12px;margin:12px 0}
 .pane{min-width:0;border:1px solid var(--line);border-radius:8px;overflow:hidden}
-.pane-label{font-size:12px;text-transform:uppercase;letter-spacing:.04em;padding:4px 10px;border-bottom:1px solid var(--line)}
+.pane-label{font-size:12px;text-transform:uppercase;letter-spacing:.04em;padding:4px 10px;\
+border-bottom:1px solid var(--line)}
 .pane.expected .pane-label{background:var(--ok-bg);color:var(--ok)}
 .pane.actual .pane-label{background:var(--bad-bg);color:var(--bad)}
 .pane pre{margin:0;padding:8px 10px;white-space:pre-wrap;overflow-wrap:anywhere;max-height:14em;overflow:auto}
 .pane pre.lines{display:flex;flex-direction:column-reverse}
 .diff-note{margin:-4px 0 8px;font-size:13px;color:var(--muted)}
 .server-status{margin:2px 0 0;font-size:13px;color:var(--muted)}
-.banner{margin:16px 32px 0;padding:14px 20px;border-radius:10px;background:var(--bad-bg);border:1px solid #fca5a5;color:#7f1d1d}
+.banner{margin:16px 32px 0;padding:14px 20px;border-radius:10px;background:var(--bad-bg);border:1px solid #fca5a5;\
+color:#7f1d1d}
 .banner h2{margin:0 0 4px;font-size:18px}
 .banner p{margin:6px 0}
-.banner pre.stderr{margin:6px 0;padding:8px 10px;background:#fff;border:1px solid #fecaca;border-radius:6px;color:var(--ink);white-space:pre-wrap;overflow-wrap:anywhere}
+.banner pre.stderr{margin:6px 0;padding:8px 10px;background:#fff;border:1px solid #fecaca;border-radius:6px;\
+color:var(--ink);white-space:pre-wrap;overflow-wrap:anywhere}
 .banner .decided a{font-family:var(--mono);font-size:13px;color:var(--bad)}
 .why{display:block;color:var(--muted);font-size:12px;white-space:normal}
 .case.decided .name{color:var(--muted)}
@@ -117,11 +127,13 @@ svg.seq .gap{fill:var(--muted);font-style:italic}
 svg.seq g:hover .data,svg.seq g:hover .note{font-weight:700}
 details.text{margin-top:8px;font-size:13px}
 details.text summary{cursor:pointer;color:var(--muted)}
-details.text pre{background:#f8fafc;border:1px solid var(--line);border-radius:8px;padding:8px 10px;overflow:auto;max-height:24em}
+details.text pre{background:#f8fafc;border:1px solid var(--line);border-radius:8px;padding:8px 10px;overflow:auto;\
+max-height:24em}
 .where{margin:8px 0 0;font-size:12px;color:var(--muted)}
 footer{padding:12px 32px 32px;font-size:13px;color:var(--muted);max-width:980px}
 footer code{background:#f1f5f9;padding:0 4px;border-radius:3px}
 body:has(#show-passed:not(:checked)) .case.passed,body:has(#show-skipped:not(:checked)) .case.skipped{display:none}
-@media (max-width:800px){.row{grid-template-columns:96px 1fr 56px}.row .name,.row .ms,.row .src{display:none}.diff,dl{grid-template-columns:1fr}}
+@media (max-width:800px){.row{grid-template-columns:96px 1fr 56px}.row .name,.row .ms,.row .src{display:none}\
+.diff,dl{grid-template-columns:1fr}}
 @media print{.toolbar{display:none}}
 `);

@@ -48,10 +48,12 @@ async function udpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promis
     let got: Awaited<ReturnType<UdpClient['next']>>;
     const owed = ctx.udp.owed.get(client) ?? { count: 0, answers: [] };
     owed.count = Math.max(0, owed.count - client.drain());
-    while (!got && sends < tries && Date.now() < deadline && !client.error) {
+    // Resends keep a fixed schedule (the k-th at k/tries of the deadline) and all of them are made
+    // when no reply comes, so a slow machine cannot change how many a report says were sent.
+    while (!got && sends < tries && !client.error) {
       await client.send(payload);
       sends++;
-      const slot = sends === tries ? deadline : Math.min(deadline, Date.now() + timeoutMs / tries);
+      const slot = sends === tries ? deadline : Math.min(deadline, start + (timeoutMs * sends) / tries);
       got = await nextAnswer(client, owed, slot, expect, timeoutMs);
     }
     if (got) {

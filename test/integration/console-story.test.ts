@@ -41,7 +41,8 @@ export function normalise(text: string, result: RunResult): string {
   let out = text
     .replace(/\(\d+ ms\)/g, '(N ms)')
     .replace(/ in \d+ ms\b/g, ' in N ms')
-    .replace(/^( *)\d+ ms {2}/gm, (_, pad: string) => `${pad.replace(/ {0,3}$/, '')}  N ms  `)
+    // Times are right-aligned in a fixed column: keep the column, whatever the number of digits.
+    .replace(/^( *)(\d+) ms {2}/gm, (_, pad: string, t: string) => `${' '.repeat(pad.length + t.length - 2)}N ms  `)
     .replace(/within \d+(\.\d+)? s/g, 'within N s')
     .replace(/^seed \d+ \(--seed \d+ /m, 'seed N (--seed N ');
   for (const port of new Set(Object.values(result.target.ports))) out = out.replaceAll(String(port), 'PORT');

@@ -3,7 +3,6 @@
 import type { Location, ServiceName } from './place.js';
 import type { ServerReport } from './server-report.js';
 
-/** One thing seen on the wire, in order, with its time since the case started. */
 /** What happened on the wire: bytes (`send`, `recv`) or a connection event. */
 export type WireKind =
   | 'connect'
@@ -17,6 +16,7 @@ export type WireKind =
   | 'timeout'
   | 'error';
 
+/** One thing seen on the wire, in order, with its time since the case started. */
 export interface TranscriptEvent {
   /** Milliseconds since the case started. */
   t: number;

@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 import { startHttpServer } from '../reference/http/server.js';
 import { builtinSpecNames, loadSpecs } from '../src/spec/load.js';
 import type { CaseDef, Payload, Step } from '../src/spec/types.js';
-import { HOSTILE_MODES, startHostile } from '../test/helpers/hostile-servers.js';
+import { HOSTILE_MODES, hostileRunArgs, startHostile } from '../test/helpers/hostile-servers.js';
 
 $.verbose = false;
 $.quiet = true;
@@ -142,20 +142,7 @@ function cataloguePauses(): { sumMs: number; floorMs: number } {
 async function hostileRuns(say: (s: string) => void): Promise<void> {
   for (const mode of HOSTILE_MODES) {
     const server = await startHostile(mode);
-    const { udp, tcp, http } = server.ports;
-    const r = await cli([
-      'run',
-      '--tags',
-      'all',
-      '--port',
-      `udp=${udp}`,
-      '--port',
-      `tcp=${tcp}`,
-      '--port',
-      `http=${http}`,
-      '--reporter',
-      'console',
-    ]);
+    const r = await cli(hostileRunArgs(server));
     await server.close();
     const rss = r.peakRssMb ?? 999;
     say(

@@ -9,6 +9,24 @@ import net from 'node:net';
 export type HostileMode = 'hang' | 'flood' | 'reset' | 'garbage' | 'drip' | 'lie';
 export const HOSTILE_MODES: HostileMode[] = ['hang', 'flood', 'reset', 'garbage', 'drip', 'lie'];
 
+/** The arguments of a whole `--tags all` run against a hostile server, console report on. */
+export function hostileRunArgs(server: HostileServer): string[] {
+  const { udp, tcp, http } = server.ports;
+  return [
+    'run',
+    '--tags',
+    'all',
+    '--port',
+    `udp=${udp}`,
+    '--port',
+    `tcp=${tcp}`,
+    '--port',
+    `http=${http}`,
+    '--reporter',
+    'console',
+  ];
+}
+
 export interface HostileServer {
   ports: { udp: number; tcp: number; http: number };
   close(): Promise<void>;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt } from '../helpers/cli-process.js';
-import { HOSTILE_MODES, startHostile } from '../helpers/hostile-servers.js';
+import { HOSTILE_MODES, hostileRunArgs, startHostile } from '../helpers/hostile-servers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'netgrade-hostile-'));
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
@@ -26,19 +26,8 @@ describe.concurrent('a whole run against a hostile server', () => {
       const server = await startHostile(mode);
       onTestFinished(() => server.close());
       const file = (ext: string) => path.join(tmp, `${mode}.${ext}`);
-      const { udp, tcp, http } = server.ports;
       const r = await cli([
-        'run',
-        '--tags',
-        'all',
-        '--port',
-        `udp=${udp}`,
-        '--port',
-        `tcp=${tcp}`,
-        '--port',
-        `http=${http}`,
-        '--reporter',
-        'console',
+        ...hostileRunArgs(server),
         '--reporter',
         `json=${file('json')}`,
         '--reporter',

@@ -82,7 +82,9 @@ export function caseIdentity({ spec, def }: { spec: Spec; def: CaseDef }) {
 export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
   const start = Date.now();
   const transcript = new Transcript(start);
-  const signal = opts.discard ? AbortSignal.any([opts.signal, opts.discard]) : opts.signal;
+  // Aborted when the case ends too: a step still running behind a cut-off case stops, and opens nothing more.
+  const ended = new AbortController();
+  const signal = AbortSignal.any([opts.signal, ended.signal, ...(opts.discard ? [opts.discard] : [])]);
   const ctx: CaseContext = {
     spec: opts.spec,
     def: opts.def,
@@ -127,6 +129,7 @@ export async function runCase(opts: CaseRunOptions): Promise<CaseResult> {
       : `netgrade could not run this case: ${(err as Error).message}`;
     return done({ status: 'errored', failure: { message } });
   } finally {
+    ended.abort();
     clearTimeout(timer);
     if (onDiscard) opts.discard?.removeEventListener('abort', onDiscard);
     for (const c of ctx.named.values()) c.close();

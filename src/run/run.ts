@@ -212,7 +212,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       );
       const t = quiet ? 'stopped' : await Promise.race([tryCase(p, 'shared', discard.signal), stopped]);
       stoppers.delete(p);
-      if (t === 'stopped') return void tried.set(p, { result: stoppedResult(p, quiet!.deadline) });
+      // A stopped case settles like any attempt (--bail, a crash), not as a bare failure.
+      if (t === 'stopped')
+        return void tried.set(p, { result: stoppedResult(p, quiet!.deadline), attempt: attemptOf(p, 'shared') });
       tried.set(p, t);
       const silentAnswer =
         'result' in t &&

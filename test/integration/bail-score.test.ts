@@ -1,5 +1,6 @@
 // --bail stops at the first failure; the cases it cut short read as skipped but keep their
 // points (none earned), so the score is out of the same total as a whole run's.
+import { createServer, type Server } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/commands/run.js';
@@ -62,5 +63,28 @@ describe('--bail', () => {
     expect(bailed.json.summary.maxPoints).toBe(whole.json.summary.maxPoints);
     expect(bailed.json.summary.points).toBeLessThan(whole.json.summary.points);
     expect(bailed.json.summary.points).toBeLessThan(bailed.json.summary.maxPoints);
+  });
+
+  it('reads the cases stopped because the server went quiet as cut short, not failed', async ({ onTestFinished }) => {
+    // Accepts connections and never answers: the first case waits out its deadline and bails.
+    const sockets = new Set<import('node:net').Socket>();
+    const silent: Server = createServer((s) => void sockets.add(s.on('error', () => {})));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    onTestFinished(() => {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    });
+    const port = (silent.address() as { port: number }).port;
+    const bailed = await runJson(port, { bail: true, timeout: '300' });
+    expect(bailed.code).toBe(1);
+    const failed = bailed.json.cases.filter((c) => c.status === 'failed');
+    expect(failed).toHaveLength(1);
+    const rest = bailed.json.cases.filter((c) => c.status !== 'failed' && !c.message?.startsWith('not selected'));
+    expect(rest.length).toBeGreaterThan(5);
+    for (const c of rest)
+      expect({ status: c.status, message: c.message }).toEqual({
+        status: 'skipped',
+        message: `not run: --bail stopped the run when ${failed[0].id} failed`,
+      });
   });
 });

@@ -15,21 +15,26 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((close) => close()));
 });
 
-/** Answers every request with `body` under a Content-Length of `length(body)`, then closes. */
-async function lyingLengthServer(body: string, length: (body: string) => number): Promise<number> {
+/** Answers every request with `body` under a Content-Length of `length(body)`, then closes (`closeAfterMs` later). */
+async function lyingLengthServer(
+  body: string,
+  length: (body: string) => number,
+  closeAfterMs: number | 'never' = 0,
+): Promise<number> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
-    s.once('data', () =>
-      s.end(
+    s.once('data', () => {
+      s.write(
         Buffer.from(
           `HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${length(body)}\r\nConnection: close\r\n\r\n${body}`,
           'utf8',
         ),
-      ),
-    );
+      );
+      if (closeAfterMs !== 'never') setTimeout(() => s.end(), closeAfterMs);
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   open.push(() => {
@@ -79,11 +84,12 @@ cases:
 );
 
 const LISTING = 'ü-1: 한국어\nlast: pair\n';
-const runAgainst = (port: number, only?: string): Promise<RunResult> =>
+const runAgainst = (port: number, only?: string, timeoutMs?: number): Promise<RunResult> =>
   run({
     specs: [SPEC],
     host: '127.0.0.1',
     ports: { http: port },
+    timeoutMs,
     selection: { tags: 'all', grep: only ? new RegExp(`^${only.replace('.', '\\.')}$`) : undefined },
   });
 const lengthFailure = (said: number, came: number): Outcome => ({
@@ -102,6 +108,25 @@ describe('a Content-Length that disagrees with the body, then a close', () => {
     // Alone, each case gets the verdict it got among the others.
     for (const c of full.cases)
       expect(outcomes(await runAgainst(port, c.id))[c.id], c.id).toEqual(outcomes(full)[c.id]);
+  });
+
+  it('a close that comes 300 ms after the extra bytes gets the same verdicts as one that comes at once', async () => {
+    const [atOnce, later] = [
+      await lyingLengthServer(LISTING, (b) => b.length),
+      await lyingLengthServer(LISTING, (b) => b.length, 300),
+    ];
+    expect(outcomes(await runAgainst(later))).toEqual(outcomes(await runAgainst(atOnce)));
+  });
+
+  it('a server that never closes is read on for a second at most, not to the step deadline', async () => {
+    const port = await lyingLengthServer(LISTING, (b) => b.length, 'never');
+    const full = await runAgainst(port, undefined, 6000);
+    expect(outcomes(full)['l.content-length']).toEqual({
+      status: 'failed',
+      message: `Content-Length says ${LISTING.length} but 7 more bytes came right after that body`,
+      stepLabel: 'step 1',
+    });
+    for (const c of full.cases) expect(c.durationMs, c.id).toBeLessThan(2500);
   });
 
   it('a Content-Length larger than what came fails the framing rule; the body rules judge what came', async () => {

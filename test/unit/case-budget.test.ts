@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCase } from '../../src/run/case.js';
+import { stepClient } from '../../src/run/steps/common.js';
 import { TcpClient } from '../../src/transport/tcp.js';
 import type { CaseDef, Spec } from '../../src/spec/types.js';
 
@@ -51,4 +52,57 @@ describe('the case budget', () => {
     expect(serverSide?.destroyed).toBe(true);
     server.close();
   }, 15_000);
+
+  it('closes a connection that completes after the scheduler discarded the attempt', async () => {
+    const sides: net.Socket[] = [];
+    const server = net.createServer((s) => {
+      sides.push(s);
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as net.AddressInfo).port;
+    const def: CaseDef = {
+      id: 'x.slow-connect',
+      title: 'connects slowly',
+      requirement: 'r',
+      tags: ['core'],
+      points: 1,
+      exclusive: false,
+      steps: [{ send: 'x' }],
+      location: { file: 'x.yaml', line: 1, col: 1 },
+    };
+    const spec: Spec = { name: 'x', title: 'x', service: 'tcp', port, vars: {}, cases: [def], file: 'x.yaml' };
+    const discard = new AbortController();
+    let connected!: (c: TcpClient) => void;
+    const late = new Promise<TcpClient>((resolve) => (connected = resolve));
+    let stepEnded!: Promise<unknown>;
+    const result = await runCase({
+      spec,
+      def,
+      endpoint: { host: '127.0.0.1', address: '127.0.0.1', family: 4, port },
+      vars: {},
+      defaultTimeoutMs: 1000,
+      signal: new AbortController().signal,
+      discard: discard.signal,
+      seed: 1,
+      // The connect completes only after the discard: the case has ended and closed what it knew of.
+      stepRunner: async (ctx) => {
+        const open = async () => {
+          discard.abort();
+          await new Promise((r) => setTimeout(r, 20));
+          const c = await TcpClient.connect({ endpoint: ctx.endpoint, deadline: Date.now() + 1000 });
+          connected(c);
+          return c;
+        };
+        stepEnded = stepClient(ctx, { named: undefined, kind: TcpClient, mismatch: '', open }).catch((e) => e);
+        await stepEnded;
+      },
+    });
+    expect(result.failure?.message).toBe('netgrade could not run this case: the scheduler discarded this attempt');
+    const client = await late;
+    expect(((await stepEnded) as Error).message).toBe('the case ended while this step was connecting');
+    expect(client.open).toBe(false);
+    await expect.poll(() => sides.length === 1 && sides[0].destroyed).toBe(true);
+    server.close();
+  });
 });

@@ -41,6 +41,12 @@ export async function stepClient<C extends TcpClient | UdpClient>(
   if (existing instanceof o.kind) return existing as C;
   if (existing) throw new CaseErrored(`client "${o.named}" ${o.mismatch}`);
   const client = await o.open().catch(failFrom);
+  if (ctx.signal.aborted) {
+    // The case ended (discarded, cut off, interrupted) while this client connected: its sockets were closed already.
+    if (client instanceof TcpClient) client.destroy();
+    else client.close();
+    throw new CaseErrored('the case ended while this step was connecting');
+  }
   ctx.opened.add(client);
   if (o.named) ctx.named.set(o.named, client);
   return client;

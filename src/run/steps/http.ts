@@ -104,6 +104,8 @@ interface Received {
 
 /** How many bytes after a whole response netgrade reads to judge them. */
 const EXTRA_BYTES_SEEN = 64 * 1024;
+/** How long a response with more body than its Content-Length is read on for the close netgrade asked for. */
+const READ_ON_MS = 1000;
 
 /** RFC 9110 §15.2: a 1xx other than 101 is interim; the final response follows it. */
 const isInterim = (res: HttpResponse) =>
@@ -125,8 +127,23 @@ function parseFinal(bytes: Buffer, method: string, closed: boolean): ParseResult
   return p;
 }
 
-/** Reads one response: until the parser has a whole one, the server closes, or the deadline. */
-async function readResponse(client: TcpClient, method: string, deadline: number, fresh: boolean): Promise<Received> {
+/** Whether the request's head says `Connection: close` (a raw request may not). */
+function asksToClose(writes: Write[]): boolean {
+  const head = Buffer.concat(writes.map((w) => w.data)).toString('latin1').split('\r\n\r\n')[0];
+  return /^connection:[ \t]*(?:[^\r\n]*,[ \t]*)?close[ \t]*(?:,[^\r\n]*)?$/im.test(head);
+}
+
+/**
+ * Reads one response: until the parser has a whole one, the server closes, or the deadline. `fresh`: the connection
+ * is this request's own; `askedClose`: the request said Connection: close, so a close is due after the response.
+ */
+async function readResponse(
+  client: TcpClient,
+  method: string,
+  deadline: number,
+  fresh: boolean,
+  askedClose: boolean,
+): Promise<Received> {
   let parsed: { response: HttpResponse; rest: Buffer } | undefined;
   let wholeBeforeEnd = false;
   const r = await client.read(deadline, (bytes, closed) => {
@@ -157,10 +174,11 @@ async function readResponse(client: TcpClient, method: string, deadline: number,
     const closed = () => client.peerClosedAt !== undefined || client.error !== undefined;
     const moreBody =
       extra.length > 0 && extra.length < EXTRA_BYTES_SEEN && contentLengthMismatch(parsed.response, extra);
-    if (moreBody && !closed()) {
+    if (moreBody && askedClose && !closed()) {
       // More body than Content-Length said, on a connection netgrade asked to close: read on to the
-      // close, so the body judged is all the server sent and does not depend on when its close came.
-      const more = await client.read(deadline, (b) => extra.length + b.length >= EXTRA_BYTES_SEEN);
+      // close (a second at most), so the body judged is all the server sent, whenever its close came.
+      const readOn = Math.min(deadline, Date.now() + READ_ON_MS);
+      const more = await client.read(readOn, (b) => extra.length + b.length >= EXTRA_BYTES_SEEN);
       extra = Buffer.concat([extra, more.bytes]);
     }
     // Bytes after a Content-Length body count whether or not the server closed: one that ignores
@@ -270,7 +288,7 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
       timeoutMs,
       beforePiece: (k) => answeredEarly(client, k, writes.length),
     });
-    const got = await readResponse(client, method, deadline, fresh);
+    const got = await readResponse(client, method, deadline, fresh, fresh && asksToClose(writes));
     let closedAfter: boolean | undefined;
     if (step.expect?.keepAlive && got.response) {
       const saidClose = /(^|,)\s*close\s*(,|$)/i.test(header(got.response, 'connection') ?? '');

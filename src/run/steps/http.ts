@@ -129,7 +129,9 @@ function parseFinal(bytes: Buffer, method: string, closed: boolean): ParseResult
 
 /** Whether the request's head says `Connection: close` (a raw request may not). */
 function asksToClose(writes: Write[]): boolean {
-  const head = Buffer.concat(writes.map((w) => w.data)).toString('latin1').split('\r\n\r\n')[0];
+  const head = Buffer.concat(writes.map((w) => w.data))
+    .toString('latin1')
+    .split('\r\n\r\n')[0];
   return /^connection:[ \t]*(?:[^\r\n]*,[ \t]*)?close[ \t]*(?:,[^\r\n]*)?$/im.test(head);
 }
 

@@ -273,8 +273,9 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
   const state = ctx.http;
   if (step.client && state.closedAsAnnounced.has(step.client)) return;
   const timeoutMs = stepTimeout(ctx, step);
-  const deadline = Date.now() + timeoutMs;
   const { writes, method, url } = await requestWrites(ctx, step, vars);
+  // The deadline is the server's time: it starts once netgrade has built the request (16 MiB takes a while).
+  const deadline = Date.now() + timeoutMs;
   const client = await tcpConnection(ctx, { named: step.client, label, deadline, mismatch: 'is not a tcp connection' });
   const fresh = !step.client;
   try {

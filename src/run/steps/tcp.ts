@@ -27,10 +27,12 @@ async function readReply(client: TcpClient, expect: ReplyExpect, deadline: numbe
 
 async function tcpExchange(ctx: CaseContext, step: Step, ref: ClientRef): Promise<void> {
   const timeoutMs = stepTimeout(ctx, step);
+  const writes = renderWrites(step.send!, ref.vars);
+  // The deadline is the server's time: it starts once netgrade has built what it sends.
   const deadline = Date.now() + timeoutMs;
   const client = await tcpConnection(ctx, { named: step.client, label: ref.label, deadline, mismatch: NOT_TCP });
   try {
-    await writeAll(ctx, step, client, { writes: renderWrites(step.send!, ref.vars), deadline, timeoutMs });
+    await writeAll(ctx, step, client, { writes, deadline, timeoutMs });
     const then = step.then ?? (step.client ? 'keep-open' : 'half-close');
     if (then === 'reset') return client.reset();
     if (then === 'close') return client.close();

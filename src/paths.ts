@@ -17,3 +17,5 @@ export const SCHEMA_PATH = path.join(PACKAGE_ROOT, 'schema', 'spec.schema.json')
 export const BUILTIN_DIR = path.join(PACKAGE_ROOT, 'specs');
 /** The schema's validator compiled at build time (scripts/build-validator.mjs). */
 export const PRECOMPILED_VALIDATOR = path.join(PACKAGE_ROOT, 'dist', 'schema', 'spec-validator.cjs');
+/** The built-in specs, parsed at build time (scripts/build-spec-cache.mjs), keyed by display name and text. */
+export const PARSED_SPECS = path.join(PACKAGE_ROOT, 'dist', 'schema', 'builtin-specs.json');

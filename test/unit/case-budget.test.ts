@@ -7,6 +7,22 @@ import { stepClient } from '../../src/run/steps/common.js';
 import { TcpClient } from '../../src/transport/tcp.js';
 import type { CaseDef, Spec } from '../../src/spec/types.js';
 
+/** A one-step tcp case (send `x`) and its spec, against `port`. */
+function tcpCase(id: string, port: number, timeoutMs?: number): { def: CaseDef; spec: Spec } {
+  const def: CaseDef = {
+    id,
+    title: id,
+    requirement: 'r',
+    tags: ['core'],
+    points: 1,
+    exclusive: false,
+    timeoutMs,
+    steps: [{ send: 'x' }],
+    location: { file: 'x.yaml', line: 1, col: 1 },
+  };
+  return { def, spec: { name: 'x', title: 'x', service: 'tcp', port, vars: {}, cases: [def], file: 'x.yaml' } };
+}
+
 describe('the case budget', () => {
   it('errors a case whose step never ends and destroys the sockets it opened', async () => {
     let serverSide: net.Socket | undefined;
@@ -18,18 +34,7 @@ describe('the case budget', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as net.AddressInfo).port;
-    const def: CaseDef = {
-      id: 'x.hang',
-      title: 'hangs',
-      requirement: 'r',
-      tags: ['core'],
-      points: 1,
-      exclusive: false,
-      timeoutMs: 100,
-      steps: [{ send: 'x' }],
-      location: { file: 'x.yaml', line: 1, col: 1 },
-    };
-    const spec: Spec = { name: 'x', title: 'x', service: 'tcp', port, vars: {}, cases: [def], file: 'x.yaml' };
+    const { def, spec } = tcpCase('x.hang', port, 100);
     const result = await runCase({
       spec,
       def,
@@ -61,17 +66,7 @@ describe('the case budget', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as net.AddressInfo).port;
-    const def: CaseDef = {
-      id: 'x.slow-connect',
-      title: 'connects slowly',
-      requirement: 'r',
-      tags: ['core'],
-      points: 1,
-      exclusive: false,
-      steps: [{ send: 'x' }],
-      location: { file: 'x.yaml', line: 1, col: 1 },
-    };
-    const spec: Spec = { name: 'x', title: 'x', service: 'tcp', port, vars: {}, cases: [def], file: 'x.yaml' };
+    const { def, spec } = tcpCase('x.slow-connect', port);
     const discard = new AbortController();
     let connected!: (c: TcpClient) => void;
     const late = new Promise<TcpClient>((resolve) => (connected = resolve));

@@ -331,27 +331,7 @@ export const KV_FAULTS: KvFault[] = [
     // without Connection: close keep the true length, as on a persistent connection the cut
     // tail would be read as the start of the next response and fail kv.keep-alive too.
     id: 'kv.content-length',
-    start: () =>
-      startBrokenHttp({
-        handle: (req, next) => {
-          const res = next(req);
-          if (!(isRequest(req, 'GET', '/') || isRequest(req, 'HEAD', '/')) || res.body === undefined) return res;
-          return {
-            ...res,
-            body: res.body
-              .split('\n')
-              .filter(Boolean)
-              .sort()
-              .map((l) => `${l}\n`)
-              .join(''),
-          };
-        },
-        bytes: (out, req, res) => {
-          if (!asksClose(req)) return out;
-          const { head, body } = splitHead(out);
-          return joinHead(head.replace(/^Content-Length: \d+$/m, `Content-Length: ${(res.body ?? '').length}`), body);
-        },
-      }),
+    start: () => charCountingStore('utf8-last'),
     message: /^Content-Length says \d+ but the body that came before close is \d+ bytes$/,
     stepLabel: 'GET /',
     // Each stored "ü-<uid>: 한국어-<uid>" pair is 7 bytes longer in UTF-8 than in UTF-16 code units.
@@ -434,3 +414,25 @@ export const KV_FAULTS: KvFault[] = [
     stepLabel: '20 POSTs at once',
   },
 ];
+
+/**
+ * A store whose Content-Length counts UTF-16 code units (JavaScript's body.length), on requests that say
+ * Connection: close, with the listing sorted so the UTF-8 pairs ("ü-...") come last (only their bytes are cut
+ * off) or first (the short count cuts other cases' pairs off the end).
+ */
+export function charCountingStore(utf8: 'utf8-last' | 'utf8-first'): Promise<BrokenServer> {
+  return startBrokenHttp({
+    handle: (req, next) => {
+      const res = next(req);
+      if (!(isRequest(req, 'GET', '/') || isRequest(req, 'HEAD', '/')) || res.body === undefined) return res;
+      const lines = res.body.split('\n').filter(Boolean).sort();
+      if (utf8 === 'utf8-first') lines.reverse();
+      return { ...res, body: lines.map((l) => `${l}\n`).join('') };
+    },
+    bytes: (out, req, res) => {
+      if (!asksClose(req)) return out;
+      const { head, body } = splitHead(out);
+      return joinHead(head.replace(/^Content-Length: \d+$/m, `Content-Length: ${(res.body ?? '').length}`), body);
+    },
+  });
+}

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/result.js';
 import { run } from '../../src/run/run.js';
 import { parseSpec } from '../../src/spec/load.js';
-import { asksClose, isRequest, joinHead, runKv, splitHead, startBrokenHttp } from '../helpers/broken-http.js';
+import { runKv } from '../helpers/broken-http.js';
+import { charCountingStore } from '../helpers/kv-faults.js';
 import { outcomes, passedExcept, type Outcome } from '../helpers/run-spec.js';
 
 const open: Array<() => Promise<void>> = [];
@@ -149,27 +150,7 @@ describe('kv-http against a store whose Content-Length counts characters', () =>
   it('fails kv.content-length alone, and every other case gets the verdict it gets when run alone', async ({
     onTestFinished,
   }) => {
-    const server = await startBrokenHttp({
-      handle: (req, next) => {
-        const res = next(req);
-        if (!isRequest(req, 'GET', '/') || res.body === undefined) return res;
-        return {
-          ...res,
-          body: res.body
-            .split('\n')
-            .filter(Boolean)
-            .sort()
-            .reverse()
-            .map((l) => `${l}\n`)
-            .join(''),
-        };
-      },
-      bytes: (out, req, res) => {
-        if (!asksClose(req)) return out;
-        const { head, body } = splitHead(out);
-        return joinHead(head.replace(/^Content-Length: \d+$/m, `Content-Length: ${(res.body ?? '').length}`), body);
-      },
-    });
+    const server = await charCountingStore('utf8-first');
     onTestFinished(() => server.close());
     const full = await runKv(server.port);
     const cl = full.cases.find((c) => c.id === 'kv.content-length')!;

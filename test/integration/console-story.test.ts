@@ -21,8 +21,8 @@ import { drawnFor, SEED } from '../helpers/run-spec.js';
 
 const GOLDEN = path.resolve('test/fixtures/console');
 
-/** What the console prints for a run (no colour, no progress line), times and ports normalised. */
-export function consoleText(result: RunResult, opts: { verbose?: boolean } = {}): string {
+/** A reporter environment without a TTY whose stdout is kept in `chunks`. */
+function capturedEnv(): { env: ReporterEnv; chunks: string[] } {
   const chunks: string[] = [];
   const env = {
     stdout: { write: (s: string) => chunks.push(s), isTTY: false },
@@ -30,6 +30,12 @@ export function consoleText(result: RunResult, opts: { verbose?: boolean } = {})
     env: {},
     cwd: process.cwd(),
   } as unknown as ReporterEnv;
+  return { env, chunks };
+}
+
+/** What the console prints for a run (no colour, no progress line), times and ports normalised. */
+export function consoleText(result: RunResult, opts: { verbose?: boolean } = {}): string {
+  const { env, chunks } = capturedEnv();
   const reporter = consoleReporter(env, { color: false, progress: false, verbose: opts.verbose });
   const selected = result.cases.filter((c) => c.status !== 'skipped').length;
   reporter.onRunStart?.({ specs: result.specs, target: result.target, selected });
@@ -156,13 +162,7 @@ describe('the console tells one story per run', () => {
         expect(text).toContain('Points 10/10');
         expect(text.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
       }
-      const chunks: string[] = [];
-      const env = {
-        stdout: { write: (s: string) => chunks.push(s), isTTY: false },
-        stderr: { write: () => true },
-        env: {},
-        cwd: process.cwd(),
-      } as unknown as ReporterEnv;
+      const { env, chunks } = capturedEnv();
       await githubReporter(env).onRunEnd(result);
       const lines = chunks.join('').split('\n');
       expect(lines.filter((l) => l.startsWith('::error ')).length).toBe(

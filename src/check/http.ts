@@ -2,11 +2,12 @@
 // (expectations, what the server did) → a Failure or nothing. Framing
 // mistakes fail only the framing rules a step asks for, so one mistake in
 // line ends does not hide whether the status codes are right.
-import { header, headerAll, type Deviation, type DeviationCode, type HttpResponse } from '../http/response.js';
+import { declaredLength, header, headerAll, type Deviation, type DeviationCode, type HttpResponse } from '../http/response.js';
 import { parseSetCookie, cookieAttribute, cookieLifetime, type SetCookieCheck } from '../http/set-cookie.js';
 import type { FramingRule } from '../spec/types.js';
 import { previewBytes } from '../text/escape.js';
 import type { Failure } from '../model/result.js';
+import { MAX_EXCHANGE_BYTES } from '../transport/errors.js';
 import { judge, wantedAll, type MatchSet, type Subject } from './predicate.js';
 
 /** A header's matchers (src/spec/matchers.ts), and whether it is there at all. */
@@ -102,6 +103,16 @@ function noResponse(e: HttpExpect, o: HttpObservation): Failure | undefined {
 export function cutShort(e: HttpExpect, o: HttpObservation): Failure | undefined {
   const res = o.response!;
   if (o.capped) {
+    const declared = declaredLength(res);
+    // An honest Content-Length over the cap is most often a store that kept every earlier run's pairs.
+    if (declared && 'length' in declared && declared.length > MAX_EXCHANGE_BYTES)
+      return {
+        message:
+          `the response says Content-Length: ${declared.length}, more than the 1 MiB netgrade reads; if this is a ` +
+          'listing, your store has grown with the pairs of earlier runs: restart your server to empty it',
+        expected: 'a response of at most 1 MiB',
+        actual: responseHead(res),
+      };
     return {
       message: 'the server sent more than 1 MiB without finishing the response; netgrade stopped reading',
       expected: 'a whole response',

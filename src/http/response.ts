@@ -416,7 +416,7 @@ function frameBody(res: HttpResponse, buf: Buffer, opts: ParseOptions): ParseRes
 }
 
 // RFC 9112 §6.3 rule 5: a list of identical values is acceptable, differing ones are not.
-function declaredLength(res: HttpResponse): { length: number } | { problem: string } | null {
+export function declaredLength(res: HttpResponse): { length: number } | { problem: string } | null {
   const values = headerAll(res, 'content-length');
   if (values.length === 0) return null;
   const items = values.flatMap((v) => v.split(',')).map(trimOws);

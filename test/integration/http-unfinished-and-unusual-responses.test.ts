@@ -102,6 +102,22 @@ describe('a response netgrade never saw whole is not an answer', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('a whole listing over the 1 MiB cap says how long it is and that the store may hold earlier runs', async () => {
+    const body = 'k: v\n'.repeat(300_000); // 1.5 MB, as a store kept through many runs lists
+    const port = await rawServer((s) =>
+      s.end(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nETag: "x"\r\nConnection: close\r\n\r\n${body}`),
+    );
+    const grown =
+      `failed: the response says Content-Length: ${body.length}, more than the 1 MiB netgrade reads; if this is a ` +
+      'listing, your store has grown with the pairs of earlier runs: restart your server to empty it';
+    expect(messages(await runHostile(port))).toEqual({
+      'h.get': grown,
+      'h.crlf': grown,
+      'h.content-length': grown,
+      'h.capture': grown,
+    });
+  });
+
   it('a status line and a close is not a 200 (nor lines that end in CRLF)', async () => {
     const port = await rawServer((s) => s.end('HTTP/1.1 200'));
     const cut =

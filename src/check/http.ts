@@ -2,12 +2,18 @@
 // (expectations, what the server did) → a Failure or nothing. Framing
 // mistakes fail only the framing rules a step asks for, so one mistake in
 // line ends does not hide whether the status codes are right.
-import { declaredLength, header, headerAll, type Deviation, type DeviationCode, type HttpResponse } from '../http/response.js';
+import {
+  declaredLength,
+  header,
+  headerAll,
+  type Deviation,
+  type DeviationCode,
+  type HttpResponse,
+} from '../http/response.js';
 import { parseSetCookie, cookieAttribute, cookieLifetime, type SetCookieCheck } from '../http/set-cookie.js';
 import type { FramingRule } from '../spec/types.js';
 import { previewBytes } from '../text/escape.js';
 import type { Failure } from '../model/result.js';
-import { MAX_EXCHANGE_BYTES } from '../transport/errors.js';
 import { judge, wantedAll, type MatchSet, type Subject } from './predicate.js';
 
 /** A header's matchers (src/spec/matchers.ts), and whether it is there at all. */
@@ -54,6 +60,8 @@ export interface HttpObservation {
   peerClosed: boolean;
   /** netgrade stopped reading at its byte cap before the response was whole. */
   capped?: boolean;
+  /** That cap (bytes). */
+  capBytes?: number;
   /** For keepAlive: did the server close after this response? */
   closedAfter?: boolean;
   now: Date;
@@ -100,17 +108,19 @@ function noResponse(e: HttpExpect, o: HttpObservation): Failure | undefined {
  * have to stop reading first. "HTTP/1.1 200" and a close, or an endless chunk, passed
  * `status: 200` (and `framing: [crlf]`) when the parser's best effort was judged as an answer.
  */
+const mib = (n: number) => (n % 1048576 === 0 ? `${n / 1048576} MiB` : `${n} bytes`);
+
 export function cutShort(e: HttpExpect, o: HttpObservation): Failure | undefined {
   const res = o.response!;
   if (o.capped) {
     const declared = declaredLength(res);
     // An honest Content-Length over the cap is most often a store that kept every earlier run's pairs.
-    if (declared && 'length' in declared && declared.length > MAX_EXCHANGE_BYTES)
+    if (declared && 'length' in declared && o.capBytes !== undefined && declared.length > o.capBytes)
       return {
         message:
-          `the response says Content-Length: ${declared.length}, more than the 1 MiB netgrade reads; if this is a ` +
-          'listing, your store has grown with the pairs of earlier runs: restart your server to empty it',
-        expected: 'a response of at most 1 MiB',
+          `the response says Content-Length: ${declared.length}, more than the ${mib(o.capBytes)} netgrade reads; ` +
+          'if this is a listing, your store has grown with the pairs of earlier runs: restart your server to empty it',
+        expected: `a response of at most ${mib(o.capBytes)}`,
         actual: responseHead(res),
       };
     return {

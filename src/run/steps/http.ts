@@ -18,6 +18,7 @@ import {
 import { parseSetCookie } from '../../http/set-cookie.js';
 import { renderTemplate } from '../../spec/template.js';
 import type { Capture, Step, StepExpect } from '../../spec/types.js';
+import { MAX_EXCHANGE_BYTES } from '../../transport/errors.js';
 import type { TcpClient } from '../../transport/tcp.js';
 import { causedBy, unansweredCause, type CaseContext } from '../context.js';
 import { renderBytes, renderWrites, type Write } from '../payload.js';
@@ -303,6 +304,7 @@ async function httpExchange(ctx: CaseContext, step: Step, label: string, vars: R
       timeoutMs,
       error: got.error && { code: got.error.code, message: got.error.message },
       closedAfter,
+      capBytes: MAX_EXCHANGE_BYTES,
       now: new Date(),
     };
     // A response cut short says so, rather than "the response has no ETag header" from a capture.

@@ -112,7 +112,9 @@ export class TcpClient {
     if (kept.length > 0) {
       if (this.size + kept.length > this.buf.length) {
         // Unzeroed: only bytes[0, size) are ever read, and zeroing would touch every page of a 1 MiB buffer.
-        const grown = Buffer.allocUnsafe(Math.min(cap, Math.max(this.size + kept.length, this.buf.length * 2, 4096)));
+        // A flood (a full 64 KiB read) goes straight to the cap: growing there by doubling copied it all twice.
+        const want = kept.length >= 65536 ? cap : Math.max(this.size + kept.length, this.buf.length * 2, 4096);
+        const grown = Buffer.allocUnsafe(Math.min(cap, want));
         this.buf.copy(grown, 0, 0, this.size);
         this.buf = grown;
       }

@@ -189,15 +189,21 @@ function framing(e: HttpExpect, o: HttpObservation): Failure | undefined {
 // ---- headers ----------------------------------------------------------------
 
 /** A header's value as a subject: every field of that name joined, as the bytes the server sent. */
-function headerSubject(name: string, res: HttpResponse): Subject | undefined {
+function headerSubject(name: string, res: HttpResponse, receivedAt?: Date): Subject | undefined {
   const all = headerAll(res, name);
   if (all.length === 0) return undefined;
-  return { kind: 'header', name, bytes: Buffer.from(all.join(', '), 'latin1'), header: (other) => header(res, other) };
+  const bytes = Buffer.from(all.join(', '), 'latin1');
+  return { kind: 'header', name, bytes, header: (other) => header(res, other), receivedAt };
 }
 
 /** One header against its expectations: its presence here, its value by the matcher table. */
-export function headerProblem(name: string, m: HeaderExpect, res: HttpResponse): Failure | undefined {
-  const subject = headerSubject(name, res);
+export function headerProblem(
+  name: string,
+  m: HeaderExpect,
+  res: HttpResponse,
+  receivedAt?: Date,
+): Failure | undefined {
+  const subject = headerSubject(name, res, receivedAt);
   const all = headerAll(res, name);
   const actual = all.length ? all.map((v) => `${name}: ${showField(v)}`).join('\n') : `(no ${name} header)`;
   if (m.present === false)
@@ -222,7 +228,7 @@ export function headerProblem(name: string, m: HeaderExpect, res: HttpResponse):
 
 function headers(e: HttpExpect, o: HttpObservation): Failure | undefined {
   for (const [name, m] of e.headers ?? []) {
-    const problem = headerProblem(name, m, o.response!);
+    const problem = headerProblem(name, m, o.response!, o.now);
     if (problem) return problem;
   }
   return undefined;

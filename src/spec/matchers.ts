@@ -30,6 +30,8 @@ export interface Subject {
   bytes: Buffer;
   /** The other headers of the same response, for a matcher that compares with one (notAfter). */
   header?: (name: string) => string | undefined;
+  /** When the response came, by netgrade's clock (nearNow). */
+  receivedAt?: Date;
 }
 
 /** What a spec writes for each kind of argument. */
@@ -230,6 +232,34 @@ export const MATCHERS = {
       return mine.date.getTime() > ref.date.getTime()
         ? `${s.name} (${value}) is later than ${other} (${theirs}); it must not be in the future`
         : undefined;
+    },
+  }),
+  nearNow: matcher({
+    arg: 'count',
+    subjects: ['header'],
+    description:
+      "An HTTP date within this many seconds of netgrade's clock when the response came: a Date header is the time " +
+      'the response was sent (RFC 9110 §6.6.1), not a constant.',
+    schema: { type: 'integer', minimum: 1, maximum: 86400 },
+    expected: (n) => `within ${n} s of the time the response came`,
+    test: (n, s) => {
+      const value = s.bytes.toString('latin1');
+      const mine = parseHttpDate(value);
+      if (!mine) return `${s.name} ${explainDate(value)}`;
+      if (!s.receivedAt) return undefined;
+      const off = Math.round((mine.date.getTime() - s.receivedAt.getTime()) / 1000);
+      if (Math.abs(off) <= n) return undefined;
+      const abs = Math.abs(off);
+      const by =
+        abs >= 2 * 86400
+          ? `${Math.round(abs / 86400)} days`
+          : abs >= 3600
+            ? `${(abs / 3600).toFixed(1)} h`
+            : `${abs} s`;
+      return (
+        `${s.name} is "${escapeBytes(s.bytes)}", ${by} ${off < 0 ? 'before' : 'after'} the response came ` +
+        `(${s.receivedAt.toUTCString()}); it must be the time the response was sent, within ${n} s`
+      );
     },
   }),
   laterThan: matcher({

@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/result.js';
 import { loadSpecs } from '../../src/spec/load.js';
 import net from 'node:net';
-import { runKv, startProxiedHttp, startSilentServer, type BrokenServer } from '../helpers/broken-http.js';
+import {
+  joinHead,
+  runKv,
+  splitHead,
+  startBrokenHttp,
+  startProxiedHttp,
+  startSilentServer,
+  type BrokenServer,
+} from '../helpers/broken-http.js';
 import { KV_FAULTS as FAULTS } from '../helpers/kv-faults.js';
 import { outcomes, passedExcept, type Outcome } from '../helpers/run-spec.js';
 
@@ -48,6 +56,34 @@ describe.concurrent('kv-http against a server with one bug', () => {
     };
     expect(outcomes(result)).toEqual(passedExcept(result, { [id]: failure }));
     also?.(failureOf(result, id)!.message);
+  });
+
+  it('kv.date fails a server whose Date is a constant in perfect form, and only kv.date', async ({
+    onTestFinished,
+  }) => {
+    const constant = 'Sun, 06 Nov 1994 08:49:37 GMT';
+    const server = await startBrokenHttp({
+      bytes: (out) => {
+        const { head, body } = splitHead(out);
+        return joinHead(head.replace(/^Date: .*$/m, `Date: ${constant}`), body);
+      },
+    });
+    onTestFinished(() => server.close());
+    const result = await runKv(server.port);
+    expect(outcomes(result)).toEqual(
+      passedExcept(result, {
+        'kv.date': {
+          status: 'failed',
+          message: expect.stringMatching(
+            new RegExp(
+              `^Date is "${constant}", \\d+ days before the response came \\([^)]+ GMT\\); ` +
+                'it must be the time the response was sent, within 900 s$',
+            ),
+          ),
+          stepLabel: 'step 1',
+        },
+      }),
+    );
   });
 
   // What each case says when the server never answers: which step waited, and how long.

@@ -76,6 +76,7 @@ describe('the schema and the table agree', () => {
       'imfFixdate',
       'entityTag',
       'notAfter',
+      'nearNow',
       'laterThan',
     ]);
     expect(Object.keys(schema.definitions.tcpExpect.properties)).toStrictEqual([
@@ -174,6 +175,15 @@ const EXAMPLES: Record<
     message:
       'X (Sun, 06 Nov 1994 08:49:39 GMT) is later than Date (Sun, 06 Nov 1994 08:49:38 GMT); it must not be in the future',
     expected: 'not later than Date',
+  },
+  nearNow: {
+    want: { nearNow: 900 },
+    pass: { ...subject('Sun, 06 Nov 1994 08:49:37 GMT', 'header'), receivedAt: new Date('1994-11-06T08:50:00Z') },
+    fail: { ...subject('Sun, 06 Nov 1994 08:49:37 GMT', 'header'), receivedAt: new Date('2026-11-28T12:00:00Z') },
+    message:
+      'X is "Sun, 06 Nov 1994 08:49:37 GMT", 11710 days before the response came (Sat, 28 Nov 2026 12:00:00 GMT); ' +
+      'it must be the time the response was sent, within 900 s',
+    expected: 'within 900 s of the time the response came',
   },
   laterThan: {
     want: { laterThan: 'Sun, 06 Nov 1994 08:49:37 GMT' },

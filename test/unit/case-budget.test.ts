@@ -7,8 +7,8 @@ import { stepClient } from '../../src/run/steps/common.js';
 import { TcpClient } from '../../src/transport/tcp.js';
 import type { CaseDef, Spec } from '../../src/spec/types.js';
 
-/** A one-step tcp case (send `x`) and its spec, against `port`. */
-function tcpCase(id: string, port: number, timeoutMs?: number): { def: CaseDef; spec: Spec } {
+/** runCase's options for a one-step tcp case (send `x`) against `port`, but its step runner. */
+function tcpCase(id: string, port: number, timeoutMs?: number) {
   const def: CaseDef = {
     id,
     title: id,
@@ -20,7 +20,16 @@ function tcpCase(id: string, port: number, timeoutMs?: number): { def: CaseDef; 
     steps: [{ send: 'x' }],
     location: { file: 'x.yaml', line: 1, col: 1 },
   };
-  return { def, spec: { name: 'x', title: 'x', service: 'tcp', port, vars: {}, cases: [def], file: 'x.yaml' } };
+  const spec: Spec = { name: 'x', title: 'x', service: 'tcp', port, vars: {}, cases: [def], file: 'x.yaml' };
+  return {
+    spec,
+    def,
+    endpoint: { host: '127.0.0.1', address: '127.0.0.1', family: 4 as const, port },
+    vars: {},
+    defaultTimeoutMs: timeoutMs ?? 1000,
+    signal: new AbortController().signal,
+    seed: 1,
+  };
 }
 
 describe('the case budget', () => {
@@ -34,15 +43,8 @@ describe('the case budget', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as net.AddressInfo).port;
-    const { def, spec } = tcpCase('x.hang', port, 100);
     const result = await runCase({
-      spec,
-      def,
-      endpoint: { host: '127.0.0.1', address: '127.0.0.1', family: 4, port },
-      vars: {},
-      defaultTimeoutMs: 100,
-      signal: new AbortController().signal,
-      seed: 1,
+      ...tcpCase('x.hang', port, 100),
       // A step that opens a connection and then never finishes, as a bug in a step would.
       stepRunner: async (ctx) => {
         ctx.opened.add(await TcpClient.connect({ endpoint: ctx.endpoint, deadline: Date.now() + 1000 }));
@@ -66,20 +68,13 @@ describe('the case budget', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as net.AddressInfo).port;
-    const { def, spec } = tcpCase('x.slow-connect', port);
     const discard = new AbortController();
     let connected!: (c: TcpClient) => void;
     const late = new Promise<TcpClient>((resolve) => (connected = resolve));
     let stepEnded!: Promise<unknown>;
     const result = await runCase({
-      spec,
-      def,
-      endpoint: { host: '127.0.0.1', address: '127.0.0.1', family: 4, port },
-      vars: {},
-      defaultTimeoutMs: 1000,
-      signal: new AbortController().signal,
+      ...tcpCase('x.slow-connect', port),
       discard: discard.signal,
-      seed: 1,
       // The connect completes only after the discard: the case has ended and closed what it knew of.
       stepRunner: async (ctx) => {
         const open = async () => {

@@ -80,7 +80,7 @@ const FAULTS: Fault[] = [
     id: 'tcp.reset',
     start: () => startBrokenTcp({ afterReset: 'crash' }),
     message: refused,
-    stepLabel: 'step 2',
+    stepLabel: 'step 4',
   },
 ];
 

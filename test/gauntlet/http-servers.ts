@@ -4,9 +4,11 @@
 // session ids. Each states the most core points it may earn, and why: only what it truly
 // implements. The KV-HTTP parts that a cheat leaves alone are the reference's (its `faults`
 // seam), so a bound counts the cheat and nothing else. All bind 127.0.0.1 port 0.
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { startHttpServer, type Faults } from '../../reference/http/server.js';
 import type { HttpResponse } from '../../reference/http/wire.js';
+import { startProxiedHttp } from '../helpers/broken-http.js';
 
 export interface GauntletServer {
   name: string;
@@ -15,6 +17,8 @@ export interface GauntletServer {
   maxCorePoints: number;
   /** Checks it must fail whatever else it earns (e.g. security checks, which earn no core points). */
   fails?: string[];
+  /** Checks it must pass: what it does implement, whatever the cases beside them do to its state. */
+  earns?: string[];
   start(): Promise<{ ports: Partial<Record<'udp' | 'tcp' | 'http', number>>; close(): Promise<void> }>;
 }
 
@@ -176,6 +180,27 @@ function constantValidators(): Faults {
 }
 
 /**
+ * A correct store whose Last-Modified is the time of each response (Python's formatdate() at
+ * answer time), compared as a time with If-Modified-Since: it moves although nothing changed.
+ */
+function lastModifiedNow(): Faults {
+  return {
+    handle: (req, next) => {
+      const listing = (req.method === 'GET' || req.method === 'HEAD') && req.target === '/';
+      if (!listing) return next(req);
+      const now = Math.floor(Date.now() / 1000) * 1000;
+      const since = Date.parse(req.headers.get('if-modified-since')?.[0] ?? '');
+      const inm = req.headers.has('if-none-match');
+      const plain = next(
+        inm ? req : { ...req, headers: new Map([...req.headers].filter(([n]) => n !== 'if-modified-since')) },
+      );
+      const res = withHeaders(plain, { 'Last-Modified': new Date(now).toUTCString() });
+      return !inm && now <= since ? { status: 304, headers: res.headers } : res;
+    },
+  };
+}
+
+/**
  * Sessions counted per id, with ids from `nextId`; a request without a known id starts a session.
  * A constant id restarts the one shared session; ids from the clock are distinct and in order.
  */
@@ -197,6 +222,50 @@ function sessions(nextId: () => string): Faults {
           ['Cache-Control', 'no-cache="set-cookie"'],
         );
       return { status: 200, headers, body: `visits: ${n}\n` };
+    },
+  };
+}
+
+/** The Set-Cookie and Cache-Control of a new session with a random id. */
+const newSession = (): Array<[string, string]> => [
+  ['Set-Cookie', `sid=${randomBytes(16).toString('hex')}; Path=/; HttpOnly; Max-Age=3600`],
+  ['Cache-Control', 'no-cache="set-cookie"'],
+];
+const visitsAnswer = (n: number, headers: Array<[string, string]> = []): HttpResponse => ({
+  status: 200,
+  headers: [['Content-Type', 'text/plain; charset=utf-8'], ...headers],
+  body: `visits: ${n}\n`,
+});
+
+/**
+ * No session table: one visit counter for everybody, restarted (with a new random id) by a
+ * request without a Cookie header and counted on by any request with one, whatever it holds.
+ */
+function oneCounter(): Faults {
+  let visits = 0;
+  return {
+    handle: (req, next) => {
+      if (req.target !== '/visits') return next(req);
+      if (req.headers.has('cookie')) return visitsAnswer(++visits);
+      visits = 1;
+      return visitsAnswer(visits, newSession());
+    },
+  };
+}
+
+/** One session at a time: only the id issued last is known, so every new visitor ends the session before. */
+function latestSessionOnly(): Faults {
+  let current = '';
+  let visits = 0;
+  return {
+    handle: (req, next) => {
+      if (req.target !== '/visits') return next(req);
+      const sent = /(?:^|;\s*)sid=([^;]*)/.exec(req.headers.get('cookie')?.join('; ') ?? '')?.[1];
+      if (sent !== undefined && sent === current) return visitsAnswer(++visits);
+      const headers = newSession();
+      current = /sid=([^;]*)/.exec(headers[0][1])![1];
+      visits = 1;
+      return visitsAnswer(visits, headers);
     },
   };
 }
@@ -277,6 +346,42 @@ export const HTTP_SERVERS: GauntletServer[] = [
       'cond.ims.invalid',
     ],
     start: () => startReference(constantValidators()),
+  },
+  {
+    name: 'Last-Modified is the time of the response',
+    why: 'a correct store, ETag and sessions (the reference) whose Last-Modified is the time each response is sent, compared as a time with If-Modified-Since: it moves although nothing changed, so cond.ims.after-update (whose control asks for 304 after a pause without change) fails',
+    specs: HTTP_SPECS,
+    maxCorePoints: HTTP_CORE - 1,
+    fails: ['cond.ims.after-update'],
+    start: () => startReference(lastModifiedNow()),
+  },
+  {
+    name: 'reads a request only up to the empty line',
+    why: 'the reference behind a reader that stops at the end of the headers and takes the body bytes that came with them, ignoring Content-Length: every core check (their requests come in one write), but not kv.slow-request, whose body comes in later pieces',
+    specs: ['kv-http'],
+    maxCorePoints: 18,
+    fails: ['kv.slow-request'],
+    start: async () => {
+      const s = await startProxiedHttp({ ignoreContentLength: true });
+      return { ports: { http: s.port }, close: () => s.close() };
+    },
+  },
+  {
+    name: 'one visit counter, restarted by each new visitor',
+    why: 'a correct store (the reference) with no session table: a request without Cookie restarts one shared counter with a new random id, any Cookie header counts on. It earns cookie.set, cookie.attrs and cookie.kept; cookie.count (a new visitor comes between its visits) and cookie.multiple (other cookies alone must start a session) fail',
+    specs: HTTP_SPECS,
+    maxCorePoints: HTTP_CORE - 3,
+    fails: ['cookie.count', 'cookie.independent', 'cookie.multiple', 'cookie.forged'],
+    start: () => startReference(oneCounter()),
+  },
+  {
+    name: 'one session at a time',
+    why: 'a correct store (the reference) that knows only the id it issued last: a session ends when another visitor comes. cookie.kept runs alone, so it passes in every run whatever the other cases do; cookie.count and cookie.independent, where another visitor comes mid-session, fail',
+    specs: HTTP_SPECS,
+    maxCorePoints: HTTP_CORE - 2,
+    fails: ['cookie.count', 'cookie.independent'],
+    earns: ['cookie.kept'],
+    start: () => startReference(latestSessionOnly()),
   },
   {
     name: 'one constant session id',

@@ -58,6 +58,11 @@ export interface ProxyFaults {
    * upstream half-closed, so the reference gives up on it as it would on any cut request.
    */
   burstQuietMs?: number;
+  /**
+   * Reads the first request only until the empty line after its headers and takes the bytes that
+   * came with them as the whole body, Content-Length ignored; the rest of that body is dropped.
+   */
+  ignoreContentLength?: boolean;
   /** Close the client's connection after the first whole response, without Connection: close. */
   closeAfterFirstResponse?: boolean;
   /** Deliver the server's bytes one at a time, this many milliseconds apart. */
@@ -143,6 +148,7 @@ function relay(client: net.Socket, port: number, f: ProxyFaults, tracked: Tracke
 }
 
 function clientToServer(client: net.Socket, upstream: net.Socket, f: ProxyFaults, tracked: Tracked): void {
+  if (f.ignoreContentLength) return headOnly(client, upstream);
   if (f.burstQuietMs === undefined) {
     client.on('data', (d: Buffer) => upstream.write(d));
     client.on('end', () => upstream.end());
@@ -169,6 +175,31 @@ function clientToServer(client: net.Socket, upstream: net.Socket, f: ProxyFaults
   client.on('end', () => {
     if (!gaveUp) upstream.end();
   });
+}
+
+// The first request is passed on with Content-Length rewritten to the body bytes that came with
+// its head; the bytes of the body that come later are dropped, what follows them passes.
+function headOnly(client: net.Socket, upstream: net.Socket): void {
+  let head = Buffer.alloc(0);
+  let drop = -1;
+  client.on('data', (d: Buffer) => {
+    if (drop < 0) {
+      head = Buffer.concat([head, d]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const text = head.toString('latin1', 0, end + 4);
+      const body = head.subarray(end + 4);
+      const declared = Number(/^content-length:[ \t]*(\d+)/im.exec(text)?.[1] ?? 0);
+      const got = body.subarray(0, declared);
+      drop = declared - got.length;
+      const rewritten = text.replace(/^(content-length:[ \t]*)\d+/im, `$1${got.length}`);
+      return void upstream.write(Buffer.concat([Buffer.from(rewritten, 'latin1'), got, body.subarray(declared)]));
+    }
+    const skip = Math.min(drop, d.length);
+    drop -= skip;
+    if (skip < d.length) upstream.write(d.subarray(skip));
+  });
+  client.on('end', () => upstream.end());
 }
 
 function serverToClient(client: net.Socket, upstream: net.Socket, f: ProxyFaults, tracked: Tracked): void {

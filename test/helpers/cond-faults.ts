@@ -225,7 +225,8 @@ export const COND_FAULTS: CondFault[] = [
   },
   {
     // "Last-Modified < since" instead of "<=": an equal date is taken as modified. Not isolable by
-    // nature: the controls of cond.ims.older, cond.ims.invalid and cond.precedence are that request.
+    // nature: the controls of cond.ims.older, cond.ims.invalid, cond.precedence and
+    // cond.ims.after-update (304 after a pause without change) are that request.
     id: 'cond.ims.match',
     bug: 'If-Modified-Since compared with < instead of <=',
     faults: handle((req, next) => {
@@ -243,6 +244,7 @@ export const COND_FAULTS: CondFault[] = [
       'cond.ims.older': failed('expected status 304, got 200', 'control, Last-Modified itself'),
       'cond.ims.invalid': failed('expected status 304, got 200', 'control, Last-Modified itself'),
       'cond.precedence': failed('expected status 304, got 200', 'control, If-Modified-Since alone'),
+      'cond.ims.after-update': failed('expected status 304, got 200', 'control, 1.1 s later and nothing changed'),
     },
   },
   {

@@ -223,6 +223,8 @@ export const COOKIE_FAULTS: CookieFault[] = [
     faults: sharedCount,
     message: notVisit(2),
     stepLabel: 'A, visit 2',
+    // cookie.count's control is a new visitor between its second and third visit.
+    alsoFails: { 'cookie.count': failed(notVisit(3), 'visit 3') },
   },
   {
     id: 'cookie.multiple',

@@ -371,11 +371,12 @@ export const KV_FAULTS: KvFault[] = [
   },
   {
     // One recv() with a 50 ms timeout per request: kv.slow-request's pieces come 200 ms apart,
-    // while a 64 KiB body, though it arrives in several chunks, comes within the window.
+    // while a 64 KiB body, though it arrives in several chunks, comes within the window. The
+    // first piece holds the whole header block, so the request is cut in its body, at piece 2.
     id: 'kv.slow-request',
     start: () => startProxiedHttp({ burstQuietMs: 50 }),
     message:
-      'the server closed the connection after piece 1 of 3, before the whole request had arrived; a server must keep reading until the empty line after the headers and then Content-Length bytes of body',
+      'the server closed the connection after piece 2 of 3, before the whole request had arrived; a server must keep reading until the empty line after the headers and then Content-Length bytes of body',
     stepLabel: 'POST in 3 pieces',
   },
   {

@@ -24,6 +24,10 @@ describe.concurrent('the HTTP gauntlet of degenerate servers', () => {
       (g.fails ?? []).filter((id) => passed.has(id)),
       'checks it must fail',
     ).toEqual([]);
+    expect(
+      (g.earns ?? []).filter((id) => !passed.has(id)),
+      'checks it must pass',
+    ).toEqual([]);
   });
 });
 

@@ -26,6 +26,18 @@ function shiftDate(value: string, arg: string | undefined): string {
   return formatImfFixdate(new Date(parsed.date.getTime() + Number(m[1]) * UNITS[m[2]]));
 }
 
+// Each character class a lookalike keeps: hex letters stay hex, so an id of any form keeps its form.
+const CLASSES = ['0123456789', 'abcdef', 'ghijklmnopqrstuvwxyz', 'ABCDEF', 'GHIJKLMNOPQRSTUVWXYZ'];
+
+/** The value with its last letter or digit changed to the next one of its class: the same form, another value. */
+function lookalike(value: string): string {
+  for (let k = value.length - 1; k >= 0; k--) {
+    const cls = CLASSES.find((c) => c.includes(value[k]));
+    if (cls) return value.slice(0, k) + cls[(cls.indexOf(value[k]) + 1) % cls.length] + value.slice(k + 1);
+  }
+  throw new FilterInputError(`"${value}" has no letter or digit, so it has no lookalike`);
+}
+
 const BASE_FILTERS: Record<string, Filter> = {
   upper: (v) => v.toUpperCase(),
   lower: (v) => v.toLowerCase(),
@@ -37,6 +49,8 @@ const BASE_FILTERS: Record<string, Filter> = {
     return w;
   },
   date: shiftDate,
+  // A made-up session id a server that checks only the form of its ids would take for its own.
+  lookalike,
   // half:1 and half:2 split a value in two by characters, to send a drawn sentence in two segments.
   half: (v, arg) => {
     if (arg !== '1' && arg !== '2')

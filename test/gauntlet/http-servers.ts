@@ -253,6 +253,21 @@ function oneCounter(): Faults {
   };
 }
 
+/** Counts per id in a table, but takes any id of its own form (32 hex digits) as a session: ids made up in that form are adopted. */
+function wellFormedAdopted(): Faults {
+  const visits = new Map<string, number>();
+  return {
+    handle: (req, next) => {
+      if (req.target !== '/visits') return next(req);
+      const sent = /(?:^|;\s*)sid=([0-9a-f]{32})(?:;|$)/.exec(req.headers.get('cookie')?.join('; ') ?? '')?.[1];
+      const headers = sent === undefined ? newSession() : [];
+      const id = sent ?? /sid=([^;]*)/.exec(headers[0][1])![1];
+      visits.set(id, (visits.get(id) ?? 0) + 1);
+      return visitsAnswer(visits.get(id)!, headers);
+    },
+  };
+}
+
 /** One session at a time: only the id issued last is known, so every new visitor ends the session before. */
 function latestSessionOnly(): Faults {
   let current = '';
@@ -382,6 +397,14 @@ export const HTTP_SERVERS: GauntletServer[] = [
     fails: ['cookie.count', 'cookie.independent'],
     earns: ['cookie.kept'],
     start: () => startReference(latestSessionOnly()),
+  },
+  {
+    name: 'adopts any id of its own form',
+    why: 'a correct server (the reference) whose sessions are counted per id, but which takes any 32-hex-digit id as a session, issued or not: every core check passes, and cookie.forged (security) fails on an id of that form it never issued',
+    specs: HTTP_SPECS,
+    maxCorePoints: HTTP_CORE,
+    fails: ['cookie.forged'],
+    start: () => startReference(wellFormedAdopted()),
   },
   {
     name: 'one constant session id',

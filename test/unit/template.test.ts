@@ -26,6 +26,17 @@ describe('renderTemplate', () => {
     expect(renderTemplate('{ {uid} } {{1abc}} {{}}', vars)).toBe('{ {uid} } {{1abc}} {{}}');
   });
 
+  it('makes a lookalike: the last letter or digit changed within its class, so hex stays hex', () => {
+    const ids = { hex: '0123456789abcdef0123456789abcdef', uuid: '8f2c-4e1a-9b3f', b64: 'Zz_-', end: 'a9', sep: '--' };
+    expect(renderTemplate('{{hex|lookalike}}', ids)).toBe('0123456789abcdef0123456789abcdea');
+    expect(renderTemplate('{{uuid|lookalike}}', ids)).toBe('8f2c-4e1a-9b3a');
+    expect(renderTemplate('{{b64|lookalike}}', ids)).toBe('Zg_-');
+    expect(renderTemplate('{{end|lookalike}}', ids)).toBe('a0');
+    expect(() => renderTemplate('{{sep|lookalike}}', ids)).toThrow(
+      '"--" has no letter or digit, so it has no lookalike',
+    );
+  });
+
   it('passes a filter its argument', () => {
     registerFilter('x-suffix', (v, arg) => `${v}${arg ?? '?'}`);
     expect(renderTemplate('{{uid|x-suffix:!!}} {{uid|x-suffix}}', vars)).toBe('ab12!! ab12?');
